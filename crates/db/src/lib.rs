@@ -1,1 +1,16 @@
-//! placeholder
+//! The one PostgreSQL schema of MarketBill and everything that touches it directly:
+//! the generated diesel `schema`, the connection pool, the embedded migrations and,
+//! behind the `testing` feature, a fresh database per test.
+//!
+//! This crate knows no HTTP framework; services call its queries and map its
+//! errors into their own layer's error type.
+
+pub mod migrations;
+pub mod pool;
+#[rustfmt::skip]
+pub mod schema;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use pool::{DbConn, DbError, DbPool, connect};

@@ -1,1 +1,26 @@
-//! placeholder
+//! MarketBill's vocabulary, shared by every layer: typed ids, roles, statuses,
+//! flower grades, value objects that are parsed once at the edge, and the
+//! error catalogue with its stable codes. Nothing here does I/O.
+
+pub mod apply_status;
+pub mod business_no;
+pub mod error;
+pub mod grade;
+pub mod ids;
+pub mod money;
+pub mod password;
+pub mod phone;
+pub mod role;
+pub mod text;
+pub mod time;
+
+pub use apply_status::ApplyStatus;
+pub use business_no::BusinessNo;
+pub use error::{DomainError, ErrorCode, ValueError};
+pub use grade::FlowerGrade;
+pub use ids::*;
+pub use money::{TaxKind, Won};
+pub use password::NewPassword;
+pub use phone::PhoneNumber;
+pub use role::Role;
+pub use text::{HttpUrl, NonBlank};

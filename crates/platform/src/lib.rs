@@ -1,1 +1,15 @@
-//! placeholder
+//! What the four services share: configuration from the environment, tracing,
+//! access tokens, the REST error envelope, request ids, health probes and the
+//! typed HTTP clients services use to call each other.
+
+pub mod auth;
+pub mod caller;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod request_id;
+pub mod server;
+pub mod service_client;
+pub mod telemetry;
+
+pub use error::ApiError;

@@ -1,1 +1,9 @@
-fn main() {}
+use platform::config::Env;
+use std::process::ExitCode;
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    platform::telemetry::init("receipt");
+    let started = receipt_service::Application::from_env(&Env::process()).await;
+    platform::server::serve_until_stopped("receipt", started).await
+}

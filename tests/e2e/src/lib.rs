@@ -1,1 +1,191 @@
-//! placeholder
+//! The end-to-end harness: starts the four real service binaries (built by
+//! `cargo build --workspace --bins`) against one fresh database, on free ports,
+//! with freshly generated keys, and lets a test call them over HTTP.
+//! Dropping the `Platform` stops the services and drops the database.
+
+use db::testing::TestDb;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Core,
+    Receipt,
+    Messaging,
+    Scheduler,
+}
+
+impl Service {
+    pub const ALL: [Service; 4] = [Service::Core, Service::Receipt, Service::Messaging, Service::Scheduler];
+
+    pub fn binary(self) -> &'static str {
+        match self {
+            Service::Core => "core",
+            Service::Receipt => "receipt",
+            Service::Messaging => "messaging",
+            Service::Scheduler => "scheduler",
+        }
+    }
+
+    fn env_prefix(self) -> &'static str {
+        match self {
+            Service::Core => "CORE",
+            Service::Receipt => "RECEIPT",
+            Service::Messaging => "MESSAGING",
+            Service::Scheduler => "SCHEDULER",
+        }
+    }
+}
+
+struct Running {
+    service: Service,
+    port: u16,
+    child: Child,
+    log: PathBuf,
+}
+
+pub struct Platform {
+    pub db: TestDb,
+    pub http: reqwest::Client,
+    /// Credentials the services were started with, for tests that act as one.
+    pub service_token: String,
+    pub signing_key: String,
+    running: Vec<Running>,
+    workdir: PathBuf,
+}
+
+/// Where the service binaries are: `MARKETBILL_BIN_DIR`, else the profile
+/// directory this test binary was built into (target/debug/deps/.. → target/debug).
+fn bin_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("MARKETBILL_BIN_DIR") {
+        return PathBuf::from(dir);
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    exe.parent().and_then(|deps| deps.parent()).expect("target profile directory").to_path_buf()
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+impl Platform {
+    /// Starts all four services and waits until each answers `/readyz`.
+    pub async fn start() -> Platform {
+        Self::start_with(&[]).await
+    }
+
+    /// Like `start`, with extra environment variables for every service.
+    pub async fn start_with(extra_env: &[(&str, &str)]) -> Platform {
+        let db = TestDb::new().await;
+        let keys = platform::auth::generate_keys().expect("generate keys");
+        let service_token = platform::auth::generate_service_token();
+        let workdir = std::env::temp_dir().join(format!("marketbill-e2e-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&workdir).expect("work directory");
+        let ports: Vec<(Service, u16)> = Service::ALL.iter().map(|s| (*s, free_port())).collect();
+
+        let mut env: Vec<(String, String)> = vec![
+            ("DATABASE_URL".into(), db.url().to_owned()),
+            ("DATABASE_POOL_SIZE".into(), "4".into()),
+            ("HTTP_WORKERS".into(), "1".into()),
+            ("HOST".into(), "127.0.0.1".into()),
+            ("JWT_PUBLIC_KEY".into(), keys.public_key.clone()),
+            ("JWT_SIGNING_KEY".into(), keys.signing_key.clone()),
+            ("SERVICE_TOKEN".into(), service_token.clone()),
+            ("RUST_LOG".into(), "info".into()),
+        ];
+        for (service, port) in &ports {
+            let prefix = service.env_prefix();
+            env.push((format!("{prefix}_PORT"), port.to_string()));
+            env.push((format!("{prefix}_URL"), format!("http://127.0.0.1:{port}")));
+        }
+        env.extend(extra_env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+
+        let bins = bin_dir();
+        let mut running = Vec::new();
+        for (service, port) in ports {
+            let binary = bins.join(service.binary());
+            assert!(
+                binary.exists(),
+                "{} is missing: build the services first (`cargo build --workspace --bins`)",
+                binary.display()
+            );
+            let log = workdir.join(format!("{}.log", service.binary()));
+            let out = std::fs::File::create(&log).expect("log file");
+            let err = out.try_clone().expect("log file");
+            let child = Command::new(&binary)
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .current_dir(&workdir)
+                .stdin(Stdio::null())
+                .stdout(out)
+                .stderr(err)
+                .spawn()
+                .expect("spawn service");
+            running.push(Running { service, port, child, log });
+        }
+
+        let platform = Platform {
+            db,
+            http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
+            service_token,
+            signing_key: keys.signing_key,
+            running,
+            workdir,
+        };
+        platform.wait_ready(Duration::from_secs(30)).await;
+        platform
+    }
+
+    async fn wait_ready(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        for service in Service::ALL {
+            let url = format!("{}/readyz", self.url(service));
+            loop {
+                match self.http.get(&url).send().await {
+                    Ok(response) if response.status().is_success() => break,
+                    _ if Instant::now() > deadline => {
+                        panic!("{} not ready after {limit:?}; its log:\n{}", service.binary(), self.log(service))
+                    }
+                    _ => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
+        }
+    }
+
+    fn running(&self, service: Service) -> &Running {
+        self.running.iter().find(|r| r.service == service).expect("service started")
+    }
+
+    pub fn port(&self, service: Service) -> u16 {
+        self.running(service).port
+    }
+
+    pub fn url(&self, service: Service) -> String {
+        format!("http://127.0.0.1:{}", self.port(service))
+    }
+
+    /// Everything the service printed so far.
+    pub fn log(&self, service: Service) -> String {
+        std::fs::read_to_string(&self.running(service).log).unwrap_or_default()
+    }
+
+    /// Stops one service (e.g. to prove a peer outage delays, never loses).
+    pub fn stop(&mut self, service: Service) {
+        if let Some(r) = self.running.iter_mut().find(|r| r.service == service) {
+            let _ = r.child.kill();
+            let _ = r.child.wait();
+        }
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        for r in &mut self.running {
+            let _ = r.child.kill();
+            let _ = r.child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.workdir);
+    }
+}

@@ -1,0 +1,46 @@
+# MarketBill — the commands a developer needs. `make run` and `make test` are
+# the two that matter; everything else is a step of theirs.
+SHELL := /bin/bash
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
+
+.PHONY: run test tools lint fmt build migrate keys schema check-contract
+
+## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
+run:
+	@scripts/run-local.sh
+
+## Format check, clippy, and every test (unit, integration, end to end).
+test: tools
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cargo build --workspace --bins --quiet
+	cargo nextest run --workspace --no-fail-fast --retries 0
+
+## Install the test tools (diesel CLI, fonts, S3 test server) when missing.
+tools:
+	@scripts/tools.sh
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+build:
+	cargo build --workspace --bins
+
+## Apply pending migrations to DATABASE_URL (creating the database if missing).
+migrate:
+	cargo run --quiet --bin migrate
+
+## Print a fresh signing key pair and service token (env lines).
+keys:
+	@cargo run --quiet --bin core -- keys generate
+
+## Regenerate crates/db/src/schema.rs from the migrations.
+schema: tools
+	@scripts/print-schema.sh > crates/db/src/schema.rs
+
+## Compare the printed GraphQL schema with the original contract.
+check-contract:
+	../shared/tools/check-contract.sh services/core/schema.graphql

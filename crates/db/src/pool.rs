@@ -1,0 +1,66 @@
+//! The connection pool every service shares its database through.
+
+use diesel_async::AsyncPgConnection;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
+use std::time::Duration;
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+
+/// Errors of the data layer. Services map them into their own error type; the
+/// message of a `Query` error may contain SQL details and is for logs only.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database unavailable: {0}")]
+    Pool(#[from] PoolError),
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("migrations: {0}")]
+    Migration(String),
+}
+
+impl DbError {
+    /// True when the statement broke a unique index: the caller lost a race or
+    /// repeated a request, which is a domain answer ("duplicated"), not a crash.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+
+    /// The name of the violated constraint, when the database reported one.
+    pub fn constraint_name(&self) -> Option<&str> {
+        match self {
+            DbError::Query(diesel::result::Error::DatabaseError(_, info)) => info.constraint_name(),
+            _ => None,
+        }
+    }
+}
+
+/// Builds a pool. Connections are opened lazily, so this succeeds even while the
+/// database is down; `/readyz` reports that state instead.
+pub fn connect(database_url: &str, max_size: usize) -> Result<DbPool, DbError> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    Pool::builder(manager)
+        .max_size(max_size)
+        .wait_timeout(Some(Duration::from_secs(5)))
+        .create_timeout(Some(Duration::from_secs(5)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| DbError::Migration(format!("pool configuration: {e}")))
+}
+
+/// One round trip to the database; used by readiness probes.
+pub async fn ping(pool: &DbPool) -> Result<(), DbError> {
+    use diesel_async::RunQueryDsl;
+    let mut conn = pool.get().await?;
+    diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+    Ok(())
+}

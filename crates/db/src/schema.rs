@@ -1,0 +1,493 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    auction_results (id) {
+        id -> Int8,
+        #[max_length = 255]
+        flower_name -> Varchar,
+        #[max_length = 255]
+        flower_type_name -> Varchar,
+        #[max_length = 255]
+        flower_grade -> Varchar,
+        box_count -> Int4,
+        flower_count -> Int4,
+        price -> Int4,
+        total_price -> Int4,
+        #[max_length = 255]
+        serial_code -> Varchar,
+        #[max_length = 255]
+        shipper -> Nullable<Varchar>,
+        wholesaler_id -> Int8,
+        auction_date -> Int4,
+        retail_price -> Nullable<Int4>,
+        is_sold_out -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    auth_tokens (id) {
+        id -> Int8,
+        #[max_length = 1000]
+        refresh_token -> Varchar,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    batch_cart_to_order_logs (id) {
+        id -> Int8,
+        cart_item_count -> Int4,
+        order_sheet_count -> Int4,
+        order_item_count -> Int4,
+        err_logs -> Text,
+        #[max_length = 16]
+        status -> Varchar,
+        failed_retailer_count -> Int4,
+        finished_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    bidding_flowers (id) {
+        id -> Int8,
+        flower_id -> Int8,
+        bidding_date -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    biz_connections (id) {
+        id -> Int8,
+        retailer_id -> Int8,
+        wholesaler_id -> Int8,
+        #[max_length = 16]
+        apply_status -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    business_infos (id) {
+        id -> Int8,
+        user_id -> Int8,
+        #[max_length = 255]
+        company_name -> Varchar,
+        #[max_length = 255]
+        company_phone_no -> Varchar,
+        #[max_length = 255]
+        employer_name -> Varchar,
+        #[max_length = 255]
+        address -> Varchar,
+        #[max_length = 255]
+        business_no -> Varchar,
+        #[max_length = 255]
+        business_main_category -> Varchar,
+        #[max_length = 255]
+        business_sub_category -> Varchar,
+        #[max_length = 255]
+        seal_stamp_img_url -> Varchar,
+        #[max_length = 255]
+        bank_account -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    cart_items (id) {
+        id -> Int8,
+        session_id -> Int8,
+        retailer_id -> Int8,
+        wholesaler_id -> Nullable<Int8>,
+        flower_id -> Int8,
+        quantity -> Int4,
+        #[max_length = 8]
+        grade -> Varchar,
+        ordered_at -> Nullable<Timestamptz>,
+        #[max_length = 600]
+        memo -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    custom_order_items (id) {
+        id -> Int8,
+        order_sheet_id -> Int8,
+        retailer_id -> Int8,
+        wholesaler_id -> Int8,
+        #[max_length = 255]
+        flower_name -> Nullable<Varchar>,
+        #[max_length = 255]
+        flower_type_name -> Nullable<Varchar>,
+        quantity -> Nullable<Int4>,
+        #[max_length = 8]
+        grade -> Nullable<Varchar>,
+        price -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    daily_order_items (id) {
+        id -> Int8,
+        wholesaler_id -> Int8,
+        flower_id -> Int8,
+        #[max_length = 8]
+        grade -> Varchar,
+        price -> Nullable<Int4>,
+        order_date -> Date,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    flower_batch_process_logs (id) {
+        id -> Int8,
+        new_flower_count -> Int8,
+        new_flower_type_count -> Int8,
+        affected_flower_count -> Int8,
+        #[max_length = 16]
+        status -> Varchar,
+        err_logs -> Text,
+        base_date -> Nullable<Date>,
+        flower_gubn -> Nullable<Int2>,
+        pages -> Int4,
+        rows_fetched -> Int8,
+        rows_rejected -> Int8,
+        bidding_dates_added -> Int8,
+        duration_ms -> Int8,
+        finished_at -> Nullable<Timestamptz>,
+        upload_log_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    flower_batch_upload_logs (id) {
+        id -> Int8,
+        success -> Int8,
+        failure -> Int8,
+        total -> Int8,
+        err_logs -> Text,
+        base_date -> Nullable<Date>,
+        flower_gubn -> Nullable<Int2>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    flower_colors (id) {
+        id -> Int8,
+        #[max_length = 255]
+        name -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    flower_types (id) {
+        id -> Int8,
+        #[max_length = 255]
+        name -> Varchar,
+        #[max_length = 255]
+        img_url -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    flowers (id) {
+        id -> Int8,
+        #[max_length = 255]
+        name -> Varchar,
+        images -> Nullable<Array<Nullable<Text>>>,
+        flower_type_id -> Int8,
+        flower_color_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    notification_outbox (id) {
+        id -> Int8,
+        #[max_length = 64]
+        template -> Varchar,
+        #[max_length = 20]
+        recipient -> Varchar,
+        args -> Jsonb,
+        idempotency_key -> Uuid,
+        #[max_length = 16]
+        status -> Varchar,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        sms_log_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_items (id) {
+        id -> Int8,
+        order_sheet_id -> Int8,
+        retailer_id -> Int8,
+        wholesaler_id -> Int8,
+        flower_id -> Int8,
+        quantity -> Int4,
+        #[max_length = 8]
+        grade -> Varchar,
+        price -> Nullable<Int4>,
+        #[max_length = 600]
+        memo -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    order_sheet_receipts (id) {
+        id -> Int8,
+        order_sheet_id -> Int8,
+        #[max_length = 255]
+        file_name -> Varchar,
+        #[max_length = 500]
+        file_path -> Varchar,
+        #[max_length = 10]
+        file_format -> Varchar,
+        metadata -> Text,
+        storage_key -> Text,
+        #[max_length = 255]
+        idempotency_key -> Nullable<Varchar>,
+        issued_by -> Nullable<Int8>,
+        byte_size -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    order_sheets (id) {
+        id -> Int8,
+        #[max_length = 32]
+        order_no -> Varchar,
+        retailer_id -> Int8,
+        wholesaler_id -> Int8,
+        price_updated_at -> Nullable<Timestamptz>,
+        #[max_length = 600]
+        memo -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    public_bidding_flowers (id) {
+        id -> Int8,
+        #[max_length = 255]
+        flower_type -> Varchar,
+        #[max_length = 255]
+        flower_name -> Varchar,
+        #[max_length = 255]
+        grade -> Varchar,
+        quantity -> Int8,
+        max_price -> Int8,
+        min_price -> Int8,
+        avg_price -> Int8,
+        total_price -> Int8,
+        bid_date -> Nullable<Timestamptz>,
+        sale_date -> Date,
+        flower_gubn -> Int2,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    send_sms_logs (id) {
+        id -> Int8,
+        to -> Text,
+        message -> Text,
+        status -> Text,
+        err_logs -> Text,
+        #[max_length = 64]
+        template -> Nullable<Varchar>,
+        #[max_length = 3]
+        msg_type -> Nullable<Varchar>,
+        #[max_length = 16]
+        provider -> Nullable<Varchar>,
+        #[max_length = 255]
+        provider_request_id -> Nullable<Varchar>,
+        attempts -> Int4,
+        #[max_length = 64]
+        error_code -> Nullable<Varchar>,
+        #[max_length = 255]
+        idempotency_key -> Nullable<Varchar>,
+        #[max_length = 255]
+        requested_by -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    shopping_sessions (id) {
+        id -> Int8,
+        retailer_id -> Int8,
+        wholesaler_id -> Nullable<Int8>,
+        #[max_length = 600]
+        memo -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sign_in_throttles (phone_no) {
+        phone_no -> Text,
+        failed_count -> Int4,
+        first_failed_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sms_verifications (id) {
+        id -> Int8,
+        #[max_length = 20]
+        phone_no -> Varchar,
+        code_hash -> Text,
+        expires_at -> Timestamptz,
+        attempts -> Int4,
+        verified_at -> Nullable<Timestamptz>,
+        #[max_length = 64]
+        requester_ip -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_credentials (id) {
+        id -> Int8,
+        user_id -> Int8,
+        #[max_length = 32]
+        role -> Varchar,
+        #[max_length = 255]
+        phone_no -> Varchar,
+        #[max_length = 255]
+        password -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        #[max_length = 255]
+        belongs_to -> Nullable<Varchar>,
+        #[max_length = 255]
+        name -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    wholesaler_connections (id) {
+        id -> Int8,
+        employer_id -> Int8,
+        employee_id -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(auction_results -> users (wholesaler_id));
+diesel::joinable!(auth_tokens -> users (user_id));
+diesel::joinable!(bidding_flowers -> flowers (flower_id));
+diesel::joinable!(business_infos -> users (user_id));
+diesel::joinable!(cart_items -> flowers (flower_id));
+diesel::joinable!(cart_items -> shopping_sessions (session_id));
+diesel::joinable!(custom_order_items -> order_sheets (order_sheet_id));
+diesel::joinable!(daily_order_items -> flowers (flower_id));
+diesel::joinable!(daily_order_items -> users (wholesaler_id));
+diesel::joinable!(flower_batch_process_logs -> flower_batch_upload_logs (upload_log_id));
+diesel::joinable!(flowers -> flower_colors (flower_color_id));
+diesel::joinable!(flowers -> flower_types (flower_type_id));
+diesel::joinable!(order_items -> flowers (flower_id));
+diesel::joinable!(order_items -> order_sheets (order_sheet_id));
+diesel::joinable!(order_sheet_receipts -> order_sheets (order_sheet_id));
+diesel::joinable!(order_sheet_receipts -> users (issued_by));
+diesel::joinable!(user_credentials -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    auction_results,
+    auth_tokens,
+    batch_cart_to_order_logs,
+    bidding_flowers,
+    biz_connections,
+    business_infos,
+    cart_items,
+    custom_order_items,
+    daily_order_items,
+    flower_batch_process_logs,
+    flower_batch_upload_logs,
+    flower_colors,
+    flower_types,
+    flowers,
+    notification_outbox,
+    order_items,
+    order_sheet_receipts,
+    order_sheets,
+    public_bidding_flowers,
+    send_sms_logs,
+    shopping_sessions,
+    sign_in_throttles,
+    sms_verifications,
+    user_credentials,
+    users,
+    wholesaler_connections,
+);

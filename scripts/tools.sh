@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the Rust toolchain and PostgreSQL, once,
+# into .tools/ (Rust tools) and the OS (Debian packages). Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+TOOLS="$PWD/.tools"
+mkdir -p "$TOOLS"
+
+# diesel CLI: regenerates and checks crates/db/src/schema.rs (schema drift test).
+DIESEL_VERSION=2.3.7
+if ! "$TOOLS/bin/diesel" --version 2>/dev/null | grep -q "$DIESEL_VERSION"; then
+  echo "tools: installing diesel_cli $DIESEL_VERSION (once, about 2 minutes)"
+  if ! dpkg -s libpq-dev >/dev/null 2>&1; then apt_install libpq-dev; fi
+  cargo install --quiet --locked --root "$TOOLS" diesel_cli --version "$DIESEL_VERSION" \
+    --no-default-features --features postgres
+fi

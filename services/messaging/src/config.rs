@@ -1,0 +1,17 @@
+//! The messaging service's configuration, from the environment.
+
+use platform::config::{ConfigError, Env};
+use platform::server::CommonConfig;
+
+pub const DEFAULT_PORT: u16 = 8082;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub common: CommonConfig,
+}
+
+impl Config {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Ok(Config { common: CommonConfig::from_env(env, "MESSAGING_PORT", DEFAULT_PORT)? })
+    }
+}

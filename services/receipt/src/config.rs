@@ -1,0 +1,17 @@
+//! The receipt service's configuration, from the environment.
+
+use platform::config::{ConfigError, Env};
+use platform::server::CommonConfig;
+
+pub const DEFAULT_PORT: u16 = 8081;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub common: CommonConfig,
+}
+
+impl Config {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Ok(Config { common: CommonConfig::from_env(env, "RECEIPT_PORT", DEFAULT_PORT)? })
+    }
+}
