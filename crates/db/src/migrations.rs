@@ -37,7 +37,9 @@ fn migration_error(e: impl std::fmt::Display) -> DbError {
 /// Applies every pending migration and returns the versions applied.
 pub async fn run_pending(database_url: &str) -> Result<Vec<String>, DbError> {
     with_sync_connection(database_url, |conn| {
-        let applied = conn.run_pending_migrations(MIGRATIONS).map_err(migration_error)?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(migration_error)?;
         Ok(applied.iter().map(ToString::to_string).collect())
     })
     .await
@@ -46,7 +48,9 @@ pub async fn run_pending(database_url: &str) -> Result<Vec<String>, DbError> {
 /// Versions known to this binary but not yet applied to the database.
 pub async fn pending(database_url: &str) -> Result<Vec<String>, DbError> {
     with_sync_connection(database_url, |conn| {
-        let pending = conn.pending_migrations(MIGRATIONS).map_err(migration_error)?;
+        let pending = conn
+            .pending_migrations(MIGRATIONS)
+            .map_err(migration_error)?;
         Ok(pending.iter().map(|m| m.name().to_string()).collect())
     })
     .await
@@ -55,7 +59,9 @@ pub async fn pending(database_url: &str) -> Result<Vec<String>, DbError> {
 /// Reverts every applied migration, newest first. Used by the up/down/up test.
 pub async fn revert_all(database_url: &str) -> Result<Vec<String>, DbError> {
     with_sync_connection(database_url, |conn| {
-        let reverted = conn.revert_all_migrations(MIGRATIONS).map_err(migration_error)?;
+        let reverted = conn
+            .revert_all_migrations(MIGRATIONS)
+            .map_err(migration_error)?;
         Ok(reverted.iter().map(ToString::to_string).collect())
     })
     .await
@@ -117,7 +123,10 @@ pub fn split_database_url(database_url: &str) -> Result<(String, String), DbErro
     match without_query[scheme_end..].rfind('/') {
         Some(slash) if slash + scheme_end + 1 < without_query.len() => {
             let at = scheme_end + slash;
-            Ok((without_query[..at].to_owned(), without_query[at + 1..].to_owned()))
+            Ok((
+                without_query[..at].to_owned(),
+                without_query[at + 1..].to_owned(),
+            ))
         }
         _ => Err(DbError::Migration(format!(
             "DATABASE_URL has no database name: {}",
@@ -162,7 +171,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords_only() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 

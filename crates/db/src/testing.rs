@@ -48,7 +48,12 @@ impl TestDb {
         .await?;
         let url = format!("{server}/{name}");
         let pool = connect(&url, 16)?;
-        Ok(TestDb { server, name, url, pool })
+        Ok(TestDb {
+            server,
+            name,
+            url,
+            pool,
+        })
     }
 
     /// An empty database with no migrations applied (for migration tests).
@@ -62,7 +67,12 @@ impl TestDb {
                 .await?;
             let url = format!("{server}/{name}");
             let pool = connect(&url, 4)?;
-            Ok::<_, DbError>(TestDb { server: server.clone(), name: name.clone(), url, pool })
+            Ok::<_, DbError>(TestDb {
+                server: server.clone(),
+                name: name.clone(),
+                url,
+                pool,
+            })
         };
         match created.await {
             Ok(db) => db,
@@ -90,7 +100,10 @@ impl Drop for TestDb {
         let name = self.name.clone();
         // Drop cannot await; a short-lived runtime on its own thread does the work.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async {
                 let mut admin = admin_connection(&server).await.ok()?;
                 diesel::sql_query(format!(
@@ -118,7 +131,10 @@ pub fn server_url() -> String {
     std::env::var("DATABASE_URL")
         .ok()
         .and_then(|url| split_database_url(&url).ok())
-        .map_or_else(|| "postgres://postgres@127.0.0.1:5432".to_owned(), |(server, _)| server)
+        .map_or_else(
+            || "postgres://postgres@127.0.0.1:5432".to_owned(),
+            |(server, _)| server,
+        )
 }
 
 async fn admin_connection(server: &str) -> Result<AsyncPgConnection, DbError> {
@@ -135,9 +151,13 @@ async fn ensure_template(server: &str) -> Result<String, DbError> {
     let template = format!("mb_template_{:016x}", migrations_fingerprint());
     let mut admin = admin_connection(server).await?;
     // Session-level lock: held until released below or the connection closes.
-    diesel::sql_query("SELECT pg_advisory_lock(727274001)").execute(&mut admin).await?;
+    diesel::sql_query("SELECT pg_advisory_lock(727274001)")
+        .execute(&mut admin)
+        .await?;
     let result = build_template_if_missing(server, &template, &mut admin).await;
-    diesel::sql_query("SELECT pg_advisory_unlock(727274001)").execute(&mut admin).await?;
+    diesel::sql_query("SELECT pg_advisory_unlock(727274001)")
+        .execute(&mut admin)
+        .await?;
     result.map(|()| template)
 }
 
@@ -155,9 +175,12 @@ async fn build_template_if_missing(
         return Ok(());
     }
     let building = format!("{template}_building");
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&building)))
-        .execute(admin)
-        .await?;
+    diesel::sql_query(format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        quote_ident(&building)
+    ))
+    .execute(admin)
+    .await?;
     diesel::sql_query(format!("CREATE DATABASE {}", quote_ident(&building)))
         .execute(admin)
         .await?;
@@ -187,7 +210,9 @@ fn migrations_fingerprint() -> u64 {
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

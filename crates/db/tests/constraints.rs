@@ -21,18 +21,35 @@ async fn ok(conn: &mut Conn, sql: &str) {
 async fn violation(conn: &mut Conn, sql: &str) -> String {
     match exec(conn, sql).await {
         Ok(_) => panic!("statement should be refused: {sql}"),
-        Err(diesel::result::Error::DatabaseError(_, info)) => {
-            info.constraint_name().map(str::to_owned).unwrap_or_else(|| info.message().to_owned())
-        }
+        Err(diesel::result::Error::DatabaseError(_, info)) => info
+            .constraint_name()
+            .map(str::to_owned)
+            .unwrap_or_else(|| info.message().to_owned()),
         Err(other) => panic!("unexpected error for {sql}: {other}"),
     }
 }
 
 async fn seed(conn: &mut Conn) {
-    ok(conn, "INSERT INTO users (id, name) VALUES (1, '꽃집'), (2, '도매상'), (3, '또다른꽃집')").await;
-    ok(conn, "INSERT INTO flower_types (id, name) VALUES (1, '장미')").await;
-    ok(conn, "INSERT INTO flowers (id, name, flower_type_id) VALUES (1, '레드장미', 1)").await;
-    ok(conn, "INSERT INTO shopping_sessions (id, retailer_id, wholesaler_id) VALUES (1, 1, 2)").await;
+    ok(
+        conn,
+        "INSERT INTO users (id, name) VALUES (1, '꽃집'), (2, '도매상'), (3, '또다른꽃집')",
+    )
+    .await;
+    ok(
+        conn,
+        "INSERT INTO flower_types (id, name) VALUES (1, '장미')",
+    )
+    .await;
+    ok(
+        conn,
+        "INSERT INTO flowers (id, name, flower_type_id) VALUES (1, '레드장미', 1)",
+    )
+    .await;
+    ok(
+        conn,
+        "INSERT INTO shopping_sessions (id, retailer_id, wholesaler_id) VALUES (1, 1, 2)",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -51,7 +68,11 @@ async fn a_live_phone_number_belongs_to_one_credential() {
     assert!(name.contains("phone"), "violated {name}");
 
     // A deleted account frees its number.
-    ok(&mut conn, "UPDATE user_credentials SET deleted_at = now() WHERE user_id = 1").await;
+    ok(
+        &mut conn,
+        "UPDATE user_credentials SET deleted_at = now() WHERE user_id = 1",
+    )
+    .await;
     ok(&mut conn, &insert(3)).await;
 }
 
@@ -118,7 +139,9 @@ async fn one_live_application_per_pair_and_unique_order_numbers() {
     let mut conn = db.pool().get().await.expect("connection");
     seed(&mut conn).await;
     let apply = |status: &str| {
-        format!("INSERT INTO biz_connections (retailer_id, wholesaler_id, apply_status) VALUES (1, 2, '{status}')")
+        format!(
+            "INSERT INTO biz_connections (retailer_id, wholesaler_id, apply_status) VALUES (1, 2, '{status}')"
+        )
     };
     ok(&mut conn, &apply("REJECTED")).await;
     ok(&mut conn, &apply("APPLYING")).await;

@@ -38,7 +38,11 @@ mod tests {
 
     #[test]
     fn statuses_round_trip() {
-        for s in [ApplyStatus::Applying, ApplyStatus::Confirmed, ApplyStatus::Rejected] {
+        for s in [
+            ApplyStatus::Applying,
+            ApplyStatus::Confirmed,
+            ApplyStatus::Rejected,
+        ] {
             assert_eq!(s.as_str().parse::<ApplyStatus>(), Ok(s));
         }
         assert!("DONE".parse::<ApplyStatus>().is_err());

@@ -26,7 +26,9 @@ impl BusinessNo {
         if digits.len() != 10 || check_digit(&digits[..9]) != digits[9] {
             return Err(ValueError::InvalidBusinessNo);
         }
-        Ok(BusinessNo(digits.iter().map(|d| char::from(b'0' + *d as u8)).collect()))
+        Ok(BusinessNo(
+            digits.iter().map(|d| char::from(b'0' + *d as u8)).collect(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -55,14 +57,26 @@ mod tests {
         assert_eq!(parsed.as_str(), "2208162517");
         assert_eq!(parsed.formatted(), "220-81-62517");
         let generated = with_check_digit("123456789");
-        assert_eq!(BusinessNo::parse(&generated).expect("valid").as_str(), generated);
+        assert_eq!(
+            BusinessNo::parse(&generated).expect("valid").as_str(),
+            generated
+        );
     }
 
     #[test]
     fn a_wrong_check_digit_or_shape_is_refused() {
-        assert_eq!(BusinessNo::parse("220-81-62518"), Err(ValueError::InvalidBusinessNo));
-        assert_eq!(BusinessNo::parse("22081625"), Err(ValueError::InvalidBusinessNo));
-        assert_eq!(BusinessNo::parse("220 81 62517"), Err(ValueError::InvalidBusinessNo));
+        assert_eq!(
+            BusinessNo::parse("220-81-62518"),
+            Err(ValueError::InvalidBusinessNo)
+        );
+        assert_eq!(
+            BusinessNo::parse("22081625"),
+            Err(ValueError::InvalidBusinessNo)
+        );
+        assert_eq!(
+            BusinessNo::parse("220 81 62517"),
+            Err(ValueError::InvalidBusinessNo)
+        );
         assert_eq!(BusinessNo::parse(""), Err(ValueError::InvalidBusinessNo));
     }
 }

@@ -89,11 +89,17 @@ pub struct DomainError {
 
 impl DomainError {
     pub fn new(code: ErrorCode) -> Self {
-        DomainError { code, message: code.default_message().to_owned() }
+        DomainError {
+            code,
+            message: code.default_message().to_owned(),
+        }
     }
 
     pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
-        DomainError { code, message: message.into() }
+        DomainError {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -163,8 +169,17 @@ mod tests {
 
     #[test]
     fn value_errors_become_format_or_data_errors() {
-        assert_eq!(DomainError::from(ValueError::InvalidPhone).code, ErrorCode::InvalidFormat);
-        assert_eq!(DomainError::from(ValueError::Blank { field: "name" }).code, ErrorCode::InvalidData);
-        assert_eq!(DomainError::new(ErrorCode::NoUser).to_string(), "There's no user.");
+        assert_eq!(
+            DomainError::from(ValueError::InvalidPhone).code,
+            ErrorCode::InvalidFormat
+        );
+        assert_eq!(
+            DomainError::from(ValueError::Blank { field: "name" }).code,
+            ErrorCode::InvalidData
+        );
+        assert_eq!(
+            DomainError::new(ErrorCode::NoUser).to_string(),
+            "There's no user."
+        );
     }
 }

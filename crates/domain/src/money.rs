@@ -19,7 +19,11 @@ impl Won {
     pub const ZERO: Won = Won(0);
 
     pub fn new(amount: i64) -> Result<Self, ValueError> {
-        if amount < 0 { Err(ValueError::NegativeAmount) } else { Ok(Won(amount)) }
+        if amount < 0 {
+            Err(ValueError::NegativeAmount)
+        } else {
+            Ok(Won(amount))
+        }
     }
 
     pub const fn get(self) -> i64 {
@@ -27,14 +31,20 @@ impl Won {
     }
 
     pub fn checked_add(self, other: Won) -> Result<Won, ValueError> {
-        self.0.checked_add(other.0).map(Won).ok_or(ValueError::Overflow)
+        self.0
+            .checked_add(other.0)
+            .map(Won)
+            .ok_or(ValueError::Overflow)
     }
 
     pub fn checked_mul(self, quantity: i64) -> Result<Won, ValueError> {
         if quantity < 0 {
             return Err(ValueError::NegativeAmount);
         }
-        self.0.checked_mul(quantity).map(Won).ok_or(ValueError::Overflow)
+        self.0
+            .checked_mul(quantity)
+            .map(Won)
+            .ok_or(ValueError::Overflow)
     }
 
     /// Splits a VAT-inclusive amount into (supply, VAT) at 10%. The supply is
@@ -57,7 +67,7 @@ impl fmt::Display for Won {
         let digits = self.0.to_string();
         let mut out = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -73,7 +83,10 @@ mod tests {
     #[test]
     fn negative_amounts_and_overflow_are_refused() {
         assert_eq!(Won::new(-1), Err(ValueError::NegativeAmount));
-        assert_eq!(Won::new(i64::MAX).expect("max").checked_add(Won(1)), Err(ValueError::Overflow));
+        assert_eq!(
+            Won::new(i64::MAX).expect("max").checked_add(Won(1)),
+            Err(ValueError::Overflow)
+        );
         assert_eq!(Won(3).checked_mul(-2), Err(ValueError::NegativeAmount));
         assert_eq!(Won(1_500).checked_mul(20), Ok(Won(30_000)));
     }

@@ -45,8 +45,19 @@ mod tests {
     fn the_originals_cases() {
         assert!(NewPassword::parse("test123@@").is_ok());
         assert!(NewPassword::parse("TEST123^^").is_ok());
-        for weak in ["test123", "^asksSde", "12", "test 123@@", "testtest@@", "12345678@@"] {
-            assert_eq!(NewPassword::parse(weak), Err(ValueError::WeakPassword), "{weak}");
+        for weak in [
+            "test123",
+            "^asksSde",
+            "12",
+            "test 123@@",
+            "testtest@@",
+            "12345678@@",
+        ] {
+            assert_eq!(
+                NewPassword::parse(weak),
+                Err(ValueError::WeakPassword),
+                "{weak}"
+            );
         }
     }
 

@@ -60,7 +60,12 @@ mod tests {
 
     #[test]
     fn roles_round_trip_through_their_stored_names() {
-        for role in [Role::Retailer, Role::WholesalerEmpr, Role::WholesalerEmpe, Role::Admin] {
+        for role in [
+            Role::Retailer,
+            Role::WholesalerEmpr,
+            Role::WholesalerEmpe,
+            Role::Admin,
+        ] {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
         assert!("retailer".parse::<Role>().is_err());

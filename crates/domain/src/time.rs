@@ -16,7 +16,10 @@ pub fn business_day(now: DateTime<Utc>) -> NaiveDate {
 /// `[start, end)` of a KST day as instants, for range queries on `timestamptz`.
 pub fn kst_day_bounds(day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let start = kst().from_local_datetime(&start).single().map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+    let start = kst()
+        .from_local_datetime(&start)
+        .single()
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
     (start, start + chrono::Duration::days(1))
 }
 
@@ -31,8 +34,14 @@ mod tests {
 
     #[test]
     fn the_business_day_turns_at_kst_midnight() {
-        let before = Utc.with_ymd_and_hms(2026, 11, 24, 14, 59, 59).single().expect("valid");
-        let after = Utc.with_ymd_and_hms(2026, 11, 24, 15, 0, 0).single().expect("valid");
+        let before = Utc
+            .with_ymd_and_hms(2026, 11, 24, 14, 59, 59)
+            .single()
+            .expect("valid");
+        let after = Utc
+            .with_ymd_and_hms(2026, 11, 24, 15, 0, 0)
+            .single()
+            .expect("valid");
         assert_eq!(business_day(before).to_string(), "2026-11-24");
         assert_eq!(business_day(after).to_string(), "2026-11-25");
     }

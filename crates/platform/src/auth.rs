@@ -70,7 +70,8 @@ pub struct GeneratedKeys {
 }
 
 pub fn generate_keys() -> Result<GeneratedKeys, KeyError> {
-    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|_| KeyError::Rejected)?;
+    let pkcs8 =
+        Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|_| KeyError::Rejected)?;
     let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| KeyError::Rejected)?;
     Ok(GeneratedKeys {
         signing_key: STANDARD.encode(pkcs8.as_ref()),
@@ -84,7 +85,11 @@ pub fn generate_service_token() -> String {
     let mut bytes = [0u8; 32];
     // The system RNG only fails when the OS has no entropy source at all.
     if SystemRandom::new().fill(&mut bytes).is_err() {
-        return format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        return format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
     }
     URL_SAFE_NO_PAD.encode(bytes)
 }
@@ -108,7 +113,10 @@ impl TokenVerifier {
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp"]);
-        Ok(TokenVerifier { key: DecodingKey::from_ed_der(&raw), validation })
+        Ok(TokenVerifier {
+            key: DecodingKey::from_ed_der(&raw),
+            validation,
+        })
     }
 
     pub fn decode(&self, token: &str) -> Result<Claims, TokenError> {
@@ -126,8 +134,14 @@ impl TokenVerifier {
         if claims.kind != TokenKind::Access {
             return Err(TokenError::Invalid);
         }
-        let role = claims.role.parse::<Role>().map_err(|_| TokenError::Invalid)?;
-        Ok(Authenticated { user_id: UserId::new(claims.user_id), role })
+        let role = claims
+            .role
+            .parse::<Role>()
+            .map_err(|_| TokenError::Invalid)?;
+        Ok(Authenticated {
+            user_id: UserId::new(claims.user_id),
+            role,
+        })
     }
 }
 
@@ -140,12 +154,22 @@ pub struct TokenIssuer {
 impl TokenIssuer {
     /// `signing_key`: standard base64 of an Ed25519 PKCS#8 document.
     pub fn from_signing_key(signing_key: &str) -> Result<Self, KeyError> {
-        let der = STANDARD.decode(signing_key.trim()).map_err(|e| KeyError::Encoding(e.to_string()))?;
+        let der = STANDARD
+            .decode(signing_key.trim())
+            .map_err(|e| KeyError::Encoding(e.to_string()))?;
         Ed25519KeyPair::from_pkcs8(&der).map_err(|_| KeyError::Rejected)?;
-        Ok(TokenIssuer { key: EncodingKey::from_ed_der(&der) })
+        Ok(TokenIssuer {
+            key: EncodingKey::from_ed_der(&der),
+        })
     }
 
-    pub fn issue(&self, user_id: UserId, role: Role, kind: TokenKind, now: chrono::DateTime<chrono::Utc>) -> String {
+    pub fn issue(
+        &self,
+        user_id: UserId,
+        role: Role,
+        kind: TokenKind,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> String {
         let ttl = match kind {
             TokenKind::Access => ACCESS_TOKEN_TTL,
             TokenKind::Refresh => REFRESH_TOKEN_TTL,
@@ -190,17 +214,36 @@ mod tests {
     #[test]
     fn access_token_round_trips() {
         let (issuer, verifier) = pair();
-        let token = issuer.issue(UserId::new(7), Role::WholesalerEmpe, TokenKind::Access, Utc::now());
+        let token = issuer.issue(
+            UserId::new(7),
+            Role::WholesalerEmpe,
+            TokenKind::Access,
+            Utc::now(),
+        );
         let who = verifier.verify_access(&token).expect("valid");
-        assert_eq!(who, Authenticated { user_id: UserId::new(7), role: Role::WholesalerEmpe });
+        assert_eq!(
+            who,
+            Authenticated {
+                user_id: UserId::new(7),
+                role: Role::WholesalerEmpe
+            }
+        );
     }
 
     #[test]
     fn refresh_token_is_not_an_access_token() {
         let (issuer, verifier) = pair();
-        let token = issuer.issue(UserId::new(7), Role::Retailer, TokenKind::Refresh, Utc::now());
+        let token = issuer.issue(
+            UserId::new(7),
+            Role::Retailer,
+            TokenKind::Refresh,
+            Utc::now(),
+        );
         assert_eq!(verifier.verify_access(&token), Err(TokenError::Invalid));
-        assert_eq!(verifier.decode(&token).expect("valid refresh").kind, TokenKind::Refresh);
+        assert_eq!(
+            verifier.decode(&token).expect("valid refresh").kind,
+            TokenKind::Refresh
+        );
     }
 
     #[test]
@@ -211,9 +254,13 @@ mod tests {
         assert_eq!(verifier.verify_access(&expired), Err(TokenError::Expired));
 
         let (other_issuer, _) = pair();
-        let foreign = other_issuer.issue(UserId::new(1), Role::Admin, TokenKind::Access, Utc::now());
+        let foreign =
+            other_issuer.issue(UserId::new(1), Role::Admin, TokenKind::Access, Utc::now());
         assert_eq!(verifier.verify_access(&foreign), Err(TokenError::Invalid));
-        assert_eq!(verifier.verify_access("not.a.token"), Err(TokenError::Invalid));
+        assert_eq!(
+            verifier.verify_access("not.a.token"),
+            Err(TokenError::Invalid)
+        );
     }
 
     #[test]

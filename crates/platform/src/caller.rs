@@ -19,23 +19,32 @@ pub struct AuthState {
 
 impl AuthState {
     pub fn new(verifier: TokenVerifier, service_token: String) -> Self {
-        AuthState { verifier, service_token }
+        AuthState {
+            verifier,
+            service_token,
+        }
     }
 
     fn is_service_token(&self, token: &str) -> bool {
-        !self.service_token.is_empty() && bool::from(token.as_bytes().ct_eq(self.service_token.as_bytes()))
+        !self.service_token.is_empty()
+            && bool::from(token.as_bytes().ct_eq(self.service_token.as_bytes()))
     }
 
     /// Resolves a raw `Authorization` header value.
     pub fn identify(&self, header: &str) -> Result<Caller, ApiError> {
-        let token = bearer_token(header).ok_or_else(|| ApiError::unauthenticated("malformed Authorization header"))?;
+        let token = bearer_token(header)
+            .ok_or_else(|| ApiError::unauthenticated("malformed Authorization header"))?;
         if self.is_service_token(token) {
             return Ok(Caller::Service);
         }
         match self.verifier.verify_access(token) {
             Ok(user) => Ok(Caller::User(user)),
             Err(e @ (TokenError::Expired | TokenError::Invalid)) => {
-                let code = if e == TokenError::Expired { "TOKEN_EXPIRED" } else { "INVALID_TOKEN" };
+                let code = if e == TokenError::Expired {
+                    "TOKEN_EXPIRED"
+                } else {
+                    "INVALID_TOKEN"
+                };
                 Err(ApiError::new(StatusCode::UNAUTHORIZED, code, e.to_string()))
             }
         }
@@ -51,7 +60,13 @@ pub enum Caller {
 
 impl Caller {
     pub fn is_admin(&self) -> bool {
-        matches!(self, Caller::User(Authenticated { role: Role::Admin, .. }))
+        matches!(
+            self,
+            Caller::User(Authenticated {
+                role: Role::Admin,
+                ..
+            })
+        )
     }
 
     pub fn user(&self) -> Option<Authenticated> {
@@ -78,9 +93,15 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let Some(state) = req.app_data::<web::Data<AuthState>>() else {
-            return ready(Err(ApiError::internal("auth", "AuthState is not registered")));
+            return ready(Err(ApiError::internal(
+                "auth",
+                "AuthState is not registered",
+            )));
         };
-        let header = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let header = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         ready(match header {
             None => Err(ApiError::unauthenticated("authentication required")),
             Some(value) => state.identify(value),
@@ -98,14 +119,25 @@ mod tests {
         let keys = generate_keys().expect("keys");
         let verifier = TokenVerifier::from_public_key(&keys.public_key).expect("key");
         let issuer = TokenIssuer::from_signing_key(&keys.signing_key).expect("key");
-        (AuthState::new(verifier, "service-secret".to_owned()), issuer)
+        (
+            AuthState::new(verifier, "service-secret".to_owned()),
+            issuer,
+        )
     }
 
     #[test]
     fn service_token_and_user_tokens_are_told_apart() {
         let (state, issuer) = state();
-        assert_eq!(state.identify("Bearer service-secret").expect("service"), Caller::Service);
-        let token = issuer.issue(UserId::new(3), Role::Admin, TokenKind::Access, chrono::Utc::now());
+        assert_eq!(
+            state.identify("Bearer service-secret").expect("service"),
+            Caller::Service
+        );
+        let token = issuer.issue(
+            UserId::new(3),
+            Role::Admin,
+            TokenKind::Access,
+            chrono::Utc::now(),
+        );
         let caller = state.identify(&format!("Bearer {token}")).expect("user");
         assert!(caller.is_admin());
         assert_eq!(caller.label(), "user:3");
@@ -114,16 +146,39 @@ mod tests {
     #[test]
     fn bad_tokens_get_stable_codes() {
         let (state, issuer) = state();
-        let refresh = issuer.issue(UserId::new(3), Role::Retailer, TokenKind::Refresh, chrono::Utc::now());
-        assert_eq!(state.identify(&format!("Bearer {refresh}")).expect_err("refresh").code, "INVALID_TOKEN");
-        assert_eq!(state.identify("Bearer service-secreT").expect_err("near miss").code, "INVALID_TOKEN");
-        assert_eq!(state.identify("nonsense").expect_err("shape").code, "UNAUTHENTICATED");
+        let refresh = issuer.issue(
+            UserId::new(3),
+            Role::Retailer,
+            TokenKind::Refresh,
+            chrono::Utc::now(),
+        );
+        assert_eq!(
+            state
+                .identify(&format!("Bearer {refresh}"))
+                .expect_err("refresh")
+                .code,
+            "INVALID_TOKEN"
+        );
+        assert_eq!(
+            state
+                .identify("Bearer service-secreT")
+                .expect_err("near miss")
+                .code,
+            "INVALID_TOKEN"
+        );
+        assert_eq!(
+            state.identify("nonsense").expect_err("shape").code,
+            "UNAUTHENTICATED"
+        );
     }
 
     #[test]
     fn an_empty_service_token_never_matches() {
         let keys = generate_keys().expect("keys");
-        let state = AuthState::new(TokenVerifier::from_public_key(&keys.public_key).expect("key"), String::new());
+        let state = AuthState::new(
+            TokenVerifier::from_public_key(&keys.public_key).expect("key"),
+            String::new(),
+        );
         assert!(state.identify("Bearer x").is_err());
     }
 }

@@ -8,7 +8,10 @@ use std::str::FromStr;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is required: {hint}")]
-    Missing { name: &'static str, hint: &'static str },
+    Missing {
+        name: &'static str,
+        hint: &'static str,
+    },
     #[error("{name} has an invalid value: {reason}")]
     Invalid { name: &'static str, reason: String },
 }
@@ -25,8 +28,13 @@ impl Env {
     }
 
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let map = pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-        Env { overrides: Some(map) }
+        let map = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        Env {
+            overrides: Some(map),
+        }
     }
 
     /// The variable's value; an empty value counts as unset.
@@ -56,7 +64,10 @@ impl Env {
             Some(raw) => raw
                 .trim()
                 .parse()
-                .map_err(|e: T::Err| ConfigError::Invalid { name, reason: e.to_string() }),
+                .map_err(|e: T::Err| ConfigError::Invalid {
+                    name,
+                    reason: e.to_string(),
+                }),
         }
     }
 
@@ -81,8 +92,15 @@ pub struct HttpConfig {
 }
 
 impl HttpConfig {
-    pub fn from_env(env: &Env, port_var: &'static str, default_port: u16) -> Result<Self, ConfigError> {
-        Ok(HttpConfig { host: env.string("HOST", "127.0.0.1"), port: env.parse(port_var, default_port)? })
+    pub fn from_env(
+        env: &Env,
+        port_var: &'static str,
+        default_port: u16,
+    ) -> Result<Self, ConfigError> {
+        Ok(HttpConfig {
+            host: env.string("HOST", "127.0.0.1"),
+            port: env.parse(port_var, default_port)?,
+        })
     }
 }
 
@@ -124,7 +142,9 @@ pub struct PeerUrls {
 
 impl PeerUrls {
     pub fn from_env(env: &Env) -> Self {
-        let url = |name: &'static str, default: &str| env.string(name, default).trim_end_matches('/').to_owned();
+        let url = |name: &'static str, default: &str| {
+            env.string(name, default).trim_end_matches('/').to_owned()
+        };
         PeerUrls {
             core: url("CORE_URL", "http://127.0.0.1:8080"),
             receipt: url("RECEIPT_URL", "http://127.0.0.1:8081"),
@@ -150,7 +170,11 @@ mod tests {
     fn invalid_values_name_the_variable() {
         let env = Env::from_pairs([("CORE_PORT", "eighty")]);
         let err = HttpConfig::from_env(&env, "CORE_PORT", 8080).expect_err("invalid port");
-        assert!(err.to_string().starts_with("CORE_PORT has an invalid value"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("CORE_PORT has an invalid value"),
+            "{err}"
+        );
     }
 
     #[test]

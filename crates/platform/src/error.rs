@@ -30,7 +30,12 @@ struct Body<'a> {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError { status, code: code.into(), message: message.into(), retry_after: None }
+        ApiError {
+            status,
+            code: code.into(),
+            message: message.into(),
+            retry_after: None,
+        }
     }
 
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
@@ -39,7 +44,11 @@ impl ApiError {
     }
 
     pub fn unauthenticated(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated.name(), message)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated.name(),
+            message,
+        )
     }
 
     pub fn forbidden() -> Self {
@@ -48,13 +57,21 @@ impl ApiError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidData.name(), message)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidData.name(),
+            message,
+        )
     }
 
     /// Something failed that the caller cannot fix; details go to the log only.
     pub fn internal(context: &str, detail: impl std::fmt::Display) -> Self {
         tracing::error!(%detail, "{context}");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal.name(), "internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal.name(),
+            "internal error",
+        )
     }
 }
 
@@ -70,8 +87,12 @@ impl From<db::DbError> for ApiError {
         match e {
             db::DbError::Pool(_) | db::DbError::Connection(_) => {
                 tracing::warn!(error = %e, "database unavailable");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", "database unavailable, retry later")
-                    .with_retry_after(1)
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "UNAVAILABLE",
+                    "database unavailable, retry later",
+                )
+                .with_retry_after(1)
             }
             other => ApiError::internal("database error", other),
         }
@@ -88,7 +109,12 @@ impl ResponseError for ApiError {
         if let Some(seconds) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
         }
-        response.json(Envelope { error: Body { code: &self.code, message: &self.message } })
+        response.json(Envelope {
+            error: Body {
+                code: &self.code,
+                message: &self.message,
+            },
+        })
     }
 }
 
@@ -97,7 +123,9 @@ impl ResponseError for ApiError {
 pub fn json_config() -> actix_web::web::JsonConfig {
     actix_web::web::JsonConfig::default()
         .limit(1 << 20)
-        .error_handler(|err, _req| ApiError::bad_request(format!("invalid JSON body: {err}")).into())
+        .error_handler(|err, _req| {
+            ApiError::bad_request(format!("invalid JSON body: {err}")).into()
+        })
 }
 
 pub fn path_config() -> actix_web::web::PathConfig {

@@ -6,7 +6,8 @@ use db::DbPool;
 use serde_json::json;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz)).route("/readyz", web::get().to(readyz));
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz));
 }
 
 async fn healthz() -> HttpResponse {
@@ -14,13 +15,16 @@ async fn healthz() -> HttpResponse {
 }
 
 async fn readyz(pool: web::Data<DbPool>) -> HttpResponse {
-    let check = tokio::time::timeout(std::time::Duration::from_secs(2), db::pool::ping(&pool)).await;
+    let check =
+        tokio::time::timeout(std::time::Duration::from_secs(2), db::pool::ping(&pool)).await;
     match check {
         Ok(Ok(())) => HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok" })),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "database": "error" }))
+            HttpResponse::ServiceUnavailable()
+                .json(json!({ "status": "unavailable", "database": "error" }))
         }
-        Err(_) => HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "database": "timeout" })),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "unavailable", "database": "timeout" })),
     }
 }

@@ -23,7 +23,9 @@ pub fn current() -> Option<String> {
 fn sanitize(raw: &str) -> Option<String> {
     let ok = !raw.is_empty()
         && raw.len() <= 64
-        && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     ok.then(|| raw.to_owned())
 }
 
@@ -40,9 +42,18 @@ pub async fn middleware(
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
     let started = std::time::Instant::now();
-    let mut response = CURRENT.scope(id.clone(), next.call(req)).instrument(span.clone()).await?;
+    let mut response = CURRENT
+        .scope(id.clone(), next.call(req))
+        .instrument(span.clone())
+        .await?;
     let status = response.status().as_u16();
-    span.in_scope(|| tracing::info!(status, elapsed_ms = started.elapsed().as_millis() as u64, "handled"));
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "handled"
+        )
+    });
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

@@ -43,7 +43,11 @@ pub struct CommonConfig {
 }
 
 impl CommonConfig {
-    pub fn from_env(env: &Env, port_var: &'static str, default_port: u16) -> Result<Self, ConfigError> {
+    pub fn from_env(
+        env: &Env,
+        port_var: &'static str,
+        default_port: u16,
+    ) -> Result<Self, ConfigError> {
         const KEY_HINT: &str = "generate local keys with `make keys` (or `core keys generate`)";
         Ok(CommonConfig {
             http: HttpConfig::from_env(env, port_var, default_port)?,
@@ -64,7 +68,10 @@ impl CommonConfig {
 
     pub fn auth_state(&self) -> Result<crate::caller::AuthState, StartupError> {
         let verifier = crate::auth::TokenVerifier::from_public_key(&self.jwt_public_key)?;
-        Ok(crate::caller::AuthState::new(verifier, self.service_token.clone()))
+        Ok(crate::caller::AuthState::new(
+            verifier,
+            self.service_token.clone(),
+        ))
     }
 }
 
@@ -104,7 +111,10 @@ where
 
 /// The tail of every `main`: log the outcome of start-up, then serve until a
 /// stop signal arrives.
-pub async fn serve_until_stopped(service: &str, started: Result<Running, StartupError>) -> ExitCode {
+pub async fn serve_until_stopped(
+    service: &str,
+    started: Result<Running, StartupError>,
+) -> ExitCode {
     match started {
         Ok(running) => {
             tracing::info!(service, port = running.port, "listening");

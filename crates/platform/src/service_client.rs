@@ -11,13 +11,24 @@ use std::time::Duration;
 pub enum CallError {
     /// The peer could not be reached or timed out: retrying later may help.
     #[error("{service} unavailable: {detail}")]
-    Unavailable { service: &'static str, detail: String },
+    Unavailable {
+        service: &'static str,
+        detail: String,
+    },
     /// The peer answered with an error envelope.
     #[error("{service} answered {status}: {code}: {message}")]
-    Rejected { service: &'static str, status: u16, code: String, message: String },
+    Rejected {
+        service: &'static str,
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// The peer answered something this client cannot read.
     #[error("{service} answered unreadable data: {detail}")]
-    Protocol { service: &'static str, detail: String },
+    Protocol {
+        service: &'static str,
+        detail: String,
+    },
 }
 
 impl CallError {
@@ -39,7 +50,12 @@ pub struct ServiceClient {
 }
 
 impl ServiceClient {
-    pub fn new(service: &'static str, base_url: &str, service_token: &str, timeout: Duration) -> Self {
+    pub fn new(
+        service: &'static str,
+        base_url: &str,
+        service_token: &str,
+        timeout: Duration,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(2))
@@ -86,19 +102,25 @@ impl ServiceClient {
         self.send(self.request(reqwest::Method::GET, path)).await
     }
 
-    async fn send<R: DeserializeOwned>(&self, builder: reqwest::RequestBuilder) -> Result<R, CallError> {
+    async fn send<R: DeserializeOwned>(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<R, CallError> {
         let service = self.service;
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| CallError::Unavailable { service, detail: e.without_url().to_string() })?;
+        let response = builder.send().await.map_err(|e| CallError::Unavailable {
+            service,
+            detail: e.without_url().to_string(),
+        })?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| CallError::Unavailable { service, detail: e.without_url().to_string() })?;
+        let bytes = response.bytes().await.map_err(|e| CallError::Unavailable {
+            service,
+            detail: e.without_url().to_string(),
+        })?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| CallError::Protocol { service, detail: e.to_string() });
+            return serde_json::from_slice(&bytes).map_err(|e| CallError::Protocol {
+                service,
+                detail: e.to_string(),
+            });
         }
         #[derive(serde::Deserialize)]
         struct Envelope {
@@ -111,8 +133,16 @@ impl ServiceClient {
         }
         let (code, message) = match serde_json::from_slice::<Envelope>(&bytes) {
             Ok(envelope) => (envelope.error.code, envelope.error.message),
-            Err(_) => ("UNKNOWN".to_owned(), String::from_utf8_lossy(&bytes).chars().take(200).collect()),
+            Err(_) => (
+                "UNKNOWN".to_owned(),
+                String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+            ),
         };
-        Err(CallError::Rejected { service, status: status.as_u16(), code, message })
+        Err(CallError::Rejected {
+            service,
+            status: status.as_u16(),
+            code,
+            message,
+        })
     }
 }

@@ -7,17 +7,27 @@ pub fn init(service: &str) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("info,{service}=info,actix_web=warn")));
     let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     // A second init (tests starting several apps in one process) is harmless.
-    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Masks all but the last four characters, for identifiers that must never
 /// appear whole in logs (phone numbers, tokens).
 pub fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
-    let keep = chars.len().saturating_sub(4).max(chars.len() / 2);
-    chars.iter().enumerate().map(|(i, c)| if i < keep { '*' } else { *c }).collect()
+    let keep = chars.len().saturating_sub(4).max(chars.len().div_ceil(2));
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < keep { '*' } else { *c })
+        .collect()
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ pub struct Config {
 
 impl Config {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        Ok(Config { common: CommonConfig::from_env(env, "MESSAGING_PORT", DEFAULT_PORT)? })
+        Ok(Config {
+            common: CommonConfig::from_env(env, "MESSAGING_PORT", DEFAULT_PORT)?,
+        })
     }
 }

@@ -18,8 +18,12 @@ impl Application {
         let auth = web::Data::new(config.common.auth_state()?);
         let listener = platform::server::bind(&config.common.http)?;
         let pool = web::Data::new(pool);
-        Ok(platform::server::start(listener, config.common.workers, move |cfg| {
-            cfg.app_data(pool.clone()).app_data(auth.clone());
-        })?)
+        Ok(platform::server::start(
+            listener,
+            config.common.workers,
+            move |cfg| {
+                cfg.app_data(pool.clone()).app_data(auth.clone());
+            },
+        )?)
     }
 }

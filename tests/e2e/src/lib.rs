@@ -18,7 +18,12 @@ pub enum Service {
 }
 
 impl Service {
-    pub const ALL: [Service; 4] = [Service::Core, Service::Receipt, Service::Messaging, Service::Scheduler];
+    pub const ALL: [Service; 4] = [
+        Service::Core,
+        Service::Receipt,
+        Service::Messaging,
+        Service::Scheduler,
+    ];
 
     pub fn binary(self) -> &'static str {
         match self {
@@ -63,7 +68,10 @@ fn bin_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let exe = std::env::current_exe().expect("test binary path");
-    exe.parent().and_then(|deps| deps.parent()).expect("target profile directory").to_path_buf()
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("target profile directory")
+        .to_path_buf()
 }
 
 fn free_port() -> u16 {
@@ -82,7 +90,8 @@ impl Platform {
         let db = TestDb::new().await;
         let keys = platform::auth::generate_keys().expect("generate keys");
         let service_token = platform::auth::generate_service_token();
-        let workdir = std::env::temp_dir().join(format!("marketbill-e2e-{}", uuid::Uuid::new_v4().simple()));
+        let workdir =
+            std::env::temp_dir().join(format!("marketbill-e2e-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&workdir).expect("work directory");
         let ports: Vec<(Service, u16)> = Service::ALL.iter().map(|s| (*s, free_port())).collect();
 
@@ -101,7 +110,11 @@ impl Platform {
             env.push((format!("{prefix}_PORT"), port.to_string()));
             env.push((format!("{prefix}_URL"), format!("http://127.0.0.1:{port}")));
         }
-        env.extend(extra_env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        env.extend(
+            extra_env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
 
         let bins = bin_dir();
         let mut running = Vec::new();
@@ -123,12 +136,20 @@ impl Platform {
                 .stderr(err)
                 .spawn()
                 .expect("spawn service");
-            running.push(Running { service, port, child, log });
+            running.push(Running {
+                service,
+                port,
+                child,
+                log,
+            });
         }
 
         let platform = Platform {
             db,
-            http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
             service_token,
             signing_key: keys.signing_key,
             running,
@@ -146,7 +167,11 @@ impl Platform {
                 match self.http.get(&url).send().await {
                     Ok(response) if response.status().is_success() => break,
                     _ if Instant::now() > deadline => {
-                        panic!("{} not ready after {limit:?}; its log:\n{}", service.binary(), self.log(service))
+                        panic!(
+                            "{} not ready after {limit:?}; its log:\n{}",
+                            service.binary(),
+                            self.log(service)
+                        )
                     }
                     _ => tokio::time::sleep(Duration::from_millis(100)).await,
                 }
@@ -155,7 +180,10 @@ impl Platform {
     }
 
     fn running(&self, service: Service) -> &Running {
-        self.running.iter().find(|r| r.service == service).expect("service started")
+        self.running
+            .iter()
+            .find(|r| r.service == service)
+            .expect("service started")
     }
 
     pub fn port(&self, service: Service) -> u16 {

@@ -7,7 +7,12 @@ use e2e::{Platform, Service};
 async fn all_four_services_become_ready() {
     let platform = Platform::start().await;
     for service in Service::ALL {
-        let response = platform.http.get(format!("{}/readyz", platform.url(service))).send().await.expect("readyz");
+        let response = platform
+            .http
+            .get(format!("{}/readyz", platform.url(service)))
+            .send()
+            .await
+            .expect("readyz");
         assert_eq!(response.status(), 200, "{} /readyz", service.binary());
         let body: serde_json::Value = response.json().await.expect("json");
         assert_eq!(body["database"], "ok");
