@@ -42,7 +42,8 @@ stop() {
 trap stop INT TERM EXIT
 
 for svc in core receipt messaging scheduler; do
-  ( "$BIN/$svc" 2>&1 | sed -u "s/^/[$svc] /" ) &
+  # Process substitution keeps $! the service's own pid, so `stop` reaches it.
+  "$BIN/$svc" > >(sed -u "s/^/[$svc] /") 2>&1 &
   pids+=($!)
 done
 
