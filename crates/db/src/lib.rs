@@ -7,6 +7,10 @@
 
 pub mod migrations;
 pub mod pool;
+pub mod users;
+pub mod connections;
+pub mod business_infos;
+pub mod outbox;
 #[rustfmt::skip]
 pub mod schema;
 

@@ -1,0 +1,189 @@
+//! Trading-partner links (retailer → wholesaler applications) and the
+//! owner ↔ employee links of a wholesaler.
+
+use crate::schema::{biz_connections, wholesaler_connections};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = biz_connections)]
+pub struct BizConnectionRow {
+    pub id: i64,
+    pub retailer_id: i64,
+    pub wholesaler_id: i64,
+    pub apply_status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert_application(
+    conn: &mut AsyncPgConnection,
+    retailer_id: i64,
+    wholesaler_id: i64,
+) -> QueryResult<BizConnectionRow> {
+    diesel::insert_into(biz_connections::table)
+        .values((
+            biz_connections::retailer_id.eq(retailer_id),
+            biz_connections::wholesaler_id.eq(wholesaler_id),
+            biz_connections::apply_status.eq("APPLYING"),
+        ))
+        .returning(BizConnectionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Live connections between two users, in either direction, oldest first.
+pub async fn live_between(conn: &mut AsyncPgConnection, a: i64, b: i64) -> QueryResult<Vec<BizConnectionRow>> {
+    biz_connections::table
+        .filter(biz_connections::deleted_at.is_null())
+        .filter(
+            (biz_connections::retailer_id.eq(a).and(biz_connections::wholesaler_id.eq(b)))
+                .or(biz_connections::retailer_id.eq(b).and(biz_connections::wholesaler_id.eq(a))),
+        )
+        .order(biz_connections::id.asc())
+        .select(BizConnectionRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn live_for_update(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<BizConnectionRow>> {
+    biz_connections::table
+        .find(id)
+        .filter(biz_connections::deleted_at.is_null())
+        .select(BizConnectionRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn set_status(conn: &mut AsyncPgConnection, id: i64, status: &str) -> QueryResult<BizConnectionRow> {
+    diesel::update(biz_connections::table.find(id))
+        .set(biz_connections::apply_status.eq(status))
+        .returning(BizConnectionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Which side of the connection the parent users are on.
+#[derive(Debug, Clone, Copy)]
+pub enum Side {
+    Applied,
+    Received,
+}
+
+/// One page of connections for each of `user_ids` (per parent, not per batch),
+/// in one statement: a window function numbers each parent's rows.
+pub async fn page_per_user(
+    conn: &mut AsyncPgConnection,
+    side: Side,
+    user_ids: &[i64],
+    statuses: &[String],
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<BizConnectionRow>> {
+    let owner = match side {
+        Side::Applied => "retailer_id",
+        Side::Received => "wholesaler_id",
+    };
+    let direction = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT id, retailer_id, wholesaler_id, apply_status, created_at, updated_at, deleted_at FROM ( \
+           SELECT c.*, row_number() OVER (PARTITION BY c.{owner} ORDER BY c.created_at {direction}, c.id {direction}) AS rn \
+           FROM biz_connections c \
+           WHERE c.{owner} = ANY($1) AND c.deleted_at IS NULL \
+             AND (cardinality($2::text[]) = 0 OR c.apply_status = ANY($2)) \
+         ) ranked WHERE rn > $3 AND rn <= $3 + $4 ORDER BY {owner}, rn"
+    );
+    diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(user_ids)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(statuses)
+        .bind::<diesel::sql_types::BigInt, _>(offset)
+        .bind::<diesel::sql_types::BigInt, _>(limit)
+        .load::<BizConnectionByName>(conn)
+        .await
+        .map(|rows| rows.into_iter().map(Into::into).collect())
+}
+
+#[derive(QueryableByName)]
+struct BizConnectionByName {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    retailer_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    wholesaler_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    apply_status: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    created_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    updated_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+impl From<BizConnectionByName> for BizConnectionRow {
+    fn from(r: BizConnectionByName) -> Self {
+        BizConnectionRow {
+            id: r.id,
+            retailer_id: r.retailer_id,
+            wholesaler_id: r.wholesaler_id,
+            apply_status: r.apply_status,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            deleted_at: r.deleted_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = wholesaler_connections)]
+pub struct WholesalerConnectionRow {
+    pub id: i64,
+    pub employer_id: i64,
+    pub employee_id: i64,
+}
+
+pub async fn link_employee(conn: &mut AsyncPgConnection, employer_id: i64, employee_id: i64) -> QueryResult<usize> {
+    diesel::insert_into(wholesaler_connections::table)
+        .values((
+            wholesaler_connections::employer_id.eq(employer_id),
+            wholesaler_connections::employee_id.eq(employee_id),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Live owner ↔ employee links touching any of `user_ids` (either side).
+pub async fn employment_links(
+    conn: &mut AsyncPgConnection,
+    user_ids: &[i64],
+) -> QueryResult<Vec<WholesalerConnectionRow>> {
+    wholesaler_connections::table
+        .filter(wholesaler_connections::deleted_at.is_null())
+        .filter(
+            wholesaler_connections::employer_id
+                .eq_any(user_ids)
+                .or(wholesaler_connections::employee_id.eq_any(user_ids)),
+        )
+        .order(wholesaler_connections::id.asc())
+        .select(WholesalerConnectionRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// The employer an employee acts for.
+pub async fn employer_of(conn: &mut AsyncPgConnection, employee_id: i64) -> QueryResult<Option<i64>> {
+    wholesaler_connections::table
+        .filter(wholesaler_connections::employee_id.eq(employee_id))
+        .filter(wholesaler_connections::deleted_at.is_null())
+        .order(wholesaler_connections::id.asc())
+        .select(wholesaler_connections::employer_id)
+        .first(conn)
+        .await
+        .optional()
+}
