@@ -38,7 +38,10 @@ pub struct BusinessInfoFields {
     pub bank_account: String,
 }
 
-pub async fn live_by_user_ids(conn: &mut AsyncPgConnection, user_ids: &[i64]) -> QueryResult<Vec<BusinessInfoRow>> {
+pub async fn live_by_user_ids(
+    conn: &mut AsyncPgConnection,
+    user_ids: &[i64],
+) -> QueryResult<Vec<BusinessInfoRow>> {
     business_infos::table
         .filter(business_infos::user_id.eq_any(user_ids))
         .filter(business_infos::deleted_at.is_null())
@@ -54,7 +57,11 @@ pub async fn upsert(
     fields: &BusinessInfoFields,
 ) -> QueryResult<BusinessInfoRow> {
     let updated = diesel::update(
-        business_infos::table.filter(business_infos::user_id.eq(user_id).and(business_infos::deleted_at.is_null())),
+        business_infos::table.filter(
+            business_infos::user_id
+                .eq(user_id)
+                .and(business_infos::deleted_at.is_null()),
+        ),
     )
     .set(fields)
     .returning(BusinessInfoRow::as_returning())

@@ -35,12 +35,20 @@ pub async fn insert_application(
 }
 
 /// Live connections between two users, in either direction, oldest first.
-pub async fn live_between(conn: &mut AsyncPgConnection, a: i64, b: i64) -> QueryResult<Vec<BizConnectionRow>> {
+pub async fn live_between(
+    conn: &mut AsyncPgConnection,
+    a: i64,
+    b: i64,
+) -> QueryResult<Vec<BizConnectionRow>> {
     biz_connections::table
         .filter(biz_connections::deleted_at.is_null())
         .filter(
-            (biz_connections::retailer_id.eq(a).and(biz_connections::wholesaler_id.eq(b)))
-                .or(biz_connections::retailer_id.eq(b).and(biz_connections::wholesaler_id.eq(a))),
+            (biz_connections::retailer_id
+                .eq(a)
+                .and(biz_connections::wholesaler_id.eq(b)))
+            .or(biz_connections::retailer_id
+                .eq(b)
+                .and(biz_connections::wholesaler_id.eq(a))),
         )
         .order(biz_connections::id.asc())
         .select(BizConnectionRow::as_select())
@@ -48,7 +56,10 @@ pub async fn live_between(conn: &mut AsyncPgConnection, a: i64, b: i64) -> Query
         .await
 }
 
-pub async fn live_for_update(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<BizConnectionRow>> {
+pub async fn live_for_update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> QueryResult<Option<BizConnectionRow>> {
     biz_connections::table
         .find(id)
         .filter(biz_connections::deleted_at.is_null())
@@ -59,7 +70,11 @@ pub async fn live_for_update(conn: &mut AsyncPgConnection, id: i64) -> QueryResu
         .optional()
 }
 
-pub async fn set_status(conn: &mut AsyncPgConnection, id: i64, status: &str) -> QueryResult<BizConnectionRow> {
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    status: &str,
+) -> QueryResult<BizConnectionRow> {
     diesel::update(biz_connections::table.find(id))
         .set(biz_connections::apply_status.eq(status))
         .returning(BizConnectionRow::as_returning())
@@ -148,7 +163,11 @@ pub struct WholesalerConnectionRow {
     pub employee_id: i64,
 }
 
-pub async fn link_employee(conn: &mut AsyncPgConnection, employer_id: i64, employee_id: i64) -> QueryResult<usize> {
+pub async fn link_employee(
+    conn: &mut AsyncPgConnection,
+    employer_id: i64,
+    employee_id: i64,
+) -> QueryResult<usize> {
     diesel::insert_into(wholesaler_connections::table)
         .values((
             wholesaler_connections::employer_id.eq(employer_id),
@@ -177,7 +196,10 @@ pub async fn employment_links(
 }
 
 /// The employer an employee acts for.
-pub async fn employer_of(conn: &mut AsyncPgConnection, employee_id: i64) -> QueryResult<Option<i64>> {
+pub async fn employer_of(
+    conn: &mut AsyncPgConnection,
+    employee_id: i64,
+) -> QueryResult<Option<i64>> {
     wholesaler_connections::table
         .filter(wholesaler_connections::employee_id.eq(employee_id))
         .filter(wholesaler_connections::deleted_at.is_null())
@@ -186,4 +208,56 @@ pub async fn employer_of(conn: &mut AsyncPgConnection, employee_id: i64) -> Quer
         .first(conn)
         .await
         .optional()
+}
+
+/// Everyone `user_id` has a live link with: trading partners (any status, so a
+/// wholesaler can judge an applicant) and owner/employee colleagues, including
+/// the employer's partners for an employee.
+pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Related {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let rows: Vec<Related> = diesel::sql_query(
+        "WITH company AS ( \
+           SELECT $1::bigint AS id \
+           UNION SELECT employer_id FROM wholesaler_connections WHERE employee_id = $1 AND deleted_at IS NULL \
+           UNION SELECT employee_id FROM wholesaler_connections WHERE employer_id = $1 AND deleted_at IS NULL \
+           UNION SELECT w2.employee_id FROM wholesaler_connections w1 JOIN wholesaler_connections w2 \
+                   ON w2.employer_id = w1.employer_id AND w2.deleted_at IS NULL \
+                 WHERE w1.employee_id = $1 AND w1.deleted_at IS NULL \
+         ) \
+         SELECT id FROM company \
+         UNION SELECT CASE WHEN c.retailer_id IN (SELECT id FROM company) THEN c.wholesaler_id ELSE c.retailer_id END \
+           FROM biz_connections c \
+          WHERE c.deleted_at IS NULL \
+            AND (c.retailer_id IN (SELECT id FROM company) OR c.wholesaler_id IN (SELECT id FROM company))",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(user_id)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Live connections between `user_id` and each of `others`, newest first.
+pub async fn latest_with(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    others: &[i64],
+) -> QueryResult<Vec<BizConnectionRow>> {
+    biz_connections::table
+        .filter(biz_connections::deleted_at.is_null())
+        .filter(
+            (biz_connections::retailer_id
+                .eq(user_id)
+                .and(biz_connections::wholesaler_id.eq_any(others)))
+            .or(biz_connections::wholesaler_id
+                .eq(user_id)
+                .and(biz_connections::retailer_id.eq_any(others))),
+        )
+        .order(biz_connections::id.desc())
+        .select(BizConnectionRow::as_select())
+        .load(conn)
+        .await
 }

@@ -5,12 +5,12 @@
 //! This crate knows no HTTP framework; services call its queries and map its
 //! errors into their own layer's error type.
 
+pub mod business_infos;
+pub mod connections;
 pub mod migrations;
+pub mod outbox;
 pub mod pool;
 pub mod users;
-pub mod connections;
-pub mod business_infos;
-pub mod outbox;
 #[rustfmt::skip]
 pub mod schema;
 

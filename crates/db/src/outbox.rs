@@ -41,7 +41,11 @@ pub async fn enqueue(
 }
 
 /// Pending notifications that are due, oldest first.
-pub async fn due(conn: &mut AsyncPgConnection, now: DateTime<Utc>, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+pub async fn due(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
     notification_outbox::table
         .filter(notification_outbox::status.eq("PENDING"))
         .filter(notification_outbox::next_attempt_at.le(now))

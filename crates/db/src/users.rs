@@ -34,7 +34,10 @@ pub struct CredentialRow {
 /// A user with its live credential (every account has exactly one).
 pub type Account = (UserRow, CredentialRow);
 
-pub async fn live_users_by_ids(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<Vec<UserRow>> {
+pub async fn live_users_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<UserRow>> {
     users::table
         .filter(users::id.eq_any(ids))
         .filter(users::deleted_at.is_null())
@@ -55,7 +58,10 @@ pub async fn live_credentials_by_user_ids(
         .await
 }
 
-pub async fn live_account_by_id(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<Account>> {
+pub async fn live_account_by_id(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> QueryResult<Option<Account>> {
     users::table
         .inner_join(user_credentials::table)
         .filter(users::id.eq(id))
@@ -67,7 +73,10 @@ pub async fn live_account_by_id(conn: &mut AsyncPgConnection, id: i64) -> QueryR
         .optional()
 }
 
-pub async fn live_account_by_phone(conn: &mut AsyncPgConnection, phone_no: &str) -> QueryResult<Option<Account>> {
+pub async fn live_account_by_phone(
+    conn: &mut AsyncPgConnection,
+    phone_no: &str,
+) -> QueryResult<Option<Account>> {
     users::table
         .inner_join(user_credentials::table)
         .filter(user_credentials::phone_no.eq(phone_no))
@@ -126,7 +135,11 @@ pub async fn insert_account(
     Ok((user, credential))
 }
 
-pub async fn set_password_hash(conn: &mut AsyncPgConnection, credential_id: i64, hash: &str) -> QueryResult<usize> {
+pub async fn set_password_hash(
+    conn: &mut AsyncPgConnection,
+    credential_id: i64,
+    hash: &str,
+) -> QueryResult<usize> {
     diesel::update(user_credentials::table.find(credential_id))
         .set(user_credentials::password.eq(hash))
         .execute(conn)
@@ -134,7 +147,11 @@ pub async fn set_password_hash(conn: &mut AsyncPgConnection, credential_id: i64,
 }
 
 /// Soft-deletes a user and what the original cascaded with it.
-pub async fn soft_delete_user(conn: &mut AsyncPgConnection, id: i64, now: DateTime<Utc>) -> QueryResult<usize> {
+pub async fn soft_delete_user(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
     use crate::schema::{biz_connections, business_infos, cart_items, wholesaler_connections};
     let deleted = diesel::update(users::table.find(id).filter(users::deleted_at.is_null()))
         .set(users::deleted_at.eq(now))
@@ -143,21 +160,43 @@ pub async fn soft_delete_user(conn: &mut AsyncPgConnection, id: i64, now: DateTi
     if deleted == 0 {
         return Ok(0);
     }
-    diesel::update(user_credentials::table.filter(user_credentials::user_id.eq(id).and(user_credentials::deleted_at.is_null())))
-        .set(user_credentials::deleted_at.eq(now))
-        .execute(conn)
-        .await?;
-    diesel::update(auth_tokens::table.filter(auth_tokens::user_id.eq(id).and(auth_tokens::deleted_at.is_null())))
-        .set(auth_tokens::deleted_at.eq(now))
-        .execute(conn)
-        .await?;
-    diesel::update(business_infos::table.filter(business_infos::user_id.eq(id).and(business_infos::deleted_at.is_null())))
-        .set(business_infos::deleted_at.eq(now))
-        .execute(conn)
-        .await?;
+    diesel::update(
+        user_credentials::table.filter(
+            user_credentials::user_id
+                .eq(id)
+                .and(user_credentials::deleted_at.is_null()),
+        ),
+    )
+    .set(user_credentials::deleted_at.eq(now))
+    .execute(conn)
+    .await?;
+    diesel::update(
+        auth_tokens::table.filter(
+            auth_tokens::user_id
+                .eq(id)
+                .and(auth_tokens::deleted_at.is_null()),
+        ),
+    )
+    .set(auth_tokens::deleted_at.eq(now))
+    .execute(conn)
+    .await?;
+    diesel::update(
+        business_infos::table.filter(
+            business_infos::user_id
+                .eq(id)
+                .and(business_infos::deleted_at.is_null()),
+        ),
+    )
+    .set(business_infos::deleted_at.eq(now))
+    .execute(conn)
+    .await?;
     diesel::update(
         biz_connections::table
-            .filter(biz_connections::retailer_id.eq(id).or(biz_connections::wholesaler_id.eq(id)))
+            .filter(
+                biz_connections::retailer_id
+                    .eq(id)
+                    .or(biz_connections::wholesaler_id.eq(id)),
+            )
             .filter(biz_connections::deleted_at.is_null()),
     )
     .set(biz_connections::deleted_at.eq(now))
@@ -165,39 +204,69 @@ pub async fn soft_delete_user(conn: &mut AsyncPgConnection, id: i64, now: DateTi
     .await?;
     diesel::update(
         wholesaler_connections::table
-            .filter(wholesaler_connections::employer_id.eq(id).or(wholesaler_connections::employee_id.eq(id)))
+            .filter(
+                wholesaler_connections::employer_id
+                    .eq(id)
+                    .or(wholesaler_connections::employee_id.eq(id)),
+            )
             .filter(wholesaler_connections::deleted_at.is_null()),
     )
     .set(wholesaler_connections::deleted_at.eq(now))
     .execute(conn)
     .await?;
-    diesel::update(cart_items::table.filter(cart_items::retailer_id.eq(id).and(cart_items::deleted_at.is_null())))
-        .set(cart_items::deleted_at.eq(now))
-        .execute(conn)
-        .await?;
+    diesel::update(
+        cart_items::table.filter(
+            cart_items::retailer_id
+                .eq(id)
+                .and(cart_items::deleted_at.is_null()),
+        ),
+    )
+    .set(cart_items::deleted_at.eq(now))
+    .execute(conn)
+    .await?;
     Ok(deleted)
 }
 
 /// Replaces the user's live refresh token (stored as a hash, never the token).
-pub async fn store_refresh_token(conn: &mut AsyncPgConnection, user_id: i64, token_hash: &str) -> QueryResult<()> {
+pub async fn store_refresh_token(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    token_hash: &str,
+) -> QueryResult<()> {
     revoke_refresh_token(conn, user_id, Utc::now()).await?;
     diesel::insert_into(auth_tokens::table)
-        .values((auth_tokens::user_id.eq(user_id), auth_tokens::refresh_token.eq(token_hash)))
+        .values((
+            auth_tokens::user_id.eq(user_id),
+            auth_tokens::refresh_token.eq(token_hash),
+        ))
         .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn revoke_refresh_token(conn: &mut AsyncPgConnection, user_id: i64, now: DateTime<Utc>) -> QueryResult<usize> {
-    diesel::update(auth_tokens::table.filter(auth_tokens::user_id.eq(user_id).and(auth_tokens::deleted_at.is_null())))
-        .set(auth_tokens::deleted_at.eq(now))
-        .execute(conn)
-        .await
+pub async fn revoke_refresh_token(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        auth_tokens::table.filter(
+            auth_tokens::user_id
+                .eq(user_id)
+                .and(auth_tokens::deleted_at.is_null()),
+        ),
+    )
+    .set(auth_tokens::deleted_at.eq(now))
+    .execute(conn)
+    .await
 }
 
 /// The live refresh-token hash, locked so that two concurrent reissues with the
 /// same token cannot both succeed.
-pub async fn live_refresh_token_for_update(conn: &mut AsyncPgConnection, user_id: i64) -> QueryResult<Option<String>> {
+pub async fn live_refresh_token_for_update(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> QueryResult<Option<String>> {
     auth_tokens::table
         .filter(auth_tokens::user_id.eq(user_id))
         .filter(auth_tokens::deleted_at.is_null())
@@ -217,7 +286,10 @@ pub struct ThrottleRow {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-pub async fn sign_in_throttle(conn: &mut AsyncPgConnection, phone_no: &str) -> QueryResult<Option<ThrottleRow>> {
+pub async fn sign_in_throttle(
+    conn: &mut AsyncPgConnection,
+    phone_no: &str,
+) -> QueryResult<Option<ThrottleRow>> {
     sign_in_throttles::table
         .find(phone_no)
         .select(ThrottleRow::as_select())
@@ -249,13 +321,71 @@ pub async fn record_failed_sign_in(
     .bind::<diesel::sql_types::Interval, _>(window)
     .execute(conn)
     .await?;
-    diesel::update(sign_in_throttles::table.find(phone_no).filter(sign_in_throttles::failed_count.ge(lock_after)))
-        .set(sign_in_throttles::locked_until.eq(now + lock_for))
-        .execute(conn)
-        .await?;
-    sign_in_throttles::table.find(phone_no).select(ThrottleRow::as_select()).first(conn).await
+    diesel::update(
+        sign_in_throttles::table
+            .find(phone_no)
+            .filter(sign_in_throttles::failed_count.ge(lock_after)),
+    )
+    .set(sign_in_throttles::locked_until.eq(now + lock_for))
+    .execute(conn)
+    .await?;
+    sign_in_throttles::table
+        .find(phone_no)
+        .select(ThrottleRow::as_select())
+        .first(conn)
+        .await
 }
 
-pub async fn clear_sign_in_throttle(conn: &mut AsyncPgConnection, phone_no: &str) -> QueryResult<usize> {
-    diesel::delete(sign_in_throttles::table.find(phone_no)).execute(conn).await
+pub async fn clear_sign_in_throttle(
+    conn: &mut AsyncPgConnection,
+    phone_no: &str,
+) -> QueryResult<usize> {
+    diesel::delete(sign_in_throttles::table.find(phone_no))
+        .execute(conn)
+        .await
+}
+
+/// Filters of the `users` list.
+#[derive(Debug, Clone, Default)]
+pub struct UserSearch {
+    /// `None`: any role; `Some(vec![])`: nobody (the original crashed here).
+    pub roles: Option<Vec<String>>,
+    /// Case-sensitive substring; `%` and `_` match themselves.
+    pub name_contains: Option<String>,
+    pub phone_no: Option<String>,
+    pub exclude_user: Option<i64>,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+pub async fn search(conn: &mut AsyncPgConnection, s: &UserSearch) -> QueryResult<Vec<UserRow>> {
+    let mut query = users::table
+        .inner_join(user_credentials::table)
+        .filter(users::deleted_at.is_null())
+        .filter(user_credentials::deleted_at.is_null())
+        .select(UserRow::as_select())
+        .into_boxed();
+    if let Some(roles) = &s.roles {
+        query = query.filter(user_credentials::role.eq_any(roles.clone()));
+    }
+    if let Some(name) = &s.name_contains {
+        let escaped = name
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(users::name.like(format!("%{escaped}%")));
+    }
+    if let Some(phone) = &s.phone_no {
+        query = query.filter(user_credentials::phone_no.eq(phone.clone()));
+    }
+    if let Some(id) = s.exclude_user {
+        query = query.filter(users::id.ne(id));
+    }
+    query = if s.descending {
+        query.order((users::created_at.desc(), users::id.desc()))
+    } else {
+        query.order((users::created_at.asc(), users::id.asc()))
+    };
+    query.offset(s.offset).limit(s.limit).load(conn).await
 }

@@ -1,15 +1,29 @@
-//! The state of a retailer's application to trade with a wholesaler.
+//! The state of a retailer's application to trade with a wholesaler
+//! (`biz_connections.apply_status`, GraphQL `ApplyStatus`). Only `Confirmed`
+//! lets the retailer order from that wholesaler.
 
+use crate::error::ValueError;
+use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ApplyStatus {
+    /// Sent by the retailer, waiting for the wholesaler.
     Applying,
+    /// Accepted: the two may trade.
     Confirmed,
+    /// Declined; the retailer may apply again.
     Rejected,
 }
 
 impl ApplyStatus {
+    pub const ALL: [ApplyStatus; 3] = [
+        ApplyStatus::Applying,
+        ApplyStatus::Confirmed,
+        ApplyStatus::Rejected,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             ApplyStatus::Applying => "APPLYING",
@@ -20,31 +34,45 @@ impl ApplyStatus {
 }
 
 impl FromStr for ApplyStatus {
-    type Err = String;
+    type Err = ValueError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "APPLYING" => Ok(ApplyStatus::Applying),
-            "CONFIRMED" => Ok(ApplyStatus::Confirmed),
-            "REJECTED" => Ok(ApplyStatus::Rejected),
-            other => Err(format!("unknown apply status `{other}`")),
-        }
+        ApplyStatus::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| ValueError::UnknownApplyStatus(s.to_owned()))
+    }
+}
+
+impl fmt::Display for ApplyStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
     fn statuses_round_trip() {
-        for s in [
-            ApplyStatus::Applying,
-            ApplyStatus::Confirmed,
-            ApplyStatus::Rejected,
-        ] {
+        for s in ApplyStatus::ALL {
             assert_eq!(s.as_str().parse::<ApplyStatus>(), Ok(s));
+            assert_eq!(s.to_string(), s.as_str());
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+            assert_eq!(serde_json::from_str::<ApplyStatus>(&json).unwrap(), s);
         }
-        assert!("DONE".parse::<ApplyStatus>().is_err());
+    }
+
+    #[test]
+    fn unknown_statuses_are_refused() {
+        assert_eq!(
+            "confirmed".parse::<ApplyStatus>(),
+            Err(ValueError::UnknownApplyStatus("confirmed".to_owned()))
+        );
+        assert!("".parse::<ApplyStatus>().is_err());
     }
 }

@@ -102,7 +102,10 @@ mod tests {
     fn ids_order_by_their_number() {
         let mut ids = vec![CartItemId::new(3), CartItemId::new(-1), CartItemId::new(2)];
         ids.sort();
-        assert_eq!(ids, [CartItemId::new(-1), CartItemId::new(2), CartItemId::new(3)]);
+        assert_eq!(
+            ids,
+            [CartItemId::new(-1), CartItemId::new(2), CartItemId::new(3)]
+        );
     }
 
     #[test]

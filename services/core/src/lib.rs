@@ -1,7 +1,11 @@
 //! MarketBill core: the GraphQL API the frontend calls.
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
+pub mod graphql;
+pub mod http;
+pub mod settings;
 mod startup;
 
 pub use config::Config;

@@ -1,0 +1,121 @@
+//! The original's "[관리자]" mutations, now protected: an admin may act on
+//! anyone; a user only on itself.
+
+use crate::accounts::passwords;
+use crate::graphql::context::{Context, Viewer};
+use crate::graphql::error::{GqlError, GqlResult};
+use chrono::Utc;
+use db::business_infos::{BusinessInfoFields, BusinessInfoRow};
+use domain::{BusinessNo, ErrorCode, HttpUrl, NewPassword, NonBlank, Role};
+
+fn require_self_or_admin(viewer: Viewer, user_id: i64) -> GqlResult<()> {
+    if viewer.role == Role::Admin || viewer.user_id.get() == user_id {
+        Ok(())
+    } else {
+        Err(GqlError::code(ErrorCode::PermissionDenied))
+    }
+}
+
+pub async fn remove_user(ctx: &Context, viewer: Viewer, user_id: i64) -> GqlResult<()> {
+    if viewer.role != Role::Admin {
+        return Err(GqlError::code(ErrorCode::PermissionDenied));
+    }
+    let mut conn = ctx.conn().await?;
+    let removed = diesel_async::AsyncConnection::transaction(&mut *conn, async |conn| {
+        db::users::soft_delete_user(conn, user_id, Utc::now()).await
+    })
+    .await?;
+    if removed == 0 {
+        return Err(GqlError::message(
+            ErrorCode::NoUser,
+            "There's no user data want to delete",
+        ));
+    }
+    Ok(())
+}
+
+pub struct BusinessInfoInput {
+    pub company_name: String,
+    pub company_phone_no: String,
+    pub employer_name: String,
+    pub address: String,
+    pub business_no: String,
+    pub business_main_category: String,
+    pub business_sub_category: String,
+    pub seal_stamp_img_url: String,
+    pub bank_account: String,
+}
+
+pub async fn upsert_business_info(
+    ctx: &Context,
+    viewer: Viewer,
+    user_id: i64,
+    input: BusinessInfoInput,
+) -> GqlResult<BusinessInfoRow> {
+    require_self_or_admin(viewer, user_id)?;
+    let text = |field: &'static str, value: &str| {
+        NonBlank::parse(field, value, 255).map(NonBlank::into_string)
+    };
+    let seal = HttpUrl::parse("sealStampImgUrl", &input.seal_stamp_img_url, 255).map_err(|_| {
+        GqlError::message(
+            ErrorCode::InvalidFormat,
+            "Invalid seal stamp img url. Please check url format.",
+        )
+    })?;
+    let fields = BusinessInfoFields {
+        company_name: text("companyName", &input.company_name)?,
+        company_phone_no: text("companyPhoneNo", &input.company_phone_no)?,
+        employer_name: text("employerName", &input.employer_name)?,
+        address: text("address", &input.address)?,
+        business_no: BusinessNo::parse(&input.business_no)?.formatted(),
+        business_main_category: text("businessMainCategory", &input.business_main_category)?,
+        business_sub_category: text("businessSubCategory", &input.business_sub_category)?,
+        seal_stamp_img_url: seal.as_str().to_owned(),
+        bank_account: text("bankAccount", &input.bank_account)?,
+    };
+    let mut conn = ctx.conn().await?;
+    if db::users::live_account_by_id(&mut conn, user_id)
+        .await?
+        .is_none()
+    {
+        return Err(GqlError::message(
+            ErrorCode::NoUser,
+            format!("There's no user whose ID is {user_id}"),
+        ));
+    }
+    Ok(db::business_infos::upsert(&mut conn, user_id, &fields).await?)
+}
+
+pub async fn update_password(
+    ctx: &Context,
+    viewer: Viewer,
+    user_id: i64,
+    phone_no: &str,
+    password: &str,
+) -> GqlResult<()> {
+    require_self_or_admin(viewer, user_id)?;
+    let password = NewPassword::parse(password)?;
+    let mut conn = ctx.conn().await?;
+    let (_, credential) = db::users::live_account_by_id(&mut conn, user_id)
+        .await?
+        .ok_or_else(|| {
+            GqlError::message(
+                ErrorCode::NoUser,
+                format!("There's no user whose ID is {user_id}"),
+            )
+        })?;
+    let typed = domain::PhoneNumber::parse(phone_no)
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|_| phone_no.to_owned());
+    if credential.phone_no != typed && credential.phone_no != phone_no {
+        return Err(GqlError::message(
+            ErrorCode::InvalidData,
+            "Phone Number(by DB) and Phone Number(by input) is not matched. Please check your phone number again.",
+        ));
+    }
+    let hash = passwords::hash(password.expose().to_owned())
+        .await
+        .map_err(|e| GqlError::internal("hashing", e))?;
+    db::users::set_password_hash(&mut conn, credential.id, &hash).await?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Trading-partner links: a retailer applies to a wholesaler owner; the owner
+//! (or its employees) confirms or rejects. Each change queues its SMS in the
+//! same transaction (notification_outbox), delivered after commit.
+
+use crate::graphql::context::{Context, Viewer};
+use crate::graphql::error::{GqlError, GqlResult};
+use diesel_async::AsyncConnection;
+use domain::{ApplyStatus, ErrorCode, Role};
+
+pub async fn apply(
+    ctx: &Context,
+    viewer: Viewer,
+    wholesaler_id: i64,
+) -> GqlResult<db::connections::BizConnectionRow> {
+    let mut conn = ctx.conn().await?;
+    let retailer_url = ctx.settings.sign_in_url("wholesale");
+    let result = conn
+        .transaction(async |conn| {
+            let existing = db::connections::live_between(conn, viewer.user_id.get(), wholesaler_id).await?;
+            if existing.iter().any(|c| c.apply_status != ApplyStatus::Rejected.as_str()) {
+                return Err(GqlError::code(ErrorCode::BizConnectionDuplicated));
+            }
+            let (_, target) = db::users::live_account_by_id(conn, wholesaler_id).await?.ok_or_else(|| {
+                GqlError::message(ErrorCode::NoUser, "There's no user(wholesaler) that you hope to connect with.")
+            })?;
+            if target.role != Role::WholesalerEmpr.as_str() {
+                return Err(GqlError::message(
+                    ErrorCode::InvalidData,
+                    "You can only apply to a wholesaler's owner account (not an employee or a retailer).",
+                ));
+            }
+            let (retailer, _) = db::users::live_account_by_id(conn, viewer.user_id.get())
+                .await?
+                .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
+            let row = db::connections::insert_application(conn, viewer.user_id.get(), wholesaler_id).await?;
+            db::outbox::enqueue(conn, "ApplyBizConnection", &target.phone_no, &[retailer.name, retailer_url.clone()])
+                .await?;
+            Ok(row)
+        })
+        .await;
+    // A concurrent duplicate application loses on the partial unique index.
+    result.map_err(|e| {
+        if e.0.code == ErrorCode::Internal {
+            GqlError::code(ErrorCode::BizConnectionDuplicated)
+        } else {
+            e
+        }
+    })
+}
+
+pub async fn update(
+    ctx: &Context,
+    viewer: Viewer,
+    connection_id: i64,
+    status: ApplyStatus,
+) -> GqlResult<db::connections::BizConnectionRow> {
+    let mut conn = ctx.conn().await?;
+    let retail_url = ctx.settings.sign_in_url("retail");
+    conn.transaction(async |conn| {
+        let acting_for = match viewer.role {
+            Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get())
+                .await?
+                .ok_or_else(|| GqlError::code(ErrorCode::NoWholesaleConnection))?,
+            _ => viewer.user_id.get(),
+        };
+        let found = db::connections::live_for_update(conn, connection_id).await?;
+        // Someone else's application looks exactly like a missing one.
+        let current = found
+            .filter(|c| c.wholesaler_id == acting_for)
+            .ok_or_else(|| GqlError::code(ErrorCode::NoBizConnection))?;
+        let row = db::connections::set_status(conn, current.id, status.as_str()).await?;
+        let template = match status {
+            ApplyStatus::Confirmed => Some("ConfirmBizConnection"),
+            ApplyStatus::Rejected => Some("RejectBizConnection"),
+            ApplyStatus::Applying => None,
+        };
+        if let (Some(template), true) = (template, current.apply_status != status.as_str()) {
+            let (wholesaler, _) = db::users::live_account_by_id(conn, acting_for)
+                .await?
+                .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
+            if let Some((_, retailer)) =
+                db::users::live_account_by_id(conn, current.retailer_id).await?
+            {
+                let args = [wholesaler.name.clone(), wholesaler.name, retail_url.clone()];
+                db::outbox::enqueue(conn, template, &retailer.phone_no, &args).await?;
+            }
+        }
+        Ok(row)
+    })
+    .await
+}

@@ -1,0 +1,96 @@
+//! The per-request GraphQL context: who is asking, the pool, the token
+//! issuer, settings, and the request's batch loaders.
+
+use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::loaders::Loaders;
+use crate::settings::Settings;
+use db::DbPool;
+use domain::{ErrorCode, Role, UserId};
+use platform::auth::{Claims, TokenIssuer};
+use std::sync::Arc;
+
+/// A signed-in caller, with the role from the database (not from the token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub user_id: UserId,
+    pub role: Role,
+}
+
+/// What the Authorization header carried, once the HTTP filter accepted it.
+#[derive(Debug, Clone)]
+pub enum Presented {
+    None,
+    Access(Viewer),
+    /// A refresh token: only `reissueToken` and `signOut` accept it.
+    Refresh {
+        claims: Claims,
+        raw: String,
+    },
+}
+
+pub struct Context {
+    pub pool: DbPool,
+    pub presented: Presented,
+    pub issuer: TokenIssuer,
+    pub settings: Arc<Settings>,
+    pub loaders: Loaders,
+    /// Users the viewer has a trading or employment link with (lazy).
+    pub related: tokio::sync::OnceCell<std::collections::HashSet<i64>>,
+}
+
+impl juniper::Context for Context {}
+
+impl Context {
+    pub fn viewer(&self) -> Option<Viewer> {
+        match &self.presented {
+            Presented::Access(viewer) => Some(*viewer),
+            _ => None,
+        }
+    }
+
+    /// The signed-in caller, or `TOKEN_NEEDED`.
+    pub fn require_viewer(&self) -> GqlResult<Viewer> {
+        self.viewer()
+            .ok_or_else(|| GqlError::code(ErrorCode::TokenNeeded))
+    }
+
+    pub fn require_role(&self, allowed: &[Role]) -> GqlResult<Viewer> {
+        let viewer = self.require_viewer()?;
+        if allowed.contains(&viewer.role) {
+            Ok(viewer)
+        } else {
+            Err(GqlError::code(ErrorCode::PermissionDenied))
+        }
+    }
+
+    pub async fn conn(&self) -> GqlResult<db::DbConn> {
+        self.pool
+            .get()
+            .await
+            .map_err(|e| GqlError::internal("database unavailable", e))
+    }
+}
+
+impl Context {
+    /// Whether the caller may see `user_id`'s private details: itself, an
+    /// admin, its own company (owner ↔ employee), or a trading partner (any
+    /// live application between them). Computed once per request.
+    pub async fn can_see_private(&self, user_id: i64) -> GqlResult<bool> {
+        let Some(viewer) = self.viewer() else {
+            return Ok(false);
+        };
+        if viewer.user_id.get() == user_id || viewer.role == Role::Admin {
+            return Ok(true);
+        }
+        let related = self
+            .related
+            .get_or_try_init(|| async {
+                let mut conn = self.conn().await?;
+                let ids =
+                    db::connections::related_user_ids(&mut conn, viewer.user_id.get()).await?;
+                Ok::<_, GqlError>(ids.into_iter().collect::<std::collections::HashSet<i64>>())
+            })
+            .await?;
+        Ok(related.contains(&user_id))
+    }
+}

@@ -1,0 +1,67 @@
+//! GraphQL errors: every business error becomes one `errors[]` entry whose
+//! `extensions` carry `errorType`, `code` and `errorCode` (plus the original's
+//! empty `debugInfo`), so existing clients keep matching on them.
+
+use domain::{DomainError, ErrorCode};
+use juniper::{FieldError, IntoFieldError, ScalarValue, graphql_value};
+
+/// The error type of the GraphQL layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GqlError(pub DomainError);
+
+pub type GqlResult<T> = Result<T, GqlError>;
+
+impl GqlError {
+    pub fn code(code: ErrorCode) -> Self {
+        GqlError(DomainError::new(code))
+    }
+
+    pub fn message(code: ErrorCode, message: impl Into<String>) -> Self {
+        GqlError(DomainError::with_message(code, message))
+    }
+
+    /// Logs what went wrong and tells the client only that something did.
+    pub fn internal(context: &str, detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "{context}");
+        GqlError::code(ErrorCode::Internal)
+    }
+}
+
+impl From<DomainError> for GqlError {
+    fn from(e: DomainError) -> Self {
+        GqlError(e)
+    }
+}
+
+impl From<domain::ValueError> for GqlError {
+    fn from(e: domain::ValueError) -> Self {
+        GqlError(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for GqlError {
+    fn from(e: diesel::result::Error) -> Self {
+        GqlError::internal("database query failed", e)
+    }
+}
+
+impl From<db::DbError> for GqlError {
+    fn from(e: db::DbError) -> Self {
+        GqlError::internal("database unavailable", e)
+    }
+}
+
+impl<S: ScalarValue> IntoFieldError<S> for GqlError {
+    fn into_field_error(self) -> FieldError<S> {
+        let code = self.0.code;
+        FieldError::new(
+            self.0.message,
+            graphql_value!({
+                "errorType": (code.error_type()),
+                "code": (code.name()),
+                "errorCode": (code.error_code()),
+                "debugInfo": {},
+            }),
+        )
+    }
+}

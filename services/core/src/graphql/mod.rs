@@ -1,0 +1,53 @@
+//! The GraphQL API (the original's contract): one file per area, composed into
+//! the `Query` and `Mutation` roots here.
+
+pub mod context;
+pub mod enums;
+pub mod error;
+pub mod loaders;
+pub mod mutation;
+pub mod pagination;
+pub mod query;
+pub mod scalars;
+pub mod users;
+
+use context::Context;
+use juniper::{EmptySubscription, RootNode};
+
+pub type Schema = RootNode<query::Query, mutation::Mutation, EmptySubscription<Context>>;
+
+/// Queries nested deeper than this are refused before they run.
+pub const MAX_DEPTH: usize = 15;
+
+pub fn schema() -> Schema {
+    Schema::new(query::Query, mutation::Mutation, EmptySubscription::new()).limit_depth(MAX_DEPTH)
+}
+
+/// `AuthToken` (same as the original's AuthTokenDto).
+#[derive(juniper::GraphQLObject)]
+pub struct AuthToken {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl From<crate::accounts::auth::TokenPair> for AuthToken {
+    fn from(pair: crate::accounts::auth::TokenPair) -> Self {
+        AuthToken {
+            access_token: pair.access_token,
+            refresh_token: pair.refresh_token,
+        }
+    }
+}
+
+#[derive(juniper::GraphQLObject)]
+pub struct CommonResponse {
+    pub success: Option<bool>,
+}
+
+impl CommonResponse {
+    pub fn ok() -> Self {
+        CommonResponse {
+            success: Some(true),
+        }
+    }
+}

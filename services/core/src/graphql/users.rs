@@ -1,0 +1,347 @@
+//! Account types: `User`, `UserCredential`, `BusinessInfo`, `BizConnection`.
+//!
+//! Private details (phone number, business info, connections, employment) are
+//! shown only to the user, an admin, the same company, and users it has a
+//! trading link with; everyone else sees the public profile and a masked phone.
+
+use crate::graphql::context::Context;
+use crate::graphql::enums::{AccountRole, GqlApplyStatus};
+use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::pagination::{Page, PaginationInput};
+use crate::graphql::scalars::LocalDate;
+use db::business_infos::BusinessInfoRow;
+use db::connections::{BizConnectionRow, Side};
+use db::users::{CredentialRow, UserRow};
+use juniper::{GraphQLInputObject, graphql_object};
+
+pub struct User {
+    pub row: UserRow,
+    /// Set only by the connectable-users queries (deprecated fields).
+    pub apply_status: Option<GqlApplyStatus>,
+    pub biz_connection_id: Option<i32>,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            row,
+            apply_status: None,
+            biz_connection_id: None,
+        }
+    }
+}
+
+pub fn gql_id(id: i64) -> i32 {
+    i32::try_from(id).unwrap_or(i32::MAX)
+}
+
+#[derive(Debug, Clone, GraphQLInputObject)]
+pub struct BizConnectionFilterInput {
+    pub apply_status: Vec<GqlApplyStatus>,
+}
+
+impl User {
+    async fn private_visible(&self, ctx: &Context) -> GqlResult<bool> {
+        ctx.can_see_private(self.row.id).await
+    }
+
+    async fn connections(
+        &self,
+        ctx: &Context,
+        side: Side,
+        pagination: Option<PaginationInput>,
+        filter: Option<BizConnectionFilterInput>,
+    ) -> GqlResult<Vec<BizConnection>> {
+        if !self.private_visible(ctx).await? {
+            return Ok(Vec::new());
+        }
+        let page = Page::from_input(pagination.as_ref())?;
+        let statuses: Vec<String> = filter
+            .map(|f| {
+                f.apply_status
+                    .into_iter()
+                    .map(|s| s.to_domain().as_str().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rows = ctx
+            .loaders
+            .connection_page(side, self.row.id, statuses, page)
+            .await?;
+        Ok(rows.into_iter().map(BizConnection).collect())
+    }
+}
+
+#[graphql_object(context = Context)]
+impl User {
+    fn id(&self) -> i32 {
+        gql_id(self.row.id)
+    }
+
+    /// 소속(도매상=시장명, 소매상=null)
+    fn belongs_to(&self) -> Option<&str> {
+        self.row.belongs_to.as_deref()
+    }
+
+    fn name(&self) -> &str {
+        &self.row.name
+    }
+
+    /// 본인이 속한 업체 비즈니스 정보
+    async fn business_info(&self, ctx: &Context) -> GqlResult<Option<BusinessInfo>> {
+        if !self.private_visible(ctx).await? {
+            return Ok(None);
+        }
+        let loaded = ctx.loaders.business_infos.load(self.row.id).await;
+        Ok(loaded
+            .map_err(|e| GqlError::internal("loading business info", e))?
+            .map(BusinessInfo))
+    }
+
+    async fn user_credential(&self, ctx: &Context) -> GqlResult<UserCredential> {
+        let loaded = ctx.loaders.credentials.load(self.row.id).await;
+        let row = loaded
+            .map_err(|e| GqlError::internal("loading credential", e))?
+            .ok_or_else(|| GqlError::code(domain::ErrorCode::NoUser))?;
+        let visible = self.private_visible(ctx).await?;
+        Ok(UserCredential { row, visible })
+    }
+
+    /// 보낸 거래처 신청
+    async fn applied_connections(
+        &self,
+        ctx: &Context,
+        pagination: Option<PaginationInput>,
+        filter: Option<BizConnectionFilterInput>,
+    ) -> GqlResult<Vec<BizConnection>> {
+        self.connections(ctx, Side::Applied, pagination, filter)
+            .await
+    }
+
+    /// 받은 거래처 신청
+    async fn received_connections(
+        &self,
+        ctx: &Context,
+        pagination: Option<PaginationInput>,
+        filter: Option<BizConnectionFilterInput>,
+    ) -> GqlResult<Vec<BizConnection>> {
+        self.connections(ctx, Side::Received, pagination, filter)
+            .await
+    }
+
+    /// [도매상] 연결된 직원 목록
+    async fn connected_employees(&self, ctx: &Context) -> GqlResult<Vec<User>> {
+        if !self.private_visible(ctx).await? {
+            return Ok(Vec::new());
+        }
+        let links = ctx
+            .loaders
+            .employment
+            .load(self.row.id)
+            .await
+            .map_err(|e| GqlError::internal("employment", e))?;
+        let mut employees = Vec::new();
+        for link in links.iter().filter(|l| l.employer_id == self.row.id) {
+            if let Some(user) = ctx
+                .loaders
+                .users
+                .load(link.employee_id)
+                .await
+                .map_err(|e| GqlError::internal("users", e))?
+            {
+                employees.push(User::from(user));
+            }
+        }
+        Ok(employees)
+    }
+
+    /// [도매상] 연결된 사장(업체)
+    async fn connected_employer(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        if !self.private_visible(ctx).await? {
+            return Ok(None);
+        }
+        let links = ctx
+            .loaders
+            .employment
+            .load(self.row.id)
+            .await
+            .map_err(|e| GqlError::internal("employment", e))?;
+        let Some(link) = links.iter().find(|l| l.employee_id == self.row.id) else {
+            return Ok(None);
+        };
+        let user = ctx
+            .loaders
+            .users
+            .load(link.employer_id)
+            .await
+            .map_err(|e| GqlError::internal("users", e))?;
+        Ok(user.map(User::from))
+    }
+
+    #[graphql(deprecated = "applyStatus is deprecated. Use 'connectableUsers(QUERY)' instead.")]
+    fn apply_status(&self) -> Option<GqlApplyStatus> {
+        self.apply_status
+    }
+
+    #[graphql(deprecated = "applyStatus is deprecated. Use 'connectableUsers(QUERY)' instead.")]
+    fn biz_connection_id(&self) -> Option<i32> {
+        self.biz_connection_id
+    }
+
+    fn deleted_at(&self) -> Option<LocalDate> {
+        self.row.deleted_at.map(LocalDate::from_utc)
+    }
+}
+
+/// 유저의 로그인, 회원가입 정보 (the password hash is never exposed).
+pub struct UserCredential {
+    row: CredentialRow,
+    visible: bool,
+}
+
+#[graphql_object(context = Context)]
+impl UserCredential {
+    fn id(&self) -> i32 {
+        gql_id(self.row.id)
+    }
+
+    async fn user(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        let user = ctx
+            .loaders
+            .users
+            .load(self.row.user_id)
+            .await
+            .map_err(|e| GqlError::internal("users", e))?;
+        Ok(user.map(User::from))
+    }
+
+    fn role(&self) -> GqlResult<AccountRole> {
+        let role: domain::Role = self
+            .row
+            .role
+            .parse()
+            .map_err(|e| GqlError::internal("stored role", e))?;
+        Ok(AccountRole::from_domain(role))
+    }
+
+    /// The full number for people entitled to it, masked for everyone else.
+    fn phone_no(&self) -> String {
+        if self.visible {
+            self.row.phone_no.clone()
+        } else {
+            platform::telemetry::mask(&self.row.phone_no)
+        }
+    }
+
+    fn created_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.row.created_at)
+    }
+
+    fn deleted_at(&self) -> Option<LocalDate> {
+        self.row.deleted_at.map(LocalDate::from_utc)
+    }
+}
+
+pub struct BusinessInfo(pub BusinessInfoRow);
+
+#[graphql_object(context = Context)]
+impl BusinessInfo {
+    fn id(&self) -> i32 {
+        gql_id(self.0.id)
+    }
+    fn company_name(&self) -> &str {
+        &self.0.company_name
+    }
+    fn company_phone_no(&self) -> &str {
+        &self.0.company_phone_no
+    }
+    /// 대표자명
+    fn employer_name(&self) -> &str {
+        &self.0.employer_name
+    }
+    fn address(&self) -> &str {
+        &self.0.address
+    }
+    /// 사업자번호
+    fn business_no(&self) -> &str {
+        &self.0.business_no
+    }
+    /// 업태
+    fn business_main_category(&self) -> &str {
+        &self.0.business_main_category
+    }
+    /// 종목
+    fn business_sub_category(&self) -> &str {
+        &self.0.business_sub_category
+    }
+    /// 인감도장
+    fn seal_stamp_img_url(&self) -> &str {
+        &self.0.seal_stamp_img_url
+    }
+    /// 계좌(양식 = '<은행> <계좌번호> <예금주>')
+    fn bank_account(&self) -> &str {
+        &self.0.bank_account
+    }
+    fn created_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.0.created_at)
+    }
+    fn deleted_at(&self) -> Option<LocalDate> {
+        self.0.deleted_at.map(LocalDate::from_utc)
+    }
+    fn updated_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.0.updated_at)
+    }
+}
+
+/// 소매상과 도매상의 거래처 관계
+pub struct BizConnection(pub BizConnectionRow);
+
+#[graphql_object(context = Context)]
+impl BizConnection {
+    fn id(&self) -> i32 {
+        gql_id(self.0.id)
+    }
+
+    /// 거래처 신청자(=소매상)
+    async fn retailer(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        let user = ctx
+            .loaders
+            .users
+            .load(self.0.retailer_id)
+            .await
+            .map_err(|e| GqlError::internal("users", e))?;
+        Ok(user.map(User::from))
+    }
+
+    /// 거래처 신청 수취자(=도매상)
+    async fn wholesaler(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        let user = ctx
+            .loaders
+            .users
+            .load(self.0.wholesaler_id)
+            .await
+            .map_err(|e| GqlError::internal("users", e))?;
+        Ok(user.map(User::from))
+    }
+
+    fn apply_status(&self) -> GqlResult<GqlApplyStatus> {
+        let status: domain::ApplyStatus = self
+            .0
+            .apply_status
+            .parse()
+            .map_err(|e| GqlError::internal("stored status", e))?;
+        Ok(GqlApplyStatus::from_domain(status))
+    }
+
+    fn created_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.0.created_at)
+    }
+
+    fn deleted_at(&self) -> Option<LocalDate> {
+        self.0.deleted_at.map(LocalDate::from_utc)
+    }
+
+    fn updated_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.0.updated_at)
+    }
+}

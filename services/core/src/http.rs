@@ -1,0 +1,97 @@
+//! `POST /graphql`, `GET /graphiql` and the token filter in front of them.
+//!
+//! As in the original, a bad or expired token is not a GraphQL error: the whole
+//! request answers HTTP 401 with `{"status":"401","error":"UNAUTHORIZED",
+//! "message":"TOKEN EXPIRED"|"INVALID_TOKEN"}`, which clients use to refresh.
+
+use crate::graphql::Schema;
+use crate::graphql::context::{Context, Presented, Viewer};
+use crate::graphql::loaders::Loaders;
+use crate::settings::Settings;
+use actix_web::{HttpRequest, HttpResponse, web};
+use db::DbPool;
+use domain::{Role, UserId};
+use platform::auth::{TokenError, TokenIssuer, TokenKind, TokenVerifier, bearer_token};
+use std::sync::Arc;
+
+pub struct GraphqlState {
+    pub schema: Schema,
+    pub pool: DbPool,
+    pub issuer: TokenIssuer,
+    pub verifier: TokenVerifier,
+    pub settings: Arc<Settings>,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/graphql", web::post().to(graphql))
+        .route("/graphql", web::get().to(graphql))
+        .route("/graphiql", web::get().to(graphiql));
+}
+
+fn unauthorized(e: TokenError) -> HttpResponse {
+    HttpResponse::Unauthorized().json(serde_json::json!({
+        "status": "401", "error": "UNAUTHORIZED", "message": e.to_string(),
+    }))
+}
+
+async fn presented(req: &HttpRequest, state: &GraphqlState) -> Result<Presented, HttpResponse> {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(token) = header.and_then(bearer_token) else {
+        return Ok(Presented::None);
+    };
+    let claims = state.verifier.decode(token).map_err(unauthorized)?;
+    // The role comes from the live credential, not the token: a deleted user's
+    // tokens stop working at once and a changed role applies immediately.
+    let mut conn = state
+        .pool
+        .get()
+        .await
+        .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
+    let account = db::users::live_account_by_id(&mut conn, claims.user_id)
+        .await
+        .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
+    let Some((_, credential)) = account else {
+        return Err(unauthorized(TokenError::Invalid));
+    };
+    let role: Role = credential
+        .role
+        .parse()
+        .map_err(|_| unauthorized(TokenError::Invalid))?;
+    Ok(match claims.kind {
+        TokenKind::Access => Presented::Access(Viewer {
+            user_id: UserId::new(claims.user_id),
+            role,
+        }),
+        TokenKind::Refresh => Presented::Refresh {
+            claims,
+            raw: token.to_owned(),
+        },
+    })
+}
+
+async fn graphql(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<GraphqlState>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let presented = match presented(&req, &state).await {
+        Ok(presented) => presented,
+        Err(response) => return Ok(response),
+    };
+    let ctx = Context {
+        pool: state.pool.clone(),
+        presented,
+        issuer: state.issuer.clone(),
+        settings: state.settings.clone(),
+        loaders: Loaders::new(&state.pool),
+        related: tokio::sync::OnceCell::new(),
+    };
+    juniper_actix::graphql_handler(&state.schema, &ctx, req, payload).await
+}
+
+async fn graphiql() -> Result<HttpResponse, actix_web::Error> {
+    juniper_actix::graphiql_handler("/graphql", None).await
+}

@@ -1,0 +1,36 @@
+//! Core's own settings beyond the common ones.
+
+use platform::config::{ConfigError, Env};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base of the links sent in SMS (`<base>/retail/signin?...`). The original
+    /// sent a broken `$marketbill.co.kr/...`; we send a real URL.
+    pub app_base_url: String,
+    /// Failed sign-ins within the window before a phone number is locked.
+    pub sign_in_max_failures: i32,
+    pub sign_in_window_secs: i64,
+    pub sign_in_lock_secs: i64,
+}
+
+impl Settings {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Ok(Settings {
+            app_base_url: env
+                .string("APP_BASE_URL", "https://marketbill.co.kr")
+                .trim_end_matches('/')
+                .to_owned(),
+            sign_in_max_failures: env.parse("SIGN_IN_MAX_FAILURES", 5)?,
+            sign_in_window_secs: env.parse("SIGN_IN_WINDOW_SECS", 15 * 60)?,
+            sign_in_lock_secs: env.parse("SIGN_IN_LOCK_SECS", 15 * 60)?,
+        })
+    }
+
+    /// The sign-in link for SMS recipients of a group (`retail` / `wholesale`).
+    pub fn sign_in_url(&self, group: &str) -> String {
+        format!(
+            "{}/{group}/signin?utm_source=marketbill&utm_medium={group}&utm_campaign=message",
+            self.app_base_url
+        )
+    }
+}
