@@ -3,8 +3,6 @@
 //! lets the retailer order from that wholesaler.
 
 use crate::error::ValueError;
-use std::fmt;
-use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -17,38 +15,11 @@ pub enum ApplyStatus {
     Rejected,
 }
 
-impl ApplyStatus {
-    pub const ALL: [ApplyStatus; 3] = [
-        ApplyStatus::Applying,
-        ApplyStatus::Confirmed,
-        ApplyStatus::Rejected,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ApplyStatus::Applying => "APPLYING",
-            ApplyStatus::Confirmed => "CONFIRMED",
-            ApplyStatus::Rejected => "REJECTED",
-        }
-    }
-}
-
-impl FromStr for ApplyStatus {
-    type Err = ValueError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ApplyStatus::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| ValueError::UnknownApplyStatus(s.to_owned()))
-    }
-}
-
-impl fmt::Display for ApplyStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::names::stored_names!(ApplyStatus, ValueError::UnknownApplyStatus, {
+    Applying => "APPLYING",
+    Confirmed => "CONFIRMED",
+    Rejected => "REJECTED",
+});
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod grade;
 pub mod ids;
 pub mod money;
+mod names;
 pub mod password;
 pub mod phone;
 pub mod role;

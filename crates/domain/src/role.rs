@@ -3,8 +3,6 @@
 //! `AccountRole` enum, so they must never change.
 
 use crate::error::ValueError;
-use std::fmt;
-use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -20,45 +18,18 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Retailer,
-        Role::WholesalerEmpr,
-        Role::WholesalerEmpe,
-        Role::Admin,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Role::Retailer => "RETAILER",
-            Role::WholesalerEmpr => "WHOLESALER_EMPR",
-            Role::WholesalerEmpe => "WHOLESALER_EMPE",
-            Role::Admin => "ADMIN",
-        }
-    }
-
     /// Owner or employee: both may work on the wholesaler's orders.
     pub const fn is_wholesaler(self) -> bool {
         matches!(self, Role::WholesalerEmpr | Role::WholesalerEmpe)
     }
 }
 
-impl FromStr for Role {
-    type Err = ValueError;
-
-    /// Exact, case-sensitive match on the stored names.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| ValueError::UnknownRole(s.to_owned()))
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::names::stored_names!(Role, ValueError::UnknownRole, {
+    Retailer => "RETAILER",
+    WholesalerEmpr => "WHOLESALER_EMPR",
+    WholesalerEmpe => "WHOLESALER_EMPE",
+    Admin => "ADMIN",
+});
 
 #[cfg(test)]
 mod tests {

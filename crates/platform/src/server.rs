@@ -66,6 +66,21 @@ impl CommonConfig {
         Ok(db::connect(&self.database.url, self.database.pool_size)?)
     }
 
+    /// Binds and starts the service with the shared pool and the token
+    /// verification registered as app data; `configure` adds its own routes.
+    pub fn start_with<F>(&self, pool: db::DbPool, configure: F) -> Result<Running, StartupError>
+    where
+        F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+    {
+        let auth = web::Data::new(self.auth_state()?);
+        let pool = web::Data::new(pool);
+        let listener = bind(&self.http)?;
+        Ok(start(listener, self.workers, move |cfg| {
+            cfg.app_data(pool.clone()).app_data(auth.clone());
+            configure(cfg);
+        })?)
+    }
+
     pub fn auth_state(&self) -> Result<crate::caller::AuthState, StartupError> {
         let verifier = crate::auth::TokenVerifier::from_public_key(&self.jwt_public_key)?;
         Ok(crate::caller::AuthState::new(

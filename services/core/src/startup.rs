@@ -25,16 +25,8 @@ impl Application {
             verifier: TokenVerifier::from_public_key(&config.common.jwt_public_key)?,
             settings: Arc::new(config.settings.clone()),
         });
-        let listener = platform::server::bind(&config.common.http)?;
-        let pool = web::Data::new(pool);
-        Ok(platform::server::start(
-            listener,
-            config.common.workers,
-            move |cfg| {
-                cfg.app_data(pool.clone())
-                    .app_data(state.clone())
-                    .configure(crate::http::routes);
-            },
-        )?)
+        config.common.start_with(pool, move |cfg| {
+            cfg.app_data(state.clone()).configure(crate::http::routes);
+        })
     }
 }

@@ -87,8 +87,7 @@ const ME: &str =
 #[actix_web::test]
 async fn sign_up_sign_in_and_employee_joins_its_employer() {
     let core = start().await;
-    let (owner, _) = core
-        .token("그린도매", "010-1111-2222", "WHOLESALER_EMPR")
+    core.token("그린도매", "010-1111-2222", "WHOLESALER_EMPR")
         .await;
     let (employee, _) = core
         .token("그린도매", "01033334444", "WHOLESALER_EMPE")
@@ -152,7 +151,6 @@ async fn sign_up_sign_in_and_employee_joins_its_employer() {
         )
         .await;
     assert_eq!(error_code(&bad), "NO_USER");
-    drop(owner);
 }
 
 #[actix_web::test]
@@ -232,22 +230,9 @@ async fn applications_are_confirmed_by_the_owners_company_only_and_queue_one_sms
         .token("그린도매", "01033334444", "WHOLESALER_EMPE")
         .await;
     let (retailer, _) = core.token("꽃집A", "01055556666", "RETAILER").await;
-    let (_other_owner, _) = core
+    let (other_owner_token, _) = core
         .token("다른도매", "01077778888", "WHOLESALER_EMPR")
         .await;
-    let (other_owner_token, _) = (
-        core.gql(
-            None,
-            "mutation($i: SignInInput) { signIn(input: $i) { accessToken } }",
-            json!({ "i": { "phoneNo": "01077778888", "password": "test123@@" } }),
-        )
-        .await
-        .1["data"]["signIn"]["accessToken"]
-            .as_str()
-            .expect("token")
-            .to_owned(),
-        (),
-    );
 
     let (_, me) = core.gql(Some(&owner), "{ me { id } }", json!({})).await;
     let owner_id = me["data"]["me"]["id"].as_i64().expect("id");
@@ -390,4 +375,34 @@ async fn concurrent_sign_ups_with_one_phone_create_one_account() {
     for failed in results.iter().filter(|r| !r["data"]["signUp"].is_object()) {
         assert_eq!(error_code(failed), "PHONE_NO_DUPLICATED");
     }
+}
+
+#[actix_web::test]
+async fn concurrent_applications_for_one_pair_create_one_live_application() {
+    let core = start().await;
+    let (owner, _) = core
+        .token("그린도매", "01011112222", "WHOLESALER_EMPR")
+        .await;
+    let (retailer, _) = core.token("꽃집A", "01055556666", "RETAILER").await;
+    let (_, me) = core.gql(Some(&owner), "{ me { id } }", json!({})).await;
+    let owner_id = me["data"]["me"]["id"].as_i64().expect("id");
+    let apply = "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }";
+    let attempts = (0..4).map(|_| core.gql(Some(&retailer), apply, json!({ "w": owner_id })));
+    let results = futures_util::future::join_all(attempts).await;
+    let created = results
+        .iter()
+        .filter(|(_, r)| r["data"]["applyBizConnection"].is_object())
+        .count();
+    assert_eq!(created, 1, "{results:?}");
+    for (_, failed) in results
+        .iter()
+        .filter(|(_, r)| !r["data"]["applyBizConnection"].is_object())
+    {
+        assert_eq!(error_code(failed), "BIZ_CONNECTION_DUPLICATED");
+    }
+    assert_eq!(
+        core.outbox().await.len(),
+        1,
+        "only the application that was saved queues an SMS"
+    );
 }

@@ -2,7 +2,7 @@
 
 use crate::accounts::passwords::{self, Verified};
 use crate::graphql::context::{Context, Presented};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::error::{GqlError, GqlResult, on_unique_violation};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::{ErrorCode, NonBlank, PhoneNumber, Role, UserId};
@@ -56,64 +56,59 @@ pub async fn sign_up(
     let belongs_to = role.is_wholesaler().then_some("양재");
 
     let mut conn = ctx.conn().await?;
-    let result = conn
-        .transaction(async |conn| {
-            // Names are checked under a lock so two sign-ups with one name cannot both pass.
-            diesel_async::RunQueryDsl::execute(
-                diesel::sql_query("SELECT pg_advisory_xact_lock(727274101)"),
-                conn,
-            )
-            .await?;
-            let employer = if role == Role::WholesalerEmpe {
-                let owners = db::users::live_accounts_named(
-                    conn,
-                    name.as_str(),
-                    Some(Role::WholesalerEmpr.as_str()),
-                )
-                .await?;
-                Some(
-                    owners
-                        .into_iter()
-                        .next()
-                        .ok_or_else(|| GqlError::code(ErrorCode::EmployerSignupNeeded))?
-                        .0
-                        .id,
-                )
-            } else {
-                if !db::users::live_accounts_named(conn, name.as_str(), None)
-                    .await?
-                    .is_empty()
-                {
-                    return Err(GqlError::code(ErrorCode::UserNameDuplicated));
-                }
-                None
-            };
-            if db::users::live_account_by_phone(conn, phone.as_str())
-                .await?
-                .is_some()
-            {
-                return Err(GqlError::code(ErrorCode::PhoneNoDuplicated));
-            }
-            let (user, _) = db::users::insert_account(
+    conn.transaction(async |conn| {
+        // Names are checked under a lock so two sign-ups with one name cannot both pass.
+        diesel_async::RunQueryDsl::execute(
+            diesel::sql_query("SELECT pg_advisory_xact_lock(727274101)"),
+            conn,
+        )
+        .await?;
+        let employer = if role == Role::WholesalerEmpe {
+            let owners = db::users::live_accounts_named(
                 conn,
                 name.as_str(),
-                belongs_to,
-                role.as_str(),
-                phone.as_str(),
-                &hash,
+                Some(Role::WholesalerEmpr.as_str()),
             )
             .await?;
-            if let Some(employer_id) = employer {
-                db::connections::link_employee(conn, employer_id, user.id).await?;
+            Some(
+                owners
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| GqlError::code(ErrorCode::EmployerSignupNeeded))?
+                    .0
+                    .id,
+            )
+        } else {
+            if !db::users::live_accounts_named(conn, name.as_str(), None)
+                .await?
+                .is_empty()
+            {
+                return Err(GqlError::code(ErrorCode::UserNameDuplicated));
             }
-            issue_pair(conn, ctx, UserId::new(user.id), role).await
-        })
-        .await;
-    result.map_err(|e| match e {
-        // The partial unique index caught a concurrent sign-up with this phone.
-        GqlError(d) if d.code == ErrorCode::Internal => d.into(),
-        other => other,
+            None
+        };
+        if db::users::live_account_by_phone(conn, phone.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(GqlError::code(ErrorCode::PhoneNoDuplicated));
+        }
+        let (user, _) = db::users::insert_account(
+            conn,
+            name.as_str(),
+            belongs_to,
+            role.as_str(),
+            phone.as_str(),
+            &hash,
+        )
+        .await
+        .map_err(on_unique_violation(ErrorCode::PhoneNoDuplicated))?;
+        if let Some(employer_id) = employer {
+            db::connections::link_employee(conn, employer_id, user.id).await?;
+        }
+        issue_pair(conn, ctx, UserId::new(user.id), role).await
     })
+    .await
 }
 
 pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult<TokenPair> {

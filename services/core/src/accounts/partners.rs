@@ -3,7 +3,7 @@
 //! same transaction (notification_outbox), delivered after commit.
 
 use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::error::{GqlError, GqlResult, on_unique_violation};
 use diesel_async::AsyncConnection;
 use domain::{ApplyStatus, ErrorCode, Role};
 
@@ -14,8 +14,7 @@ pub async fn apply(
 ) -> GqlResult<db::connections::BizConnectionRow> {
     let mut conn = ctx.conn().await?;
     let retailer_url = ctx.settings.sign_in_url("wholesale");
-    let result = conn
-        .transaction(async |conn| {
+    conn.transaction(async |conn| {
             let existing = db::connections::live_between(conn, viewer.user_id.get(), wholesaler_id).await?;
             if existing.iter().any(|c| c.apply_status != ApplyStatus::Rejected.as_str()) {
                 return Err(GqlError::code(ErrorCode::BizConnectionDuplicated));
@@ -32,20 +31,14 @@ pub async fn apply(
             let (retailer, _) = db::users::live_account_by_id(conn, viewer.user_id.get())
                 .await?
                 .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
-            let row = db::connections::insert_application(conn, viewer.user_id.get(), wholesaler_id).await?;
+            let row = db::connections::insert_application(conn, viewer.user_id.get(), wholesaler_id)
+                .await
+                .map_err(on_unique_violation(ErrorCode::BizConnectionDuplicated))?;
             db::outbox::enqueue(conn, "ApplyBizConnection", &target.phone_no, &[retailer.name, retailer_url.clone()])
                 .await?;
             Ok(row)
         })
-        .await;
-    // A concurrent duplicate application loses on the partial unique index.
-    result.map_err(|e| {
-        if e.0.code == ErrorCode::Internal {
-            GqlError::code(ErrorCode::BizConnectionDuplicated)
-        } else {
-            e
-        }
-    })
+        .await
 }
 
 pub async fn update(

@@ -39,6 +39,18 @@ impl From<domain::ValueError> for GqlError {
     }
 }
 
+/// Maps a unique-index violation to `code` (a concurrent duplicate lost the
+/// race in the database); any other database error stays internal.
+pub fn on_unique_violation(code: ErrorCode) -> impl Fn(diesel::result::Error) -> GqlError {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => GqlError::code(code),
+        other => other.into(),
+    }
+}
+
 impl From<diesel::result::Error> for GqlError {
     fn from(e: diesel::result::Error) -> Self {
         GqlError::internal("database query failed", e)
