@@ -2,6 +2,7 @@
 //! access tokens, the REST error envelope, request ids, health probes and the
 //! typed HTTP clients services use to call each other.
 
+pub mod api;
 pub mod auth;
 pub mod caller;
 pub mod config;
