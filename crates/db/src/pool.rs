@@ -1,8 +1,10 @@
 //! The connection pool every service shares its database through.
 
-use diesel_async::AsyncPgConnection;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub type DbPool = Pool<AsyncPgConnection>;
@@ -47,7 +49,10 @@ impl DbError {
 /// Builds a pool. Connections are opened lazily, so this succeeds even while the
 /// database is down; `/readyz` reports that state instead.
 pub fn connect(database_url: &str, max_size: usize) -> Result<DbPool, DbError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    let mut config = ManagerConfig::default();
+    config.custom_setup = Box::new(|url| Box::pin(establish_counted(url.to_owned())));
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
     Pool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(Duration::from_secs(5)))
@@ -63,4 +68,29 @@ pub async fn ping(pool: &DbPool) -> Result<(), DbError> {
     let mut conn = pool.get().await?;
     diesel::sql_query("SELECT 1").execute(&mut conn).await?;
     Ok(())
+}
+
+/// Statements run through pooled connections since the process started. The
+/// tests read it to prove a request costs a bounded number of statements
+/// whatever the size of its lists (no N+1).
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+pub fn statements_executed() -> u64 {
+    STATEMENTS.load(Ordering::Relaxed)
+}
+
+struct CountStatements;
+
+impl Instrumentation for CountStatements {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+async fn establish_counted(url: String) -> diesel::ConnectionResult<AsyncPgConnection> {
+    let mut conn = AsyncPgConnection::establish(&url).await?;
+    conn.set_instrumentation(CountStatements);
+    Ok(conn)
 }

@@ -1,0 +1,120 @@
+//! 판매가 일괄적용: one bulk price per (wholesaler, flower, grade, KST day),
+//! propagated to that day's matching order lines.
+
+use crate::schema::daily_order_items;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = daily_order_items)]
+pub struct DailyItemRow {
+    pub id: i64,
+    pub wholesaler_id: i64,
+    pub flower_id: i64,
+    pub grade: String,
+    pub price: Option<i32>,
+    pub order_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Makes sure the day has a row for every (flower, grade) just ordered;
+/// concurrent orders of the same key are absorbed by the unique index.
+pub async fn ensure_for_day(
+    conn: &mut AsyncPgConnection,
+    wholesaler_id: i64,
+    keys: &[(i64, String)],
+    order_date: NaiveDate,
+) -> QueryResult<usize> {
+    let (flower_ids, grades): (Vec<i64>, Vec<String>) = keys.iter().cloned().unzip();
+    diesel::sql_query(
+        "INSERT INTO daily_order_items (wholesaler_id, flower_id, grade, order_date) \
+         SELECT DISTINCT $1::bigint, k.flower_id, k.grade, $4::date \
+         FROM unnest($2::bigint[], $3::text[]) AS k(flower_id, grade) \
+         ON CONFLICT (wholesaler_id, flower_id, grade, order_date) WHERE deleted_at IS NULL DO NOTHING",
+    )
+    .bind::<BigInt, _>(wholesaler_id)
+    .bind::<Array<BigInt>, _>(&flower_ids)
+    .bind::<Array<Text>, _>(&grades)
+    .bind::<Date, _>(order_date)
+    .execute(conn)
+    .await
+}
+
+/// A wholesaler's live rows, optionally within [from, to] (KST days).
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    wholesaler_id: i64,
+    range: Option<(NaiveDate, NaiveDate)>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<DailyItemRow>> {
+    let direction = if descending { "DESC" } else { "ASC" };
+    let (from, to) = range.map_or((None, None), |(f, t)| (Some(f), Some(t)));
+    diesel::sql_query(format!(
+        "SELECT * FROM daily_order_items WHERE wholesaler_id = $1 AND deleted_at IS NULL \
+           AND ($2::date IS NULL OR order_date BETWEEN $2 AND $3) \
+         ORDER BY created_at {direction}, id {direction} OFFSET $4 LIMIT $5"
+    ))
+    .bind::<BigInt, _>(wholesaler_id)
+    .bind::<Nullable<Date>, _>(from)
+    .bind::<Nullable<Date>, _>(to)
+    .bind::<BigInt, _>(offset)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
+pub async fn live_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<DailyItemRow>> {
+    daily_order_items::table
+        .filter(daily_order_items::id.eq_any(ids))
+        .filter(daily_order_items::deleted_at.is_null())
+        .select(DailyItemRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Sets the bulk prices and the same price on every live line of that
+/// wholesaler, flower, grade and day; returns the sheets whose lines changed.
+pub async fn set_prices(
+    conn: &mut AsyncPgConnection,
+    prices: &[(i64, i32)],
+) -> QueryResult<(Vec<DailyItemRow>, Vec<i64>)> {
+    #[derive(QueryableByName)]
+    struct Sheet {
+        #[diesel(sql_type = BigInt)]
+        order_sheet_id: i64,
+    }
+    let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
+    let rows: Vec<DailyItemRow> = diesel::sql_query(
+        "UPDATE daily_order_items d SET price = p.price \
+         FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \
+         WHERE d.id = p.id AND d.deleted_at IS NULL RETURNING d.*",
+    )
+    .bind::<Array<BigInt>, _>(&ids)
+    .bind::<Array<Integer>, _>(&values)
+    .load(conn)
+    .await?;
+    let sheets: Vec<Sheet> = diesel::sql_query(
+        "UPDATE order_items i SET price = d.price FROM daily_order_items d \
+         WHERE d.id = ANY($1) AND d.deleted_at IS NULL AND i.deleted_at IS NULL \
+           AND i.wholesaler_id = d.wholesaler_id AND i.flower_id = d.flower_id AND i.grade = d.grade \
+           AND i.created_at >= (d.order_date::timestamp AT TIME ZONE 'Asia/Seoul') \
+           AND i.created_at < ((d.order_date + 1)::timestamp AT TIME ZONE 'Asia/Seoul') \
+         RETURNING i.order_sheet_id",
+    )
+    .bind::<Array<BigInt>, _>(&ids)
+    .load(conn)
+    .await?;
+    let mut sheet_ids: Vec<i64> = sheets.into_iter().map(|s| s.order_sheet_id).collect();
+    sheet_ids.sort_unstable();
+    sheet_ids.dedup();
+    Ok((rows, sheet_ids))
+}

@@ -1,0 +1,502 @@
+//! Order sheets (주문서), their lines and receipts: creating them from a cart,
+//! reading them scoped to a party, and the per-sheet figures the API shows.
+//! Every list query takes many sheet ids at once, so a page of sheets with
+//! nested lines costs a fixed number of statements.
+
+use crate::carts::CartItemRow;
+use crate::schema::{custom_order_items, order_items, order_sheet_receipts, order_sheets};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = order_sheets)]
+pub struct OrderSheetRow {
+    pub id: i64,
+    pub order_no: String,
+    pub retailer_id: i64,
+    pub wholesaler_id: i64,
+    pub price_updated_at: Option<DateTime<Utc>>,
+    pub memo: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = order_items)]
+pub struct OrderItemRow {
+    pub id: i64,
+    pub order_sheet_id: i64,
+    pub retailer_id: i64,
+    pub wholesaler_id: i64,
+    pub flower_id: i64,
+    pub quantity: i32,
+    pub grade: String,
+    pub price: Option<i32>,
+    pub memo: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = custom_order_items)]
+pub struct CustomOrderItemRow {
+    pub id: i64,
+    pub order_sheet_id: i64,
+    pub retailer_id: i64,
+    pub wholesaler_id: i64,
+    pub flower_name: Option<String>,
+    pub flower_type_name: Option<String>,
+    pub quantity: Option<i32>,
+    pub grade: Option<String>,
+    pub price: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = order_sheet_receipts)]
+pub struct SheetReceiptRow {
+    pub id: i64,
+    pub order_sheet_id: i64,
+    pub file_name: String,
+    pub file_path: String,
+    pub file_format: String,
+    pub metadata: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Whose sheets (or lines) a query may return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Retailer(i64),
+    Wholesaler(i64),
+    /// Operators (ADMIN) see every party.
+    Anyone,
+}
+
+impl Party {
+    fn bind(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Party::Retailer(id) => (Some(id), None),
+            Party::Wholesaler(id) => (None, Some(id)),
+            Party::Anyone => (None, None),
+        }
+    }
+}
+
+/// The id the next sheet gets: the order number derives from it, so both are
+/// written by one INSERT instead of insert-then-update.
+pub async fn next_sheet_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let next: Next =
+        diesel::sql_query("SELECT nextval(pg_get_serial_sequence('order_sheets', 'id')) AS id")
+            .get_result(conn)
+            .await?;
+    Ok(next.id)
+}
+
+pub struct NewSheet<'a> {
+    pub id: i64,
+    pub order_no: &'a str,
+    pub retailer_id: i64,
+    pub wholesaler_id: i64,
+    pub memo: Option<&'a str>,
+}
+
+pub async fn insert_sheet(
+    conn: &mut AsyncPgConnection,
+    sheet: &NewSheet<'_>,
+) -> QueryResult<OrderSheetRow> {
+    diesel::insert_into(order_sheets::table)
+        .values((
+            order_sheets::id.eq(sheet.id),
+            order_sheets::order_no.eq(sheet.order_no),
+            order_sheets::retailer_id.eq(sheet.retailer_id),
+            order_sheets::wholesaler_id.eq(sheet.wholesaler_id),
+            order_sheets::memo.eq(sheet.memo),
+        ))
+        .returning(OrderSheetRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Copies cart lines into the sheet. A line whose flower and grade already has
+/// a bulk price for the day (daily order item) starts with that price.
+pub async fn insert_lines_from_cart(
+    conn: &mut AsyncPgConnection,
+    sheet: &OrderSheetRow,
+    lines: &[CartItemRow],
+    order_date: NaiveDate,
+) -> QueryResult<Vec<OrderItemRow>> {
+    let flower_ids: Vec<i64> = lines.iter().map(|l| l.flower_id).collect();
+    let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
+    let grades: Vec<String> = lines.iter().map(|l| l.grade.clone()).collect();
+    let memos: Vec<Option<String>> = lines.iter().map(|l| l.memo.clone()).collect();
+    diesel::sql_query(
+        "INSERT INTO order_items (order_sheet_id, retailer_id, wholesaler_id, flower_id, quantity, grade, price, memo) \
+         SELECT $1, $2, $3, l.flower_id, l.quantity, l.grade, d.price, l.memo \
+         FROM unnest($4::bigint[], $5::int[], $6::text[], $7::text[]) WITH ORDINALITY \
+              AS l(flower_id, quantity, grade, memo, n) \
+         LEFT JOIN daily_order_items d ON d.wholesaler_id = $3 AND d.flower_id = l.flower_id \
+              AND d.grade = l.grade AND d.order_date = $8 AND d.deleted_at IS NULL \
+         ORDER BY l.n \
+         RETURNING *",
+    )
+    .bind::<BigInt, _>(sheet.id)
+    .bind::<BigInt, _>(sheet.retailer_id)
+    .bind::<BigInt, _>(sheet.wholesaler_id)
+    .bind::<Array<BigInt>, _>(&flower_ids)
+    .bind::<Array<diesel::sql_types::Integer>, _>(&quantities)
+    .bind::<Array<Text>, _>(&grades)
+    .bind::<Array<Nullable<Text>>, _>(&memos)
+    .bind::<Date, _>(order_date)
+    .load(conn)
+    .await
+}
+
+pub async fn mark_price_updated(
+    conn: &mut AsyncPgConnection,
+    sheet_ids: &[i64],
+) -> QueryResult<usize> {
+    diesel::update(order_sheets::table.filter(order_sheets::id.eq_any(sheet_ids)))
+        .set(order_sheets::price_updated_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+}
+
+pub async fn live_sheets_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<OrderSheetRow>> {
+    order_sheets::table
+        .filter(order_sheets::id.eq_any(ids))
+        .filter(order_sheets::deleted_at.is_null())
+        .select(OrderSheetRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn live_sheet_for_update(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> QueryResult<Option<OrderSheetRow>> {
+    order_sheets::table
+        .filter(order_sheets::id.eq(id))
+        .filter(order_sheets::deleted_at.is_null())
+        .for_update()
+        .select(OrderSheetRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A party's live sheets, optionally of one KST day [from, to), by creation time.
+pub async fn sheets_page(
+    conn: &mut AsyncPgConnection,
+    party: Party,
+    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<OrderSheetRow>> {
+    scoped_page(conn, "order_sheets", party, day, descending, offset, limit).await
+}
+
+/// A party's live order lines, optionally of one KST day, by creation time.
+pub async fn items_page(
+    conn: &mut AsyncPgConnection,
+    party: Party,
+    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<OrderItemRow>> {
+    scoped_page(conn, "order_items", party, day, descending, offset, limit).await
+}
+
+async fn scoped_page<T>(
+    conn: &mut AsyncPgConnection,
+    table: &'static str,
+    party: Party,
+    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + Send + 'static,
+{
+    let direction = if descending { "DESC" } else { "ASC" };
+    let (retailer, wholesaler) = party.bind();
+    let (from, to) = day.map_or((None, None), |(f, t)| (Some(f), Some(t)));
+    let sql = format!(
+        "SELECT * FROM {table} WHERE deleted_at IS NULL \
+           AND ($1::bigint IS NULL OR retailer_id = $1) \
+           AND ($2::bigint IS NULL OR wholesaler_id = $2) \
+           AND ($3::timestamptz IS NULL OR (created_at >= $3 AND created_at < $4)) \
+         ORDER BY created_at {direction}, id {direction} OFFSET $5 LIMIT $6"
+    );
+    diesel::sql_query(sql)
+        .bind::<Nullable<BigInt>, _>(retailer)
+        .bind::<Nullable<BigInt>, _>(wholesaler)
+        .bind::<Nullable<Timestamptz>, _>(from)
+        .bind::<Nullable<Timestamptz>, _>(to)
+        .bind::<BigInt, _>(offset)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+        .await
+}
+
+/// One page per sheet of a child table (order_items, custom_order_items or
+/// order_sheet_receipts), every sheet in one statement.
+pub async fn page_per_sheet<T>(
+    conn: &mut AsyncPgConnection,
+    table: ChildTable,
+    sheet_ids: &[i64],
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + Send + 'static,
+{
+    let direction = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT * FROM ( \
+           SELECT c.*, row_number() OVER ( \
+             PARTITION BY c.order_sheet_id ORDER BY c.created_at {direction}, c.id {direction}) AS rn \
+           FROM {} c WHERE c.order_sheet_id = ANY($1) AND c.deleted_at IS NULL \
+         ) ranked WHERE rn > $2 AND rn <= $2 + $3 ORDER BY order_sheet_id, rn",
+        table.name()
+    );
+    diesel::sql_query(sql)
+        .bind::<Array<BigInt>, _>(sheet_ids)
+        .bind::<BigInt, _>(offset)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+        .await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChildTable {
+    OrderItems,
+    CustomOrderItems,
+    Receipts,
+}
+
+impl ChildTable {
+    fn name(self) -> &'static str {
+        match self {
+            ChildTable::OrderItems => "order_items",
+            ChildTable::CustomOrderItems => "custom_order_items",
+            ChildTable::Receipts => "order_sheet_receipts",
+        }
+    }
+}
+
+/// The computed fields of a sheet (the original's rules, see OrderSheet).
+#[derive(Debug, Clone, Default, PartialEq, Eq, QueryableByName)]
+pub struct SheetTotals {
+    #[diesel(sql_type = BigInt)]
+    pub order_sheet_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub total_quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    pub flower_type_count: i64,
+    #[diesel(sql_type = BigInt)]
+    pub total_price: i64,
+    #[diesel(sql_type = BigInt)]
+    pub receipt_count: i64,
+}
+
+pub async fn totals(
+    conn: &mut AsyncPgConnection,
+    sheet_ids: &[i64],
+) -> QueryResult<Vec<SheetTotals>> {
+    diesel::sql_query(
+        "SELECT s.id AS order_sheet_id, \
+           coalesce(oi.quantity, 0) + coalesce(ci.quantity, 0) AS total_quantity, \
+           coalesce(oi.types, 0) + coalesce(ci.types, 0) AS flower_type_count, \
+           coalesce(oi.price, 0) + coalesce(ci.price, 0) AS total_price, \
+           coalesce(r.receipts, 0) AS receipt_count \
+         FROM unnest($1::bigint[]) AS s(id) \
+         LEFT JOIN LATERAL ( \
+           SELECT sum(i.quantity)::bigint AS quantity, count(DISTINCT f.flower_type_id) AS types, \
+                  sum(coalesce(i.price, 0))::bigint AS price \
+           FROM order_items i JOIN flowers f ON f.id = i.flower_id \
+           WHERE i.order_sheet_id = s.id AND i.deleted_at IS NULL) oi ON true \
+         LEFT JOIN LATERAL ( \
+           SELECT sum(coalesce(c.quantity, 0))::bigint AS quantity, \
+                  count(DISTINCT c.flower_type_name) AS types, \
+                  sum(coalesce(c.price, 0))::bigint AS price \
+           FROM custom_order_items c \
+           WHERE c.order_sheet_id = s.id AND c.deleted_at IS NULL) ci ON true \
+         LEFT JOIN LATERAL ( \
+           SELECT count(*) AS receipts FROM order_sheet_receipts r \
+           WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL) r ON true",
+    )
+    .bind::<Array<BigInt>, _>(sheet_ids)
+    .load(conn)
+    .await
+}
+
+/// The newest live receipt of each sheet that has one.
+pub async fn recent_receipts(
+    conn: &mut AsyncPgConnection,
+    sheet_ids: &[i64],
+) -> QueryResult<Vec<SheetReceiptRow>> {
+    diesel::sql_query(
+        "SELECT DISTINCT ON (order_sheet_id) * FROM order_sheet_receipts \
+         WHERE order_sheet_id = ANY($1) AND deleted_at IS NULL \
+         ORDER BY order_sheet_id, created_at DESC, id DESC",
+    )
+    .bind::<Array<BigInt>, _>(sheet_ids)
+    .load(conn)
+    .await
+}
+
+pub async fn has_receipt(conn: &mut AsyncPgConnection, sheet_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        order_sheet_receipts::table
+            .filter(order_sheet_receipts::order_sheet_id.eq(sheet_id))
+            .filter(order_sheet_receipts::deleted_at.is_null()),
+    ))
+    .get_result(conn)
+    .await
+}
+
+pub async fn live_items_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<OrderItemRow>> {
+    order_items::table
+        .filter(order_items::id.eq_any(ids))
+        .filter(order_items::deleted_at.is_null())
+        .select(OrderItemRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn live_items_of_sheet(
+    conn: &mut AsyncPgConnection,
+    sheet_id: i64,
+) -> QueryResult<Vec<OrderItemRow>> {
+    order_items::table
+        .filter(order_items::order_sheet_id.eq(sheet_id))
+        .filter(order_items::deleted_at.is_null())
+        .order(order_items::id)
+        .select(OrderItemRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Sets unit prices line by line; returns the updated lines.
+pub async fn set_item_prices(
+    conn: &mut AsyncPgConnection,
+    prices: &[(i64, i32)],
+) -> QueryResult<Vec<OrderItemRow>> {
+    let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
+    diesel::sql_query(
+        "UPDATE order_items i SET price = p.price FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \
+         WHERE i.id = p.id AND i.deleted_at IS NULL RETURNING i.*",
+    )
+    .bind::<Array<BigInt>, _>(&ids)
+    .bind::<Array<diesel::sql_types::Integer>, _>(&values)
+    .load(conn)
+    .await
+}
+
+/// Soft-deletes a sheet with its lines, custom lines and receipts, and the
+/// day's bulk-price rows no other live line of that wholesaler still uses.
+pub async fn remove_sheet(conn: &mut AsyncPgConnection, sheet: &OrderSheetRow) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE daily_order_items d SET deleted_at = now() \
+         FROM order_items i \
+         WHERE i.order_sheet_id = $1 AND i.deleted_at IS NULL AND d.deleted_at IS NULL \
+           AND d.wholesaler_id = i.wholesaler_id AND d.flower_id = i.flower_id AND d.grade = i.grade \
+           AND d.order_date = (i.created_at AT TIME ZONE 'Asia/Seoul')::date \
+           AND NOT EXISTS ( \
+             SELECT 1 FROM order_items o \
+             WHERE o.order_sheet_id <> $1 AND o.deleted_at IS NULL \
+               AND o.wholesaler_id = d.wholesaler_id AND o.flower_id = d.flower_id AND o.grade = d.grade \
+               AND o.created_at >= (d.order_date::timestamp AT TIME ZONE 'Asia/Seoul') \
+               AND o.created_at < ((d.order_date + 1)::timestamp AT TIME ZONE 'Asia/Seoul'))",
+    )
+    .bind::<BigInt, _>(sheet.id)
+    .execute(conn)
+    .await?;
+    for table in ["order_items", "custom_order_items", "order_sheet_receipts"] {
+        diesel::sql_query(format!(
+            "UPDATE {table} SET deleted_at = now() WHERE order_sheet_id = $1 AND deleted_at IS NULL"
+        ))
+        .bind::<BigInt, _>(sheet.id)
+        .execute(conn)
+        .await?;
+    }
+    diesel::update(order_sheets::table.filter(order_sheets::id.eq(sheet.id)))
+        .set(order_sheets::deleted_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One row of the wholesaler's daily dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct DayAggregate {
+    #[diesel(sql_type = Date)]
+    pub day: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    pub flower_types_count: i64,
+    #[diesel(sql_type = BigInt)]
+    pub order_sheets_count: i64,
+}
+
+/// Per KST day in [from, to]: distinct sheets that have a live line (of a live
+/// flower) and, when `with_receipt_only`, a live receipt; distinct flower types.
+#[allow(clippy::too_many_arguments)]
+pub async fn day_aggregates(
+    conn: &mut AsyncPgConnection,
+    wholesaler_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    with_receipt_only: bool,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<DayAggregate>> {
+    let direction = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT (s.created_at AT TIME ZONE 'Asia/Seoul')::date AS day, \
+                count(DISTINCT f.flower_type_id) AS flower_types_count, \
+                count(DISTINCT s.id) AS order_sheets_count \
+         FROM order_sheets s \
+         JOIN order_items i ON i.order_sheet_id = s.id AND i.deleted_at IS NULL \
+         JOIN flowers f ON f.id = i.flower_id AND f.deleted_at IS NULL \
+         WHERE s.wholesaler_id = $1 AND s.deleted_at IS NULL \
+           AND s.created_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Seoul') \
+           AND s.created_at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Seoul') \
+           AND (NOT $4 OR EXISTS (SELECT 1 FROM order_sheet_receipts r \
+                                  WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL)) \
+         GROUP BY 1 ORDER BY 1 {direction} OFFSET $5 LIMIT $6"
+    );
+    diesel::sql_query(sql)
+        .bind::<BigInt, _>(wholesaler_id)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to)
+        .bind::<diesel::sql_types::Bool, _>(with_receipt_only)
+        .bind::<BigInt, _>(offset)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+        .await
+}
