@@ -15,3 +15,15 @@ if ! "$TOOLS/bin/diesel" --version 2>/dev/null | grep -q "$DIESEL_VERSION"; then
   cargo install --quiet --locked --root "$TOOLS" diesel_cli --version "$DIESEL_VERSION" \
     --no-default-features --features postgres
 fi
+
+# Receipt statements: the NanumGothic fonts they embed, and poppler's pdftotext /
+# pdftoppm, which the receipt tests use to read the PDFs back.
+apt_install fonts-nanum poppler-utils
+
+# s3s-fs: a small S3-compatible server that checks SigV4 signatures; the
+# receipt service's S3 tests start it. 0.15+ needs a newer rustc than ours.
+S3S_VERSION=0.14.1
+if [ ! -x "$TOOLS/bin/s3s-fs" ]; then
+  echo "tools: installing s3s-fs $S3S_VERSION (once, about 2 minutes)"
+  cargo install --quiet --locked --root "$TOOLS" s3s-fs --version "$S3S_VERSION" --features binary
+fi

@@ -10,6 +10,7 @@ pub mod connections;
 pub mod migrations;
 pub mod outbox;
 pub mod pool;
+pub mod receipts;
 pub mod users;
 #[rustfmt::skip]
 pub mod schema;

@@ -1,7 +1,19 @@
-//! MarketBill receipt: renders and stores transaction statements (PDF).
+//! MarketBill receipt: renders transaction statements (거래명세서) as PDFs,
+//! stores them in a local directory or S3, records them in
+//! `order_sheet_receipts` and serves them to the parties of the sheet.
 
+mod access;
 pub mod config;
+mod error;
+mod http;
+pub mod issue;
+mod legacy;
+mod notify;
+pub mod pdf;
+pub mod stamp;
 mod startup;
+pub mod statement;
+pub mod storage;
 
 pub use config::Config;
-pub use startup::Application;
+pub use startup::{AppState, Application};

@@ -1,8 +1,26 @@
 //! Wiring: configuration in, a listening server out.
 
 use crate::config::Config;
+use crate::pdf::Fonts;
+use crate::stamp::StampFetcher;
+use crate::storage::Storage;
+use actix_web::web;
+use platform::api::messaging::MessagingClient;
 use platform::config::Env;
 use platform::server::{Running, StartupError};
+use platform::service_client::ServiceClient;
+use std::sync::Arc;
+
+/// What every handler shares.
+pub struct AppState {
+    pub pool: db::DbPool,
+    pub fonts: Fonts,
+    pub storage: Storage,
+    pub stamps: Arc<StampFetcher>,
+    pub messaging: MessagingClient,
+    pub public_base_url: String,
+    pub app_base_url: String,
+}
 
 pub struct Application;
 
@@ -11,9 +29,32 @@ impl Application {
         Self::build(Config::from_env(env)?).await
     }
 
-    /// Connects, checks the schema, binds (port 0 picks a free port) and starts.
+    /// Connects, checks the schema and the fonts, binds (port 0 picks a free
+    /// port) and starts.
     pub async fn build(config: Config) -> Result<Running, StartupError> {
+        let fonts = Fonts::load(&config.font_dir).map_err(|e| {
+            StartupError::Other(format!(
+                "fonts: {e} (set RECEIPT_FONT_DIR or install fonts-nanum with `make tools`)"
+            ))
+        })?;
         let pool = config.common.connect_database().await?;
-        config.common.start_with(pool, |_| {})
+        let messaging = MessagingClient::new(ServiceClient::new(
+            "messaging",
+            &config.common.peers.messaging,
+            &config.common.service_token,
+            config.notify_timeout,
+        ));
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            fonts,
+            storage: Storage::from_config(&config.storage).await,
+            stamps: StampFetcher::new(config.stamp.clone()),
+            messaging,
+            public_base_url: config.public_base_url.clone(),
+            app_base_url: config.app_base_url.clone(),
+        });
+        config.common.start_with(pool, move |cfg| {
+            cfg.app_data(state.clone()).configure(crate::http::routes);
+        })
     }
 }

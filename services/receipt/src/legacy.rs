@@ -1,0 +1,183 @@
+//! The original file-process contract (`orderNo`, `retailer`, `wholesaler`,
+//! `orderItems` in; `{file_name, file_path, file_format, metadata}` out), so
+//! a client of the original keeps working. Service callers only: the body
+//! carries everything printed, so nothing here could check ownership.
+//! Nothing is recorded in `order_sheet_receipts` (the caller did that).
+
+use crate::error::ReceiptError;
+use crate::http::pdf_response;
+use crate::issue::{SHIPPING_FEE, render_and_store};
+use crate::startup::AppState;
+use crate::statement::{Buyer, LineInput, Statement, Supplier, has_issuable_prices};
+use actix_web::{HttpResponse, web};
+use domain::{DomainError, ErrorCode, TaxKind};
+use platform::ApiError;
+use platform::caller::Caller;
+use serde::{Deserialize, Serialize};
+
+/// Unknown keys are refused, as the original's dataclasses did.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenderRequest {
+    pub order_no: String,
+    pub retailer: Retailer,
+    pub wholesaler: Wholesaler,
+    pub order_items: Vec<Item>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retailer {
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Wholesaler {
+    pub business_no: String,
+    pub company_name: String,
+    pub employer_name: String,
+    pub seal_stamp_img_url: String,
+    pub address: String,
+    pub company_phone_no: String,
+    pub business_main_category: String,
+    pub business_sub_category: String,
+    pub bank_account: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Item {
+    pub flower: Flower,
+    pub quantity: i64,
+    pub grade: String,
+    /// Required key, nullable value (as in the original).
+    pub price: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Flower {
+    pub name: String,
+    pub flower_type: FlowerType,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowerType {
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RenderResponse {
+    pub file_name: String,
+    pub file_path: String,
+    pub file_format: String,
+    pub metadata: String,
+}
+
+pub async fn render(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<RenderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if caller != Caller::Service {
+        return Err(ApiError::forbidden());
+    }
+    let request = body.into_inner();
+    let mut inputs = Vec::with_capacity(request.order_items.len());
+    for item in request.order_items {
+        if item.quantity <= 0 || item.price.is_some_and(|p| p < 0) {
+            return Err(ApiError::bad_request(
+                "quantity must be positive and price must not be negative",
+            ));
+        }
+        let tax = if item.flower.name == SHIPPING_FEE {
+            TaxKind::Taxable
+        } else {
+            TaxKind::Exempt
+        };
+        inputs.push(LineInput {
+            item_type: item.flower.flower_type.name,
+            variety: item.flower.name,
+            grade: Some(item.grade),
+            quantity: item.quantity,
+            unit_price: item.price,
+            tax,
+        });
+    }
+    let prices: Vec<Option<i64>> = inputs.iter().map(|i| i.unit_price).collect();
+    if !has_issuable_prices(&prices) {
+        return Err(DomainError::new(ErrorCode::NoPriceOrderItem).into());
+    }
+    let w = request.wholesaler;
+    let supplier = Supplier {
+        business_no: w.business_no,
+        company_name: w.company_name,
+        employer_name: w.employer_name,
+        address: w.address,
+        phone: w.company_phone_no,
+        main_category: w.business_main_category,
+        sub_category: w.business_sub_category,
+        bank_account: w.bank_account,
+    };
+    let buyer = Buyer {
+        name: request.retailer.name,
+        business: None,
+    };
+    let statement = Statement::new(
+        request.order_no,
+        chrono::Utc::now(),
+        supplier,
+        buyer,
+        inputs,
+    )
+    .map_err(DomainError::from)?;
+    let name = uuid::Uuid::new_v4().simple().to_string();
+    let stored = render_and_store(
+        &state,
+        statement,
+        &w.seal_stamp_img_url,
+        &format!("renders/{name}"),
+    )
+    .await?;
+    let object = stored
+        .key
+        .strip_prefix("renders/")
+        .unwrap_or(&stored.key)
+        .to_owned();
+    Ok(HttpResponse::Created().json(RenderResponse {
+        file_name: stored.file_name,
+        file_path: format!("{}/v1/renders/{object}", state.public_base_url),
+        file_format: ".pdf".to_owned(),
+        metadata: stored.metadata,
+    }))
+}
+
+/// A rendered file of this contract, for service callers (and admins).
+pub async fn file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    if !(caller == Caller::Service || caller.is_admin()) {
+        return Err(ApiError::forbidden());
+    }
+    let name = path.into_inner();
+    let valid = name.len() <= 64
+        && name.ends_with(".pdf")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if !valid {
+        return Err(ApiError::from(ReceiptError::code(
+            ErrorCode::NoOrderSheetReceipt,
+        )));
+    }
+    let bytes = state
+        .storage
+        .get(&format!("renders/{name}"))
+        .await
+        .map_err(ReceiptError::from)?;
+    Ok(pdf_response(bytes, &name))
+}
