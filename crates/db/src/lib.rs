@@ -7,6 +7,7 @@
 
 pub mod business_infos;
 pub mod connections;
+pub mod messaging;
 pub mod migrations;
 pub mod outbox;
 pub mod pool;

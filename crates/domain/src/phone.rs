@@ -21,7 +21,9 @@ pub struct PhoneNumber(String);
 impl PhoneNumber {
     /// Accepts digits separated by optional hyphens or spaces
     /// (`010-1234-5678`, `01012345678`, `011 123 4567`): a mobile prefix
-    /// and 10 or 11 digits in total. Surrounding whitespace is ignored.
+    /// and the length its numbering plan allows. 010 numbers always have 11
+    /// digits (010-XXXX-XXXX); the legacy 011/016/017/018/019 numbers have 10
+    /// or 11. Surrounding whitespace is ignored.
     pub fn parse(input: &str) -> Result<Self, ValueError> {
         let trimmed = input.trim();
         if trimmed.len() > MAX_INPUT_LEN {
@@ -37,7 +39,12 @@ impl PhoneNumber {
         }
         let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
         let known_prefix = PREFIXES.iter().any(|p| digits.starts_with(p));
-        if known_prefix && matches!(digits.len(), 10 | 11) {
+        let valid_length = match digits.len() {
+            11 => true,
+            10 => !digits.starts_with("010"),
+            _ => false,
+        };
+        if known_prefix && valid_length {
             Ok(PhoneNumber(digits))
         } else {
             Err(ValueError::InvalidPhone)
@@ -111,10 +118,23 @@ mod tests {
     }
 
     #[test]
-    fn every_mobile_prefix_with_10_or_11_digits_is_accepted() {
+    fn every_mobile_prefix_with_its_lengths_is_accepted() {
         for prefix in PREFIXES {
-            assert!(PhoneNumber::parse(&format!("{prefix}1234567")).is_ok());
             assert!(PhoneNumber::parse(&format!("{prefix}12345678")).is_ok());
+        }
+        for prefix in ["011", "016", "017", "018", "019"] {
+            assert!(PhoneNumber::parse(&format!("{prefix}1234567")).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_010_number_needs_eleven_digits() {
+        for input in ["0101234567", "010-123-4567", "010 123 4567"] {
+            assert_eq!(
+                PhoneNumber::parse(input),
+                Err(ValueError::InvalidPhone),
+                "{input:?}"
+            );
         }
     }
 

@@ -17,7 +17,8 @@
 //! | E2xx | cart, ordering | E211 `NOT_CONNECTED` |
 //! | E3xx | flowers, order sheets | E307 `NO_FLOWER_TYPE` |
 //! | E4xx | auction results | E401 `NO_AUCTION_RESULT` |
-//! | E5xx | receipts, SMS, peers | E501 `RECEIPT_SERVICE_UNAVAILABLE`, E502 `MESSAGING_UNAVAILABLE`, E503 `STORAGE_UNAVAILABLE` |
+//! | E5xx | receipts, SMS, peers | E501 `RECEIPT_SERVICE_UNAVAILABLE`, E502 `MESSAGING_UNAVAILABLE`, E503 `STORAGE_UNAVAILABLE`; E521–E527 messaging (templates, send log, verification codes) |
+//! | E6xx | auction feed (scheduler) | E601 `RUN_IN_PROGRESS`, E602 `AUCTION_API_UNAVAILABLE`, E603 `AUCTION_API_ERROR`, E604 `AUCTION_API_QUOTA_EXCEEDED`, E605 `AUCTION_API_NOT_CONFIGURED` |
 //! | E9xx | internal | E901 `INTERNAL` |
 //!
 //! Error types: the original codes keep the type their V1 throw sites used
@@ -199,6 +200,50 @@ catalogue! {
     StorageUnavailable => "STORAGE_UNAVAILABLE", "E503", "UNAVAILABLE", 503,
         "Receipt storage is unavailable. Please try again later.",
         "영수증 저장소를 사용할 수 없습니다. 잠시 후 다시 시도해주세요.";
+
+    /// The messaging service knows no template of this name (case-sensitive).
+    UnknownTemplate => "UNKNOWN_TEMPLATE", "E521", "BAD_REQUEST", 400,
+        "Bad Request : Not supported template", "지원하지 않는 메시지 템플릿입니다.";
+    /// The final text is longer than an LMS may be.
+    MessageTooLong => "MESSAGE_TOO_LONG", "E522", "BAD_REQUEST", 400,
+        "The message is too long.", "메시지가 너무 깁니다.";
+    NoSmsLog => "NO_SMS_LOG", "E523", "NOT_FOUND", 404,
+        "There's no SMS log.", "문자 발송 기록을 찾을 수 없습니다.";
+    /// No open verification code for the phone number (never sent, or already used).
+    NoVerification => "NO_VERIFICATION", "E524", "NOT_FOUND", 404,
+        "There's no verification code for this phone number. Please request a new code.",
+        "인증번호를 먼저 요청해주세요.";
+    VerificationExpired => "VERIFICATION_EXPIRED", "E525", "BAD_REQUEST", 400,
+        "The verification code has expired. Please request a new code.",
+        "인증번호가 만료되었습니다. 다시 요청해주세요.";
+    VerificationCodeMismatch => "VERIFICATION_CODE_MISMATCH", "E526", "BAD_REQUEST", 400,
+        "The verification code does not match.", "인증번호가 일치하지 않습니다.";
+    /// An `Idempotency-Key` was reused for a different request.
+    IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED", "E527", "FAILED_PRECONDITION", 422,
+        "This idempotency key was already used for a different request.",
+        "이미 다른 요청에 사용된 멱등성 키입니다.";
+
+    // ---- E6xx auction feed (scheduler) -------------------------------------
+    /// Another sync of the same auction day holds its lock.
+    RunInProgress => "RUN_IN_PROGRESS", "E601", "FAILED_PRECONDITION", 409,
+        "A sync of this auction day is already running.",
+        "이 경매일의 동기화가 이미 진행 중입니다.";
+    /// The aT API could not be reached (network, timeouts, HTTP 5xx) after retries.
+    AuctionApiUnavailable => "AUCTION_API_UNAVAILABLE", "E602", "UNAVAILABLE", 502,
+        "The public auction API could not be reached. Please try again later.",
+        "공공 경매 API에 연결할 수 없습니다. 잠시 후 다시 시도해주세요.";
+    /// The aT API refused the request (`resultCd` 1, 2, 3, 5) or answered unreadable data.
+    AuctionApiError => "AUCTION_API_ERROR", "E603", "UNAVAILABLE", 502,
+        "The public auction API refused the request or answered unreadable data.",
+        "공공 경매 API가 요청을 거부했거나 읽을 수 없는 응답을 보냈습니다.";
+    /// `resultCd` 4: today's call quota of the service key is used up.
+    AuctionApiQuotaExceeded => "AUCTION_API_QUOTA_EXCEEDED", "E604", "UNAVAILABLE", 503,
+        "The public auction API's daily call quota is exhausted.",
+        "공공 경매 API의 일일 호출 한도를 초과했습니다.";
+    /// No service key (`AUCTION_API_KEY`) is configured.
+    AuctionApiNotConfigured => "AUCTION_API_NOT_CONFIGURED", "E605", "UNAVAILABLE", 503,
+        "No public auction API key is configured.",
+        "공공 경매 API 키가 설정되지 않았습니다.";
 
     // ---- E9xx internal ------------------------------------------------------
     /// A bug or an infrastructure failure; details are logged, never sent.

@@ -1,0 +1,338 @@
+//! The original's six message templates, byte for byte (including the curly
+//! quotes and the unmatched `”` of `IssueOrderSheetReceipt`), and the SMS/LMS
+//! choice by UTF-8 length.
+
+use domain::{DomainError, ErrorCode};
+
+/// Up to this many UTF-8 bytes a text goes out as SMS, above as LMS (the
+/// original's rule; a Hangul syllable counts 3 bytes).
+pub const SMS_MAX_BYTES: usize = 80;
+
+/// The longest text accepted: SENS takes at most 2,000 bytes of LMS content.
+pub const LMS_MAX_BYTES: usize = 2000;
+
+/// A Verification code a caller supplies (core's `sendVerificationSms`) must be
+/// a short code, so the template cannot relay arbitrary text.
+const MAX_CODE_LEN: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    Default,
+    Verification,
+    ApplyBizConnection,
+    ConfirmBizConnection,
+    RejectBizConnection,
+    IssueOrderSheetReceipt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageType {
+    Sms,
+    Lms,
+}
+
+impl MessageType {
+    pub fn for_text(text: &str) -> Self {
+        if text.len() <= SMS_MAX_BYTES {
+            MessageType::Sms
+        } else {
+            MessageType::Lms
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageType::Sms => "SMS",
+            MessageType::Lms => "LMS",
+        }
+    }
+}
+
+/// A rendered message, ready for a provider.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub template: Template,
+    pub text: String,
+    pub message_type: MessageType,
+}
+
+/// Message bodies are personal data: keep them out of `{:?}` output.
+impl std::fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rendered")
+            .field("template", &self.template)
+            .field("bytes", &self.text.len())
+            .field("message_type", &self.message_type)
+            .finish()
+    }
+}
+
+impl Template {
+    pub const ALL: [Template; 6] = [
+        Template::Default,
+        Template::Verification,
+        Template::ApplyBizConnection,
+        Template::ConfirmBizConnection,
+        Template::RejectBizConnection,
+        Template::IssueOrderSheetReceipt,
+    ];
+
+    /// Names are case-sensitive, as in the original.
+    pub fn from_name(name: &str) -> Result<Self, DomainError> {
+        Template::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| DomainError::new(ErrorCode::UnknownTemplate))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::Default => "Default",
+            Template::Verification => "Verification",
+            Template::ApplyBizConnection => "ApplyBizConnection",
+            Template::ConfirmBizConnection => "ConfirmBizConnection",
+            Template::RejectBizConnection => "RejectBizConnection",
+            Template::IssueOrderSheetReceipt => "IssueOrderSheetReceipt",
+        }
+    }
+
+    /// The text with one `%s` per argument, or `None` for `Default` (its
+    /// message is sent as is, without the prefix, as the original did).
+    fn pattern(self) -> Option<&'static str> {
+        Some(match self {
+            Template::Default => return None,
+            Template::Verification => "[마켓빌(marketbill)] 인증번호 : %s",
+            Template::ApplyBizConnection => {
+                "[마켓빌(marketbill)] %s 님이 거래처 승인 요청을 보냈어요.\n마이페이지 > 거래처 승인에서 신청을 승인하면 거래처가 주문할 수 있어요.\n\nURL : %s"
+            }
+            Template::ConfirmBizConnection => {
+                "[마켓빌(marketbill)] %s 님이 거래처 신청을 승인했어요.\n주문시, 거래처를 선택할때 \u{201c}%s\u{201d}을 선택할 수 있어요.\n\nURL : %s"
+            }
+            Template::RejectBizConnection => {
+                "[마켓빌(marketbill)] %s 님이 거래처 신청을 거절했어요.\n\n시장에서 %s 님께 직접 문의해주세요.\n\nURL : %s"
+            }
+            Template::IssueOrderSheetReceipt => {
+                "[마켓빌(marketbill)] %s 님이 주문번호 %s에 영수증을 발행했어요.\n\n마이페이지 > 주문내역\u{201d}에서 영수증을 다운로드 할 수 있어요.\n\nURL : %s"
+            }
+        })
+    }
+
+    pub fn arg_count(self) -> usize {
+        self.pattern().map_or(1, |p| p.matches("%s").count())
+    }
+
+    /// Checks the arguments and fills them in. Every argument must be
+    /// non-blank; the result must fit in an LMS.
+    pub fn render(self, args: &[String]) -> Result<Rendered, DomainError> {
+        let expected = self.arg_count();
+        if args.len() != expected {
+            return Err(DomainError::with_message(
+                ErrorCode::InvalidData,
+                format!(
+                    "Invalid args. There's must be {expected} args for template {}",
+                    self.name()
+                ),
+            ));
+        }
+        if args.iter().any(|a| a.trim().is_empty()) {
+            return Err(DomainError::with_message(
+                ErrorCode::InvalidData,
+                "Template arguments must not be blank.",
+            ));
+        }
+        if self == Template::Verification && !is_code(&args[0]) {
+            return Err(DomainError::with_message(
+                ErrorCode::InvalidFormat,
+                format!("A verification code is 1 to {MAX_CODE_LEN} letters or digits."),
+            ));
+        }
+        let text = match self.pattern() {
+            None => args[0].clone(),
+            Some(pattern) => fill(pattern, args),
+        };
+        if text.len() > LMS_MAX_BYTES {
+            return Err(DomainError::with_message(
+                ErrorCode::MessageTooLong,
+                format!(
+                    "The message is {} bytes; at most {LMS_MAX_BYTES} UTF-8 bytes can be sent.",
+                    text.len()
+                ),
+            ));
+        }
+        Ok(Rendered {
+            template: self,
+            message_type: MessageType::for_text(&text),
+            text,
+        })
+    }
+}
+
+fn is_code(arg: &str) -> bool {
+    !arg.is_empty() && arg.len() <= MAX_CODE_LEN && arg.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Replaces each `%s` in order. Arguments are inserted verbatim; a `%s` inside
+/// an argument is not expanded again.
+fn fill(pattern: &str, args: &[String]) -> String {
+    let mut out =
+        String::with_capacity(pattern.len() + args.iter().map(String::len).sum::<usize>());
+    let mut rest = pattern;
+    for arg in args {
+        match rest.split_once("%s") {
+            Some((before, after)) => {
+                out.push_str(before);
+                out.push_str(arg);
+                rest = after;
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn args(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    const URL: &str = "https://marketbill.co.kr/retail/signin?utm_source=marketbill&utm_medium=retail&utm_campaign=message";
+
+    #[test]
+    fn each_template_renders_byte_for_byte() {
+        let cases = [
+            (
+                Template::Verification,
+                args(&["123456"]),
+                "[마켓빌(marketbill)] 인증번호 : 123456",
+                "SMS",
+            ),
+            (
+                Template::ApplyBizConnection,
+                args(&["꽃집", URL]),
+                "[마켓빌(marketbill)] 꽃집 님이 거래처 승인 요청을 보냈어요.\n마이페이지 > 거래처 승인에서 신청을 승인하면 거래처가 주문할 수 있어요.\n\nURL : https://marketbill.co.kr/retail/signin?utm_source=marketbill&utm_medium=retail&utm_campaign=message",
+                "LMS",
+            ),
+            (
+                Template::ConfirmBizConnection,
+                args(&["그린도매", "그린도매", URL]),
+                "[마켓빌(marketbill)] 그린도매 님이 거래처 신청을 승인했어요.\n주문시, 거래처를 선택할때 “그린도매”을 선택할 수 있어요.\n\nURL : https://marketbill.co.kr/retail/signin?utm_source=marketbill&utm_medium=retail&utm_campaign=message",
+                "LMS",
+            ),
+            (
+                Template::RejectBizConnection,
+                args(&["그린도매", "그린도매", URL]),
+                "[마켓빌(marketbill)] 그린도매 님이 거래처 신청을 거절했어요.\n\n시장에서 그린도매 님께 직접 문의해주세요.\n\nURL : https://marketbill.co.kr/retail/signin?utm_source=marketbill&utm_medium=retail&utm_campaign=message",
+                "LMS",
+            ),
+            (
+                Template::IssueOrderSheetReceipt,
+                args(&["그린도매", "20261125-0001", URL]),
+                "[마켓빌(marketbill)] 그린도매 님이 주문번호 20261125-0001에 영수증을 발행했어요.\n\n마이페이지 > 주문내역”에서 영수증을 다운로드 할 수 있어요.\n\nURL : https://marketbill.co.kr/retail/signin?utm_source=marketbill&utm_medium=retail&utm_campaign=message",
+                "LMS",
+            ),
+            (
+                Template::Default,
+                args(&["안녕하세요"]),
+                "안녕하세요",
+                "SMS",
+            ),
+        ];
+        for (template, args, text, kind) in cases {
+            let rendered = template.render(&args).unwrap();
+            assert_eq!(rendered.text, text, "{template:?}");
+            assert_eq!(rendered.message_type.as_str(), kind, "{template:?}");
+        }
+    }
+
+    #[test]
+    fn the_quotes_are_the_original_code_points() {
+        let confirm = Template::ConfirmBizConnection
+            .render(&args(&["a", "b", "c"]))
+            .unwrap();
+        assert!(confirm.text.contains("\u{201c}b\u{201d}"));
+        let receipt = Template::IssueOrderSheetReceipt
+            .render(&args(&["a", "b", "c"]))
+            .unwrap();
+        assert_eq!(receipt.text.matches('\u{201d}').count(), 1);
+        assert_eq!(receipt.text.matches('\u{201c}').count(), 0);
+    }
+
+    #[test]
+    fn sms_up_to_80_bytes_then_lms_also_for_default() {
+        // A Hangul syllable is 3 bytes: 26 syllables + 2 ASCII = 80 bytes.
+        let eighty = format!("{}ab", "가".repeat(26));
+        assert_eq!(eighty.len(), 80);
+        let rendered = Template::Default.render(&[eighty]).unwrap();
+        assert_eq!(rendered.message_type, MessageType::Sms);
+        let eighty_one = format!("{}abc", "가".repeat(26));
+        let rendered = Template::Default.render(&[eighty_one]).unwrap();
+        assert_eq!(rendered.message_type, MessageType::Lms);
+        // The 6-digit verification text is 45 bytes, as in the original.
+        let code = Template::Verification.render(&args(&["654321"])).unwrap();
+        assert_eq!(code.text.len(), 45);
+    }
+
+    #[test]
+    fn arg_counts_are_enforced() {
+        let counts = [1, 1, 2, 3, 3, 3];
+        for (template, count) in Template::ALL.into_iter().zip(counts) {
+            assert_eq!(template.arg_count(), count, "{template:?}");
+            let too_many = vec!["x".to_owned(); count + 1];
+            let err = template.render(&too_many).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidData);
+            assert!(err.message.contains(&format!("must be {count} args")));
+            assert!(template.render(&[]).is_err());
+        }
+    }
+
+    #[test]
+    fn unknown_names_blank_args_bad_codes_and_oversize_text_are_refused() {
+        assert_eq!(
+            Template::from_name("verification").unwrap_err().code,
+            ErrorCode::UnknownTemplate
+        );
+        assert_eq!(
+            Template::from_name("Verification").unwrap(),
+            Template::Verification
+        );
+        assert_eq!(
+            Template::Default.render(&args(&["  "])).unwrap_err().code,
+            ErrorCode::InvalidData
+        );
+        assert_eq!(
+            Template::Verification
+                .render(&args(&["12 34; click http://x"]))
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidFormat
+        );
+        let max = "a".repeat(LMS_MAX_BYTES);
+        assert!(Template::Default.render(&[max]).is_ok());
+        let over = "a".repeat(LMS_MAX_BYTES + 1);
+        assert_eq!(
+            Template::Default.render(&[over]).unwrap_err().code,
+            ErrorCode::MessageTooLong
+        );
+    }
+
+    #[test]
+    fn arguments_are_not_expanded_twice() {
+        let rendered = Template::ApplyBizConnection
+            .render(&args(&["%s", "u"]))
+            .unwrap();
+        assert!(rendered.text.starts_with("[마켓빌(marketbill)] %s 님이"));
+        assert!(rendered.text.ends_with("URL : u"));
+    }
+
+    #[test]
+    fn debug_hides_the_text() {
+        let rendered = Template::Default.render(&args(&["secret body"])).unwrap();
+        assert!(!format!("{rendered:?}").contains("secret"));
+    }
+}
