@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract
+.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-receipt
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -44,3 +44,7 @@ schema: tools
 ## Compare the printed GraphQL schema with the original contract.
 check-contract:
 	../shared/tools/check-contract.sh services/core/schema.graphql
+
+## Receipt statements: p50/p99 render+store for 1/20/200 lines, throughput, PDF sizes (release).
+bench-receipt:
+	cargo run --release --quiet -p receipt-service --bin bench-receipt -- --out target/receipt-sample.pdf
