@@ -12,6 +12,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod pool;
 pub mod receipts;
+pub mod scheduler;
 pub mod users;
 #[rustfmt::skip]
 pub mod schema;

@@ -1,6 +1,11 @@
 //! Wiring: configuration in, a listening server out.
 
+use crate::access::TriggerToken;
+use crate::auction_api::AuctionApi;
 use crate::config::Config;
+use crate::sync::{FeedSource, Syncer};
+use crate::{auction_results, daily, jobs};
+use actix_web::web;
 use platform::config::Env;
 use platform::server::{Running, StartupError};
 
@@ -14,6 +19,21 @@ impl Application {
     /// Connects, checks the schema, binds (port 0 picks a free port) and starts.
     pub async fn build(config: Config) -> Result<Running, StartupError> {
         let pool = config.common.connect_database().await?;
-        config.common.start_with(pool, |_| {})
+        let api = AuctionApi::new(config.auction_api.clone()).map_err(StartupError::Other)?;
+        if !api.is_configured() {
+            tracing::warn!("AUCTION_API_KEY is not set: auction syncs will be refused");
+        }
+        let syncer = Syncer::new(pool.clone(), FeedSource::Api(api));
+        if let Some(at) = config.daily_at {
+            daily::spawn(syncer.clone(), at);
+        }
+        let syncer = web::Data::new(syncer);
+        let trigger = web::Data::new(TriggerToken(config.trigger_token.clone()));
+        config.common.start_with(pool, move |cfg| {
+            cfg.app_data(syncer.clone())
+                .app_data(trigger.clone())
+                .configure(jobs::routes)
+                .configure(auction_results::routes);
+        })
     }
 }
