@@ -83,10 +83,20 @@ pub async fn set_status(
 }
 
 /// Which side of the connection the parent users are on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
     Applied,
     Received,
+}
+
+impl Side {
+    /// The user a connection is listed under on this side.
+    pub fn owner_of(self, row: &BizConnectionRow) -> i64 {
+        match self {
+            Side::Applied => row.retailer_id,
+            Side::Received => row.wholesaler_id,
+        }
+    }
 }
 
 /// One page of connections for each of `user_ids` (per parent, not per batch),

@@ -366,6 +366,18 @@ pub async fn recent_receipts(
     .await
 }
 
+pub async fn receipt_by_id(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> QueryResult<Option<SheetReceiptRow>> {
+    order_sheet_receipts::table
+        .filter(order_sheet_receipts::id.eq(id))
+        .select(SheetReceiptRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn has_receipt(conn: &mut AsyncPgConnection, sheet_id: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         order_sheet_receipts::table

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = notification_outbox)]
 pub struct OutboxRow {
     pub id: i64,
@@ -38,6 +38,100 @@ pub async fn enqueue(
         .returning(OutboxRow::as_returning())
         .get_result(conn)
         .await
+}
+
+/// Queues a notification unless one with this key is already queued: the
+/// same event reported twice (a retried request) is delivered once.
+pub async fn enqueue_once(
+    conn: &mut AsyncPgConnection,
+    template: &str,
+    recipient: &str,
+    args: &[String],
+    key: uuid::Uuid,
+) -> QueryResult<usize> {
+    diesel::insert_into(notification_outbox::table)
+        .values((
+            notification_outbox::template.eq(template),
+            notification_outbox::recipient.eq(recipient),
+            notification_outbox::args.eq(serde_json::json!(args)),
+            notification_outbox::idempotency_key.eq(key),
+        ))
+        .on_conflict(notification_outbox::idempotency_key)
+        .do_nothing()
+        .execute(conn)
+        .await
+}
+
+/// Claims up to `limit` due notifications for delivery by leasing them for
+/// `lease_secs` (their next attempt moves past the lease). No lock is held
+/// while the caller talks to the messaging service, and a worker that dies
+/// mid-delivery only delays the row until the lease ends; rows claimed by
+/// another worker are skipped, so two workers never deliver one concurrently.
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+    lease_secs: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    diesel::sql_query(
+        "UPDATE notification_outbox SET next_attempt_at = now() + make_interval(secs => $2) \
+         WHERE id IN (SELECT id FROM notification_outbox \
+                      WHERE status = 'PENDING' AND next_attempt_at <= now() \
+                      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, template, recipient, args, idempotency_key, status, attempts, next_attempt_at, last_error",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
+    .load(conn)
+    .await
+}
+
+pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64, sms_log_id: i64) -> QueryResult<()> {
+    diesel::update(notification_outbox::table.filter(notification_outbox::id.eq(id)))
+        .set((
+            notification_outbox::status.eq("SENT"),
+            notification_outbox::sms_log_id.eq(sms_log_id),
+            notification_outbox::attempts.eq(notification_outbox::attempts + 1),
+            notification_outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or given up (`FAILED`)
+/// when `retry_at` is None.
+pub async fn mark_failed(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> QueryResult<()> {
+    let target = notification_outbox::table.filter(notification_outbox::id.eq(id));
+    let attempts = notification_outbox::attempts.eq(notification_outbox::attempts + 1);
+    let last_error = notification_outbox::last_error.eq(error);
+    match retry_at {
+        Some(at) => {
+            diesel::update(target)
+                .set((
+                    attempts,
+                    last_error,
+                    notification_outbox::next_attempt_at.eq(at),
+                ))
+                .execute(conn)
+                .await?
+        }
+        None => {
+            diesel::update(target)
+                .set((
+                    attempts,
+                    last_error,
+                    notification_outbox::status.eq("FAILED"),
+                ))
+                .execute(conn)
+                .await?
+        }
+    };
+    Ok(())
 }
 
 /// Pending notifications that are due, oldest first.

@@ -17,6 +17,8 @@ use std::sync::Arc;
 pub struct GraphqlState {
     pub schema: Schema,
     pub pool: DbPool,
+    pub peers: Arc<crate::graphql::context::Peers>,
+    pub wakeup: crate::notifications::Wakeup,
     pub issuer: TokenIssuer,
     pub verifier: TokenVerifier,
     pub settings: Arc<Settings>,
@@ -83,6 +85,8 @@ async fn graphql(
     };
     let ctx = Context {
         pool: state.pool.clone(),
+        peers: state.peers.clone(),
+        wakeup: state.wakeup.clone(),
         presented,
         issuer: state.issuer.clone(),
         settings: state.settings.clone(),

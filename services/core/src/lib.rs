@@ -5,7 +5,10 @@ pub mod cli;
 pub mod config;
 pub mod graphql;
 pub mod http;
+pub mod notifications;
 pub mod settings;
+pub mod sms;
+pub mod trading;
 mod startup;
 
 pub use config::Config;

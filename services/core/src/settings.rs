@@ -11,6 +11,12 @@ pub struct Settings {
     pub sign_in_max_failures: i32,
     pub sign_in_window_secs: i64,
     pub sign_in_lock_secs: i64,
+    /// KST time of the nightly cart → order batch; None = off (`ORDER_BATCH_AT=off`).
+    pub order_batch_at: Option<chrono::NaiveTime>,
+    /// How often the SMS outbox is polled when nothing wakes it.
+    pub outbox_poll: std::time::Duration,
+    pub receipt_timeout: std::time::Duration,
+    pub messaging_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -23,6 +29,10 @@ impl Settings {
             sign_in_max_failures: env.parse("SIGN_IN_MAX_FAILURES", 5)?,
             sign_in_window_secs: env.parse("SIGN_IN_WINDOW_SECS", 15 * 60)?,
             sign_in_lock_secs: env.parse("SIGN_IN_LOCK_SECS", 15 * 60)?,
+            order_batch_at: batch_time(&env.string("ORDER_BATCH_AT", "22:00"))?,
+            outbox_poll: std::time::Duration::from_millis(env.parse("OUTBOX_POLL_MS", 1000)?),
+            receipt_timeout: std::time::Duration::from_secs(env.parse("RECEIPT_TIMEOUT_SECS", 60)?),
+            messaging_timeout: std::time::Duration::from_secs(env.parse("MESSAGING_TIMEOUT_SECS", 10)?),
         })
     }
 
@@ -33,4 +43,16 @@ impl Settings {
             self.app_base_url
         )
     }
+}
+
+fn batch_time(value: &str) -> Result<Option<chrono::NaiveTime>, ConfigError> {
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    chrono::NaiveTime::parse_from_str(value, "%H:%M")
+        .map(Some)
+        .map_err(|_| ConfigError::Invalid {
+            name: "ORDER_BATCH_AT",
+            reason: format!("expected HH:MM (KST) or off, got {value:?}"),
+        })
 }

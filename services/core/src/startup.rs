@@ -6,6 +6,11 @@ use actix_web::web;
 use platform::auth::{TokenIssuer, TokenVerifier};
 use platform::config::Env;
 use platform::server::{Running, StartupError};
+use crate::graphql::context::Peers;
+use crate::notifications::Wakeup;
+use platform::api::messaging::MessagingClient;
+use platform::api::receipt::ReceiptClient;
+use platform::service_client::ServiceClient;
 use std::sync::Arc;
 
 pub struct Application;
@@ -18,9 +23,24 @@ impl Application {
     /// Connects, checks the schema, binds (port 0 picks a free port) and starts.
     pub async fn build(config: Config) -> Result<Running, StartupError> {
         let pool = config.common.connect_database().await?;
+        let settings = &config.settings;
+        let client = |name: &'static str, url: &str, timeout| {
+            ServiceClient::new(name, url, &config.common.service_token, timeout)
+        };
+        let peers = Arc::new(Peers {
+            receipt: ReceiptClient::new(client("receipt", &config.common.peers.receipt, settings.receipt_timeout)),
+            messaging: MessagingClient::new(client("messaging", &config.common.peers.messaging, settings.messaging_timeout)),
+        });
+        let wakeup = Wakeup::default();
+        crate::notifications::spawn_worker(pool.clone(), peers.messaging.clone(), wakeup.clone(), settings.outbox_poll);
+        if let Some(at) = settings.order_batch_at {
+            crate::trading::batch::spawn_nightly(pool.clone(), at);
+        }
         let state = web::Data::new(GraphqlState {
             schema: crate::graphql::schema(),
             pool: pool.clone(),
+            peers,
+            wakeup,
             issuer: TokenIssuer::from_signing_key(&config.jwt_signing_key)?,
             verifier: TokenVerifier::from_public_key(&config.common.jwt_public_key)?,
             settings: Arc::new(config.settings.clone()),

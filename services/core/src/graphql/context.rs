@@ -28,8 +28,16 @@ pub enum Presented {
     },
 }
 
+/// Typed clients of the services core calls.
+pub struct Peers {
+    pub receipt: platform::api::receipt::ReceiptClient,
+    pub messaging: platform::api::messaging::MessagingClient,
+}
+
 pub struct Context {
     pub pool: DbPool,
+    pub peers: Arc<Peers>,
+    pub wakeup: crate::notifications::Wakeup,
     pub presented: Presented,
     pub issuer: TokenIssuer,
     pub settings: Arc<Settings>,
@@ -61,6 +69,11 @@ impl Context {
         } else {
             Err(GqlError::code(ErrorCode::PermissionDenied))
         }
+    }
+
+    /// Tells the outbox worker that a committed change queued an SMS.
+    pub fn notify_outbox(&self) {
+        self.wakeup.wake();
     }
 
     pub async fn conn(&self) -> GqlResult<db::DbConn> {

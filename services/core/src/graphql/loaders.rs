@@ -7,8 +7,17 @@ use dataloader::cached::Loader;
 use db::DbPool;
 use db::business_infos::BusinessInfoRow;
 use db::connections::WholesalerConnectionRow;
+use db::carts::{CartItemRow, SessionRow};
+use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
+use db::orders::{
+    ChildTable, CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals,
+};
 use db::users::{CredentialRow, UserRow};
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
+
+use crate::graphql::pagination::Page;
 
 /// A batch's outcome for one key: the row if it exists, or why the batch failed
 /// (a dataloader has no error channel of its own).
@@ -54,6 +63,157 @@ by_id_loader!(
     user_id
 );
 
+by_id_loader!(FlowersById, FlowerRow, db::catalogue::flowers_by_ids, id);
+by_id_loader!(FlowerTypesById, FlowerTypeRow, db::catalogue::types_by_ids, id);
+by_id_loader!(FlowerColorsById, FlowerColorRow, db::catalogue::colors_by_ids, id);
+by_id_loader!(SheetsById, OrderSheetRow, db::orders::live_sheets_by_ids, id);
+by_id_loader!(SessionsById, SessionRow, db::carts::sessions_by_ids, id);
+by_id_loader!(TotalsBySheet, SheetTotals, db::orders::totals, order_sheet_id);
+by_id_loader!(
+    RecentReceiptBySheet,
+    SheetReceiptRow,
+    db::orders::recent_receipts,
+    order_sheet_id
+);
+
+/// A batch's outcome for one parent: its children, or why the batch failed.
+pub type LoadedMany<T> = Result<Vec<T>, String>;
+
+/// Children of many parents, keyed by (arguments, parent id): one statement per
+/// distinct argument set, so siblings asking for the same page share it.
+macro_rules! children_loader {
+    ($name:ident, $args:ty, $row:ty, $parent:ident,
+     |$conn:ident, $a:ident, $ids:ident| $query:expr) => {
+        pub struct $name(DbPool);
+
+        impl BatchFn<($args, i64), LoadedMany<$row>> for $name {
+            async fn load(
+                &mut self,
+                keys: &[($args, i64)],
+            ) -> HashMap<($args, i64), LoadedMany<$row>> {
+                let mut groups: HashMap<$args, Vec<i64>> = HashMap::new();
+                for (args, id) in keys {
+                    groups.entry(args.clone()).or_default().push(*id);
+                }
+                let mut pooled = match self.0.get().await {
+                    Ok(conn) => conn,
+                    Err(e) => return keys.iter().map(|k| (k.clone(), Err(e.to_string()))).collect(),
+                };
+                let mut out = HashMap::new();
+                for ($a, $ids) in groups {
+                    let $conn: &mut AsyncPgConnection = &mut pooled;
+                    let result: QueryResult<Vec<$row>> = $query.await;
+                    match result {
+                        Ok(rows) => {
+                            let mut by_parent: HashMap<i64, Vec<$row>> = HashMap::new();
+                            for row in rows {
+                                by_parent.entry(row.$parent).or_default().push(row);
+                            }
+                            for id in &$ids {
+                                let children = by_parent.remove(id).unwrap_or_default();
+                                out.insert(($a.clone(), *id), Ok(children));
+                            }
+                        }
+                        Err(e) => {
+                            for id in &$ids {
+                                out.insert(($a.clone(), *id), Err(e.to_string()));
+                            }
+                        }
+                    }
+                }
+                out
+            }
+        }
+    };
+}
+
+children_loader!(ItemsPerSheet, Page, OrderItemRow, order_sheet_id, |conn, page, ids| {
+    db::orders::page_per_sheet(conn, ChildTable::OrderItems, &ids, page.descending, page.offset, page.limit)
+});
+children_loader!(
+    CustomItemsPerSheet,
+    Page,
+    CustomOrderItemRow,
+    order_sheet_id,
+    |conn, page, ids| {
+        db::orders::page_per_sheet(
+            conn,
+            ChildTable::CustomOrderItems,
+            &ids,
+            page.descending,
+            page.offset,
+            page.limit,
+        )
+    }
+);
+children_loader!(ReceiptsPerSheet, Page, SheetReceiptRow, order_sheet_id, |conn, page, ids| {
+    db::orders::page_per_sheet(conn, ChildTable::Receipts, &ids, page.descending, page.offset, page.limit)
+});
+children_loader!(CartItemsPerSession, Page, CartItemRow, session_id, |conn, page, ids| {
+    db::carts::items_page_per_session(conn, &ids, page.descending, page.offset, page.limit)
+});
+children_loader!(BiddingPerFlower, (), BiddingFlowerRow, flower_id, |conn, _args, ids| {
+    db::catalogue::bidding_by_flower_ids(conn, &ids)
+});
+children_loader!(FlowersPerType, (), FlowerRow, flower_type_id, |conn, _args, ids| {
+    db::catalogue::flowers_by_type_ids(conn, &ids)
+});
+children_loader!(ConnectionsPerUser, ConnectionArgs, Keyed<db::connections::BizConnectionRow>, owner_key, |conn, args, ids| {
+    let (side, statuses, page) = (args.side, args.statuses.clone(), args.page);
+    let ids = ids.clone();
+    async move {
+        let rows = db::connections::page_per_user(
+            conn,
+            side,
+            &ids,
+            &statuses,
+            page.descending,
+            page.offset,
+            page.limit,
+        )
+        .await?;
+        Ok(rows.into_iter().map(|row| Keyed { owner_key: side.owner_of(&row), row }).collect::<Vec<_>>())
+    }
+});
+
+/// Arguments of `User.appliedConnections` / `receivedConnections`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ConnectionArgs {
+    pub side: db::connections::Side,
+    pub statuses: Vec<String>,
+    pub page: Page,
+}
+
+/// A row tagged with the parent it belongs to.
+#[derive(Debug, Clone)]
+pub struct Keyed<T> {
+    pub owner_key: i64,
+    pub row: T,
+}
+
+/// The live line count of each cart session.
+pub struct CartCounts(DbPool);
+
+impl BatchFn<i64, Result<i64, String>> for CartCounts {
+    async fn load(&mut self, keys: &[i64]) -> HashMap<i64, Result<i64, String>> {
+        let counts = match self.0.get().await {
+            Ok(mut conn) => db::carts::live_counts(&mut conn, keys)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match counts {
+            Ok(counts) => {
+                let found: HashMap<i64, i64> = counts.into_iter().collect();
+                keys.iter()
+                    .map(|k| (*k, Ok(found.get(k).copied().unwrap_or(0))))
+                    .collect()
+            }
+            Err(e) => keys.iter().map(|k| (*k, Err(e.clone()))).collect(),
+        }
+    }
+}
+
 /// Every live owner ↔ employee link of each user (either side).
 pub struct EmploymentByUser(DbPool);
 
@@ -88,48 +248,61 @@ impl BatchFn<i64, Result<Vec<WholesalerConnectionRow>, String>> for EmploymentBy
 type Cached<V, F> = Loader<i64, V, F, HashMap<i64, V>>;
 
 pub struct Loaders {
-    pool: DbPool,
     pub users: Cached<Loaded<UserRow>, UsersById>,
     pub credentials: Cached<Loaded<CredentialRow>, CredentialsByUser>,
     pub business_infos: Cached<Loaded<BusinessInfoRow>, BusinessInfosByUser>,
     pub employment: Cached<Result<Vec<WholesalerConnectionRow>, String>, EmploymentByUser>,
+    pub connections: Children<ConnectionArgs, Keyed<db::connections::BizConnectionRow>, ConnectionsPerUser>,
+    pub flowers: Cached<Loaded<FlowerRow>, FlowersById>,
+    pub flower_types: Cached<Loaded<FlowerTypeRow>, FlowerTypesById>,
+    pub flower_colors: Cached<Loaded<FlowerColorRow>, FlowerColorsById>,
+    pub bidding: Children<(), BiddingFlowerRow, BiddingPerFlower>,
+    pub flowers_of_type: Children<(), FlowerRow, FlowersPerType>,
+    pub sheets: Cached<Loaded<OrderSheetRow>, SheetsById>,
+    pub sessions: Cached<Loaded<SessionRow>, SessionsById>,
+    pub totals: Cached<Loaded<SheetTotals>, TotalsBySheet>,
+    pub recent_receipts: Cached<Loaded<SheetReceiptRow>, RecentReceiptBySheet>,
+    pub sheet_items: Children<Page, OrderItemRow, ItemsPerSheet>,
+    pub sheet_custom_items: Children<Page, CustomOrderItemRow, CustomItemsPerSheet>,
+    pub sheet_receipts: Children<Page, SheetReceiptRow, ReceiptsPerSheet>,
+    pub cart_items: Children<Page, CartItemRow, CartItemsPerSession>,
+    pub cart_counts: Cached<Result<i64, String>, CartCounts>,
 }
+
+type Children<A, R, F> = Loader<(A, i64), LoadedMany<R>, F, HashMap<(A, i64), LoadedMany<R>>>;
 
 impl Loaders {
     pub fn new(pool: &DbPool) -> Self {
         // A generous yield count lets every sibling in a list enqueue its key first.
-        Loaders {
-            pool: pool.clone(),
-            users: Loader::new(UsersById(pool.clone())).with_yield_count(100),
-            credentials: Loader::new(CredentialsByUser(pool.clone())).with_yield_count(100),
-            business_infos: Loader::new(BusinessInfosByUser(pool.clone())).with_yield_count(100),
-            employment: Loader::new(EmploymentByUser(pool.clone())).with_yield_count(100),
+        fn cached<K, V, F>(f: F) -> Loader<K, V, F, HashMap<K, V>>
+        where
+            K: Eq + std::hash::Hash + Clone + std::fmt::Debug,
+            V: Clone,
+            F: BatchFn<K, V>,
+        {
+            Loader::new(f).with_yield_count(100)
         }
-    }
-}
-
-impl Loaders {
-    /// One page of a user's applied or received connections.
-    pub async fn connection_page(
-        &self,
-        side: db::connections::Side,
-        user_id: i64,
-        statuses: Vec<String>,
-        page: crate::graphql::pagination::Page,
-    ) -> crate::graphql::error::GqlResult<Vec<db::connections::BizConnectionRow>> {
-        let mut conn =
-            self.pool.get().await.map_err(|e| {
-                crate::graphql::error::GqlError::internal("database unavailable", e)
-            })?;
-        Ok(db::connections::page_per_user(
-            &mut conn,
-            side,
-            &[user_id],
-            &statuses,
-            page.descending,
-            page.offset,
-            page.limit,
-        )
-        .await?)
+        let p = || pool.clone();
+        Loaders {
+            users: cached(UsersById(p())),
+            credentials: cached(CredentialsByUser(p())),
+            business_infos: cached(BusinessInfosByUser(p())),
+            employment: cached(EmploymentByUser(p())),
+            connections: cached(ConnectionsPerUser(p())),
+            flowers: cached(FlowersById(p())),
+            flower_types: cached(FlowerTypesById(p())),
+            flower_colors: cached(FlowerColorsById(p())),
+            bidding: cached(BiddingPerFlower(p())),
+            flowers_of_type: cached(FlowersPerType(p())),
+            sheets: cached(SheetsById(p())),
+            sessions: cached(SessionsById(p())),
+            totals: cached(TotalsBySheet(p())),
+            recent_receipts: cached(RecentReceiptBySheet(p())),
+            sheet_items: cached(ItemsPerSheet(p())),
+            sheet_custom_items: cached(CustomItemsPerSheet(p())),
+            sheet_receipts: cached(ReceiptsPerSheet(p())),
+            cart_items: cached(CartItemsPerSession(p())),
+            cart_counts: cached(CartCounts(p())),
+        }
     }
 }

@@ -1,14 +1,19 @@
 //! The GraphQL API (the original's contract): one file per area, composed into
 //! the `Query` and `Mutation` roots here.
 
+pub mod auction;
+pub mod cart;
+pub mod catalogue;
 pub mod context;
 pub mod enums;
 pub mod error;
 pub mod loaders;
 pub mod mutation;
+pub mod orders;
 pub mod pagination;
 pub mod query;
 pub mod scalars;
+pub mod trading;
 pub mod users;
 
 use context::Context;
@@ -21,6 +26,15 @@ pub const MAX_DEPTH: usize = 15;
 
 pub fn schema() -> Schema {
     Schema::new(query::Query, mutation::Mutation, EmptySubscription::new()).limit_depth(MAX_DEPTH)
+}
+
+/// The schema in SDL. juniper prints an enum default as a string literal
+/// (`sort: Sort = "ASCEND"`), which is not valid for an enum; the printed
+/// contract carries the enum value as the original's schema does.
+pub fn sdl() -> String {
+    schema()
+        .as_sdl()
+        .replace("sort: Sort = \"ASCEND\"", "sort: Sort = ASCEND")
 }
 
 /// `AuthToken` (same as the original's AuthTokenDto).

@@ -7,6 +7,10 @@ use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::users::{BizConnection, BusinessInfo};
 use crate::graphql::{AuthToken, CommonResponse};
 use domain::{ErrorCode, Role};
+use crate::graphql::auction::{AuctionResultUpdateFilterInput, AuctionResultUpdateOutput};
+use crate::graphql::cart::*;
+use crate::graphql::orders::*;
+use crate::graphql::trading as t;
 use juniper::{GraphQLInputObject, graphql_object};
 
 pub struct Mutation;
@@ -161,5 +165,111 @@ impl Mutation {
         )
         .await
         .map(|()| CommonResponse::ok())
+    }
+
+    /// [소매상] 장바구니 담기
+    async fn add_to_cart(ctx: &Context, input: Option<AddToCartInput>) -> GqlResult<CartItem> {
+        t::add_to_cart(ctx, input).await
+    }
+
+    /// [소매상] 장바구니 항목 삭제
+    async fn remove_cart_item(ctx: &Context, cart_item_id: i32) -> GqlResult<CommonResponse> {
+        t::remove_cart_item(ctx, cart_item_id).await.map(|()| CommonResponse::ok())
+    }
+
+    /// [소매상] 장바구니 항목 수정
+    async fn update_cart_item(ctx: &Context, input: UpdateCartItemInput) -> GqlResult<CartItem> {
+        t::update_cart_item(ctx, input).await
+    }
+
+    /// [소매상] 장바구니 쇼핑 세션값(도매상, 메모) 수정 (CONFIRMED partners only)
+    async fn update_shopping_session(
+        ctx: &Context,
+        input: UpdateShoppingSessionInput,
+    ) -> GqlResult<ShoppingSession> {
+        t::update_shopping_session(ctx, input).await
+    }
+
+    #[graphql(deprecated = "upsertWholesalerOnCartItems is deprecated. Use 'updateShoppingSession' instead.")]
+    async fn upsert_wholesaler_on_cart_items(ctx: &Context, wholesaler_id: i32) -> GqlResult<Vec<CartItem>> {
+        t::upsert_wholesaler_on_cart_items(ctx, wholesaler_id).await
+    }
+
+    /// [소매상] 장바구니 주문 (one order per cart, even when submitted twice)
+    async fn order_cart_items(
+        ctx: &Context,
+        #[graphql(description = "Ignored: the whole cart is ordered (kept for clients of the first API).")]
+        input: Option<OrderCartItemsInput>,
+    ) -> GqlResult<Option<OrderSheet>> {
+        let _ = input;
+        t::order_cart_items(ctx).await
+    }
+
+    /// [소매상] 주문서 삭제 (own, before a receipt)
+    async fn remove_order_sheet(ctx: &Context, order_sheet_id: i32) -> GqlResult<CommonResponse> {
+        t::remove_order_sheet(ctx, order_sheet_id).await.map(|()| CommonResponse::ok())
+    }
+
+    /// [도매상] 주문 항목 판매가 입력
+    async fn update_order_items_price(
+        ctx: &Context,
+        items: Vec<OrderItemPriceInput>,
+    ) -> GqlResult<Vec<OrderItem>> {
+        t::update_order_items_price(ctx, items).await
+    }
+
+    /// [도매상] 자유양식 항목 (배송비 포함) 추가 및 수정
+    async fn upsert_custom_order_items(
+        ctx: &Context,
+        input: UpsertCustomOrderItemsInput,
+    ) -> GqlResult<Vec<CustomOrderItem>> {
+        t::upsert_custom_order_items(ctx, input).await
+    }
+
+    /// [도매상] 자유양식 항목 삭제
+    async fn remove_custom_order_item(
+        ctx: &Context,
+        custom_order_item_ids: Vec<i32>,
+    ) -> GqlResult<CommonResponse> {
+        t::remove_custom_order_items(ctx, custom_order_item_ids)
+            .await
+            .map(|()| CommonResponse::ok())
+    }
+
+    /// [도매상] 판매가 일괄적용 (propagates to the day's matching lines)
+    async fn update_daily_order_items_price(
+        ctx: &Context,
+        items: Vec<OrderItemPriceInput>,
+    ) -> GqlResult<Vec<DailyOrderItem>> {
+        t::update_daily_order_items_price(ctx, items).await
+    }
+
+    /// [도매상] 거래명세서(영수증) 발행 (owner or employee)
+    async fn issue_order_sheet_receipt(ctx: &Context, order_sheet_id: i32) -> GqlResult<OrderSheetReceipt> {
+        t::issue_receipt(ctx, order_sheet_id).await
+    }
+
+    /// [관리자] 장바구니 일괄 주문 (the nightly batch, on demand)
+    async fn order_batch_cart_items(ctx: &Context) -> GqlResult<CommonResponse> {
+        t::order_batch(ctx).await.map(|()| CommonResponse::ok())
+    }
+
+    /// 경매 매물 업데이트(도매상용)
+    async fn update_auction_result(
+        ctx: &Context,
+        filter: AuctionResultUpdateFilterInput,
+    ) -> GqlResult<AuctionResultUpdateOutput> {
+        let item = t::update_auction_result(ctx, filter).await?;
+        Ok(AuctionResultUpdateOutput { item })
+    }
+
+    /// [관리자] 자유양식 SMS 전송
+    async fn send_default_sms(ctx: &Context, to: String, message: String) -> GqlResult<CommonResponse> {
+        crate::sms::send_default(ctx, &to, &message).await.map(|()| CommonResponse::ok())
+    }
+
+    /// 인증문자 SMS 전송 (numeric code; rate-limited per phone)
+    async fn send_verification_sms(ctx: &Context, to: String, code: String) -> GqlResult<CommonResponse> {
+        crate::sms::send_verification(ctx, &to, &code).await.map(|()| CommonResponse::ok())
     }
 }

@@ -7,6 +7,11 @@ use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::{User, gql_id};
 use domain::{ErrorCode, Role};
+use crate::graphql::auction::*;
+use crate::graphql::cart::{CartItem, ShoppingSession};
+use crate::graphql::catalogue::{FlowerFilterInput, FlowersOutput};
+use crate::graphql::orders::*;
+use crate::graphql::trading as t;
 use juniper::{GraphQLInputObject, graphql_object};
 
 pub struct Query;
@@ -182,6 +187,185 @@ impl Query {
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Vec<User>> {
         connectable_users(ctx, pagination).await
+    }
+
+    /// 꽃 목록 (empty keyword: all, images first; else bidding dates + keyword)
+    async fn flowers(
+        ctx: &Context,
+        filter: Option<FlowerFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<FlowersOutput> {
+        t::flowers(ctx, filter, pagination).await
+    }
+
+    #[graphql(deprecated = "getFlowers is deprecated. Use 'flowers' instead.")]
+    async fn get_flowers(
+        ctx: &Context,
+        filter: Option<FlowerFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<FlowersOutput> {
+        t::flowers(ctx, filter, pagination).await
+    }
+
+    /// [소매상] 장바구니 쇼핑 세션 가져오기
+    async fn shopping_session(ctx: &Context) -> GqlResult<Option<ShoppingSession>> {
+        t::shopping_session(ctx).await
+    }
+
+    #[graphql(deprecated = "getShoppingSession is deprecated. Use 'shoppingSession' instead.")]
+    async fn get_shopping_session(ctx: &Context) -> GqlResult<Option<ShoppingSession>> {
+        t::shopping_session(ctx).await
+    }
+
+    #[graphql(deprecated = "getAllCartItems is deprecated. Use 'shoppingSession.cartItems' instead.")]
+    async fn get_all_cart_items(
+        ctx: &Context,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<CartItem>> {
+        t::all_cart_items(ctx, pagination).await
+    }
+
+    #[graphql(deprecated = "getCartWholesaler is deprecated. Use 'shoppingSession.wholesaler' instead.")]
+    async fn get_cart_wholesaler(ctx: &Context) -> GqlResult<Option<User>> {
+        t::cart_wholesaler(ctx).await
+    }
+
+    /// 주문서 목록 (the caller's own; employees see the employer's)
+    async fn order_sheets(
+        ctx: &Context,
+        filter: Option<DateFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<OrderSheet>> {
+        t::order_sheets(ctx, filter, pagination).await
+    }
+
+    #[graphql(deprecated = "getOrderSheets is deprecated. Use 'orderSheets' instead.")]
+    async fn get_order_sheets(
+        ctx: &Context,
+        filter: Option<DateFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<OrderSheet>> {
+        t::order_sheets(ctx, filter, pagination).await
+    }
+
+    /// 주문서 상세 (its retailer or wholesaler only)
+    async fn order_sheet(ctx: &Context, order_sheet_id: i32) -> GqlResult<OrderSheet> {
+        t::order_sheet(ctx, order_sheet_id).await
+    }
+
+    #[graphql(deprecated = "getOrderSheet is deprecated. Use 'orderSheet' instead.")]
+    async fn get_order_sheet(ctx: &Context, order_sheet_id: i32) -> GqlResult<OrderSheet> {
+        t::order_sheet(ctx, order_sheet_id).await
+    }
+
+    /// 주문 항목 목록 (the caller's own; employees see the employer's)
+    async fn order_items(
+        ctx: &Context,
+        filter: Option<DateFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<OrderItem>> {
+        t::order_items(ctx, filter, pagination).await
+    }
+
+    #[graphql(deprecated = "getOrderItems is deprecated. Use 'orderItems' instead.")]
+    async fn get_order_items(
+        ctx: &Context,
+        filter: Option<DateFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<OrderItem>> {
+        t::order_items(ctx, filter, pagination).await
+    }
+
+    /// [도매상] 일자별 주문 집계 (last 3 months, sheets with a receipt)
+    async fn daily_order_sheet_aggregates(
+        ctx: &Context,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<OrderSheetsAggregate>> {
+        t::daily_aggregates(ctx, pagination).await
+    }
+
+    #[graphql(deprecated = "getAllDailyOrderSheetAggregates is deprecated. Use 'dailyOrderSheetAggregates' instead.")]
+    async fn get_all_daily_order_sheet_aggregates(
+        ctx: &Context,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<OrderSheetsAggregate>> {
+        t::daily_aggregates(ctx, pagination).await
+    }
+
+    /// [도매상] 하루 주문 집계 (today when no date)
+    async fn daily_order_sheet_aggregate(
+        ctx: &Context,
+        date: Option<LocalDate>,
+    ) -> GqlResult<Option<OrderSheetsAggregate>> {
+        t::daily_aggregate(ctx, date).await
+    }
+
+    #[graphql(deprecated = "getDailyOrderSheetAggregate is deprecated. Use 'dailyOrderSheetAggregate' instead.")]
+    async fn get_daily_order_sheet_aggregate(
+        ctx: &Context,
+        date: Option<String>,
+    ) -> GqlResult<Option<OrderSheetsAggregate>> {
+        let date = match date {
+            Some(text) => Some(LocalDate::parse(&text).ok_or_else(|| {
+                GqlError::message(ErrorCode::InvalidFormat, "date must be yyyy-MM-dd.")
+            })?),
+            None => None,
+        };
+        t::daily_aggregate(ctx, date).await
+    }
+
+    /// [도매상] 판매가 일괄적용 목록
+    async fn daily_order_items(
+        ctx: &Context,
+        filter: Option<DailyOrderItemFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<DailyOrderItem>> {
+        t::daily_order_items(ctx, filter, pagination).await
+    }
+
+    #[graphql(deprecated = "getDailyOrderItems is deprecated. Use 'dailyOrderItems' instead.")]
+    async fn get_daily_order_items(
+        ctx: &Context,
+        filter: Option<DailyOrderItemFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<DailyOrderItem>> {
+        t::daily_order_items(ctx, filter, pagination).await
+    }
+
+    /// 경매 결과 리스트(도매상용: own results only)
+    async fn auction_result(
+        ctx: &Context,
+        filter: AuctionResultFilterInput,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<AuctionResultsOutput> {
+        t::auction_result(ctx, filter, pagination).await
+    }
+
+    /// 경매 결과 세부(도매상용)
+    async fn auction_result_detail(
+        ctx: &Context,
+        filter: AuctionResultDetailFilterInput,
+    ) -> GqlResult<AuctionResultDetailOutput> {
+        let item = t::auction_result_detail(ctx, filter.id).await?;
+        Ok(AuctionResultDetailOutput { item })
+    }
+
+    /// 경매 결과 리스트(소매상용: priced, available; login required)
+    async fn auction_result_for_sale(
+        ctx: &Context,
+        filter: AuctionResultForSaleFilterInput,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<AuctionResultForSaleOutput> {
+        t::auction_result_for_sale(ctx, filter, pagination).await
+    }
+
+    /// 경매 결과 세부(소매상용)
+    async fn auction_result_for_sale_detail(
+        ctx: &Context,
+        filter: AuctionResultForSaleDetailFilterInput,
+    ) -> GqlResult<AuctionResultForSaleDetailOutput> {
+        let item = t::auction_result_for_sale_detail(ctx, filter.id).await?;
+        Ok(AuctionResultForSaleDetailOutput { item })
     }
 
     /// The server's time in KST (the original's wire format).

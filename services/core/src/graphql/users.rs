@@ -64,11 +64,18 @@ impl User {
                     .collect()
             })
             .unwrap_or_default();
+        let args = crate::graphql::loaders::ConnectionArgs {
+            side,
+            statuses,
+            page,
+        };
         let rows = ctx
             .loaders
-            .connection_page(side, self.row.id, statuses, page)
-            .await?;
-        Ok(rows.into_iter().map(BizConnection).collect())
+            .connections
+            .load((args, self.row.id))
+            .await
+            .map_err(|e| GqlError::internal("connections", e))?;
+        Ok(rows.into_iter().map(|keyed| BizConnection(keyed.row)).collect())
     }
 }
 

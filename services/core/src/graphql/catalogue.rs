@@ -1,0 +1,182 @@
+//! Catalogue types: `Flower` (품종), `FlowerType` (품목), `FlowerColor`,
+//! `BiddingFlower`, the `flowers` search and the `PaginationOutput` interface.
+
+use crate::graphql::auction::{AuctionResultForSaleOutput, AuctionResultsOutput};
+use crate::graphql::cart::CartItemsOutput;
+use crate::graphql::context::Context;
+use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::scalars::LocalDate;
+use crate::graphql::users::gql_id;
+use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
+use juniper::{GraphQLInputObject, graphql_interface, graphql_object};
+
+/// Lists that also say how many results there are (semantics per type).
+#[graphql_interface(for = [FlowersOutput, CartItemsOutput, AuctionResultsOutput, AuctionResultForSaleOutput], context = Context)]
+pub trait PaginationOutput {
+    fn result_count(&self) -> i32;
+}
+
+#[derive(Debug, Clone, GraphQLInputObject)]
+pub struct DateRangeInput {
+    pub from_date: LocalDate,
+    pub to_date: LocalDate,
+}
+
+#[derive(Debug, Clone, GraphQLInputObject)]
+pub struct FlowerFilterInput {
+    pub date_range: Option<DateRangeInput>,
+    pub keyword: Option<String>,
+}
+
+pub struct Flower(pub FlowerRow);
+pub struct FlowerType(pub FlowerTypeRow);
+pub struct FlowerColor(pub FlowerColorRow);
+pub struct BiddingFlower(pub BiddingFlowerRow);
+
+/// Loads a flower by id; a line always points at one (foreign key), so a
+/// missing one is a data error.
+pub async fn load_flower(ctx: &Context, id: i64) -> GqlResult<Flower> {
+    ctx.loaders
+        .flowers
+        .load(id)
+        .await
+        .map_err(|e| GqlError::internal("flowers", e))?
+        .map(Flower)
+        .ok_or_else(|| GqlError::message(domain::ErrorCode::NoFlower, format!("There's no flower whose id is {id}")))
+}
+
+#[graphql_object(context = Context)]
+impl Flower {
+    fn id(&self) -> i32 {
+        gql_id(self.0.id)
+    }
+
+    async fn flower_type(&self, ctx: &Context) -> GqlResult<FlowerType> {
+        ctx.loaders
+            .flower_types
+            .load(self.0.flower_type_id)
+            .await
+            .map_err(|e| GqlError::internal("flower types", e))?
+            .map(FlowerType)
+            .ok_or_else(|| GqlError::code(domain::ErrorCode::NoFlowerType))
+    }
+
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    fn images(&self) -> Vec<String> {
+        self.0.image_urls()
+    }
+
+    async fn bidding_flowers(&self, ctx: &Context) -> GqlResult<Vec<BiddingFlower>> {
+        let rows = ctx
+            .loaders
+            .bidding
+            .load(((), self.0.id))
+            .await
+            .map_err(|e| GqlError::internal("bidding flowers", e))?;
+        Ok(rows.into_iter().map(BiddingFlower).collect())
+    }
+
+    async fn flower_color(&self, ctx: &Context) -> GqlResult<Option<FlowerColor>> {
+        let Some(color) = self.0.flower_color_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders
+            .flower_colors
+            .load(color)
+            .await
+            .map_err(|e| GqlError::internal("flower colors", e))?
+            .map(FlowerColor))
+    }
+}
+
+#[graphql_object(context = Context)]
+impl FlowerType {
+    fn id(&self) -> i32 {
+        gql_id(self.0.id)
+    }
+
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn flowers(&self, ctx: &Context) -> GqlResult<Option<Vec<Flower>>> {
+        let rows = ctx
+            .loaders
+            .flowers_of_type
+            .load(((), self.0.id))
+            .await
+            .map_err(|e| GqlError::internal("flowers of type", e))?;
+        Ok(Some(rows.into_iter().map(Flower).collect()))
+    }
+
+    fn img_url(&self) -> Option<&str> {
+        self.0.img_url.as_deref()
+    }
+}
+
+#[graphql_object(context = Context)]
+impl FlowerColor {
+    fn id(&self) -> i32 {
+        gql_id(self.0.id)
+    }
+
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+#[graphql_object(context = Context)]
+impl BiddingFlower {
+    fn id(&self) -> i32 {
+        gql_id(self.0.id)
+    }
+
+    async fn flower(&self, ctx: &Context) -> GqlResult<Option<Flower>> {
+        load_flower(ctx, self.0.flower_id).await.map(Some)
+    }
+
+    fn bidding_date(&self) -> LocalDate {
+        LocalDate::from_utc(self.0.bidding_date)
+    }
+}
+
+#[derive(juniper::GraphQLObject)]
+#[graphql(context = Context, impl = PaginationOutputValue)]
+pub struct FlowersOutput {
+    pub result_count: i32,
+    pub items: Vec<Flower>,
+}
+
+/// `flowers(filter, pagination)` with the original's two branches: an empty
+/// keyword lists everything (flowers with images first); otherwise the
+/// bidding-date range and the keyword (flower or type name) narrow it down.
+pub async fn search(
+    ctx: &Context,
+    filter: Option<FlowerFilterInput>,
+    page: crate::graphql::pagination::Page,
+) -> GqlResult<FlowersOutput> {
+    let mut conn = ctx.conn().await?;
+    let keyword = filter.as_ref().and_then(|f| f.keyword.clone());
+    let (total, rows) = if keyword.as_deref() == Some("") {
+        db::catalogue::all_with_images_first(&mut conn, page.offset, page.limit).await?
+    } else {
+        let bidding_between = filter.and_then(|f| f.date_range).map(|range| {
+            let (from, _) = domain::time::kst_day_bounds(range.from_date.date());
+            let (_, to) = domain::time::kst_day_bounds(range.to_date.date());
+            (from, to)
+        });
+        let search = db::catalogue::FlowerSearch {
+            bidding_between,
+            keyword,
+        };
+        db::catalogue::search(&mut conn, &search, page.descending, page.offset, page.limit).await?
+    };
+    Ok(FlowersOutput {
+        result_count: i32::try_from(total).unwrap_or(i32::MAX),
+        items: rows.into_iter().map(Flower).collect(),
+    })
+}

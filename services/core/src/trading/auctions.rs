@@ -1,0 +1,105 @@
+//! Auction purchases: the wholesaler (owner or employee) sees and prices its
+//! own lines; signed-in retailers browse the priced, available ones.
+
+use crate::graphql::context::{Context, Viewer};
+use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::pagination::Page;
+use crate::trading::scope::acting_wholesaler;
+use db::auctions::{AuctionResultRow, SaleGroup};
+use domain::ErrorCode;
+use std::collections::HashMap;
+
+/// Days before today the retailer-facing list covers (the original's fixed 3).
+pub const FOR_SALE_DAYS: i64 = 3;
+/// The longest look-back a wholesaler may ask for.
+pub const MAX_BEFORE_DAYS: i32 = 366;
+
+/// [today − days, today] as YYYYMMDD integers (KST).
+pub fn window(days: i64) -> (i32, i32) {
+    let today = domain::time::business_day(chrono::Utc::now());
+    let from = today - chrono::Duration::days(days);
+    (domain::time::yyyymmdd(from), domain::time::yyyymmdd(today))
+}
+
+fn not_found() -> GqlError {
+    GqlError::message(ErrorCode::NoAuctionResult, "Not Found")
+}
+
+/// Images per (flower name, type name), all of a page's pairs in one query.
+pub async fn images(
+    ctx: &Context,
+    pairs: Vec<(String, String)>,
+) -> GqlResult<HashMap<(String, String), Vec<String>>> {
+    let mut unique = pairs;
+    unique.sort();
+    unique.dedup();
+    let mut conn = ctx.conn().await?;
+    let found = db::catalogue::images_for_names(&mut conn, &unique).await?;
+    Ok(found
+        .into_iter()
+        .map(|(name, kind, images)| ((name, kind), images))
+        .collect())
+}
+
+pub async fn own_results(
+    ctx: &Context,
+    viewer: Viewer,
+    wholesaler_id: i64,
+    before_days: Option<i32>,
+    page: Page,
+) -> GqlResult<Vec<AuctionResultRow>> {
+    let days = before_days.unwrap_or(3);
+    if !(0..=MAX_BEFORE_DAYS).contains(&days) {
+        return Err(GqlError::message(
+            ErrorCode::InvalidData,
+            format!("beforeDays must be between 0 and {MAX_BEFORE_DAYS}."),
+        ));
+    }
+    let mut conn = ctx.conn().await?;
+    if acting_wholesaler(&mut conn, viewer).await? != wholesaler_id {
+        return Err(GqlError::message(
+            ErrorCode::PermissionDenied,
+            "You can only see your own auction results.",
+        ));
+    }
+    let (from, to) = window(i64::from(days));
+    Ok(db::auctions::page(&mut conn, wholesaler_id, from, to, page.descending, page.offset, page.limit).await?)
+}
+
+pub async fn own_result(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<AuctionResultRow> {
+    let mut conn = ctx.conn().await?;
+    let wholesaler = acting_wholesaler(&mut conn, viewer).await?;
+    match db::auctions::live_by_id(&mut conn, id).await? {
+        Some(row) if row.wholesaler_id == wholesaler => Ok(row),
+        _ => Err(not_found()),
+    }
+}
+
+pub async fn update(
+    ctx: &Context,
+    viewer: Viewer,
+    id: i64,
+    retail_price: Option<i32>,
+    is_sold_out: Option<bool>,
+) -> GqlResult<AuctionResultRow> {
+    if retail_price.is_some_and(|p| p < 0) {
+        return Err(GqlError::message(
+            ErrorCode::InvalidData,
+            "retailPrice must not be negative.",
+        ));
+    }
+    let row = own_result(ctx, viewer, id).await?;
+    let mut conn = ctx.conn().await?;
+    Ok(db::auctions::update_sale(&mut conn, row.id, retail_price, is_sold_out).await?)
+}
+
+pub async fn for_sale(ctx: &Context, wholesaler_id: i64, page: Page) -> GqlResult<Vec<SaleGroup>> {
+    let (from, to) = window(FOR_SALE_DAYS);
+    let mut conn = ctx.conn().await?;
+    Ok(db::auctions::for_sale_page(&mut conn, wholesaler_id, from, to, page.descending, page.offset, page.limit).await?)
+}
+
+pub async fn any_result(ctx: &Context, id: i64) -> GqlResult<AuctionResultRow> {
+    let mut conn = ctx.conn().await?;
+    db::auctions::live_by_id(&mut conn, id).await?.ok_or_else(not_found)
+}

@@ -1,0 +1,12 @@
+//! The trading half of core: carts, ordering, pricing, custom lines, receipts,
+//! the nightly batch and auction results. Each function is one use case: it
+//! checks who asks and what they own, then runs in one transaction.
+
+pub mod auctions;
+pub mod batch;
+pub mod cart;
+pub mod custom_items;
+pub mod ordering;
+pub mod pricing;
+pub mod receipts;
+pub mod scope;

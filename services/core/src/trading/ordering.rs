@@ -1,0 +1,131 @@
+//! Cart → order sheet: one pipeline for the retailer's own submit and for the
+//! nightly batch. The session row lock makes a double submit (or a submit
+//! racing the batch) produce exactly one sheet.
+
+use crate::graphql::context::{Context, Viewer};
+use crate::graphql::error::{GqlError, GqlResult};
+use crate::trading::scope::{no_order_sheet, require_confirmed};
+use db::orders::{NewSheet, OrderSheetRow};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use domain::ErrorCode;
+
+/// What one ordered cart produced.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub sheet: OrderSheetRow,
+    pub cart_lines: usize,
+}
+
+/// Orders every live line of the retailer's cart, inside the caller's
+/// transaction.
+pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> GqlResult<Placed> {
+    let session = db::carts::live_session_for_update(conn, retailer_id)
+        .await?
+        .ok_or_else(|| {
+            GqlError::message(
+                ErrorCode::NoShoppingSession,
+                format!("There's no shopping_session whose retailerID is {retailer_id}."),
+            )
+        })?;
+    let lines = db::carts::live_items_of_retailer(conn, retailer_id).await?;
+    if lines.is_empty() {
+        return Err(GqlError::message(
+            ErrorCode::NoCartItem,
+            "There's no cart items to order.",
+        ));
+    }
+    let wholesaler_id = session
+        .wholesaler_id
+        .filter(|_| lines.iter().all(|l| l.wholesaler_id.is_some()))
+        .ok_or_else(|| {
+            GqlError::message(
+                ErrorCode::NoCartWholesaler,
+                "There's no connected wholesaler on cart items.",
+            )
+        })?;
+    require_confirmed(conn, retailer_id, wholesaler_id).await?;
+
+    let ids: Vec<i64> = lines.iter().map(|l| l.id).collect();
+    db::carts::mark_ordered(conn, &ids).await?;
+    db::carts::close_session(conn, session.id).await?;
+
+    let order_date = domain::time::business_day(chrono::Utc::now());
+    let id = db::orders::next_sheet_id(conn).await?;
+    let sequence = u32::try_from(id.rem_euclid(100_000)).unwrap_or_default();
+    let order_no = domain::time::order_number(order_date, sequence);
+    let sheet = db::orders::insert_sheet(
+        conn,
+        &NewSheet {
+            id,
+            order_no: &order_no,
+            retailer_id,
+            wholesaler_id,
+            memo: session.memo.as_deref(),
+        },
+    )
+    .await?;
+    let items = db::orders::insert_lines_from_cart(conn, &sheet, &lines, order_date).await?;
+    let keys: Vec<(i64, String)> = items
+        .iter()
+        .map(|i| (i.flower_id, i.grade.clone()))
+        .collect();
+    db::daily_items::ensure_for_day(conn, wholesaler_id, &keys, order_date).await?;
+    if items.iter().any(|i| i.price.is_some()) {
+        db::orders::mark_price_updated(conn, &[sheet.id]).await?;
+    }
+    Ok(Placed {
+        sheet,
+        cart_lines: lines.len(),
+    })
+}
+
+pub async fn order_cart(ctx: &Context, viewer: Viewer) -> GqlResult<OrderSheetRow> {
+    let mut conn = ctx.conn().await?;
+    let placed = conn
+        .transaction(async |conn| place_order(conn, viewer.user_id.get()).await)
+        .await?;
+    Ok(placed.sheet)
+}
+
+/// The retailer removes its own sheet, unless a statement was issued for it.
+pub async fn remove_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<()> {
+    let mut conn = ctx.conn().await?;
+    conn.transaction(async |conn| {
+        let sheet = match db::orders::live_sheet_for_update(conn, sheet_id).await? {
+            Some(sheet) if sheet.retailer_id == viewer.user_id.get() => sheet,
+            _ => {
+                return Err(GqlError::message(
+                    ErrorCode::NoOrderSheet,
+                    "There's no order sheet data want to delete",
+                ));
+            }
+        };
+        if db::orders::has_receipt(conn, sheet.id).await? {
+            return Err(GqlError::code(ErrorCode::CannotDeleteOrderSheetWithReceipt));
+        }
+        db::orders::remove_sheet(conn, &sheet).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A sheet the caller may read.
+pub async fn visible_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<OrderSheetRow> {
+    let mut conn = ctx.conn().await?;
+    let party = crate::trading::scope::party(&mut conn, viewer).await?;
+    drop(conn);
+    let sheet = ctx
+        .loaders
+        .sheets
+        .load(sheet_id)
+        .await
+        .map_err(|e| GqlError::internal("order sheets", e))?;
+    match sheet {
+        Some(sheet) if crate::trading::scope::party_may_see(party, &sheet) => Ok(sheet),
+        _ => Err(GqlError::message(
+            ErrorCode::NoOrderSheet,
+            format!("There's no order sheet data whose id is {sheet_id}"),
+        )),
+    }
+    .map_err(|e| if sheet_id < 0 { no_order_sheet(sheet_id) } else { e })
+}
