@@ -5,10 +5,17 @@
 //! This crate knows no HTTP framework; services call its queries and map its
 //! errors into their own layer's error type.
 
+pub mod auctions;
+pub mod batch_logs;
 pub mod business_infos;
+pub mod carts;
+pub mod catalogue;
 pub mod connections;
+pub mod custom_items;
+pub mod daily_items;
 pub mod messaging;
 pub mod migrations;
+pub mod orders;
 pub mod outbox;
 pub mod pool;
 pub mod receipts;
