@@ -2,6 +2,10 @@
 //!
 //! - `core keys generate` prints a fresh Ed25519 signing key, its public key and
 //!   a service token as env lines (`make run` stores them in `var/local.env`).
+//! - `core admin create --phone 010… --name …` creates an operator (ADMIN)
+//!   account; the password comes from `ADMIN_PASSWORD` (never an argument, so
+//!   it stays out of shell history and process lists). `signUp` cannot create
+//!   one.
 
 use std::process::ExitCode;
 
@@ -12,8 +16,12 @@ pub async fn run(args: &[String]) -> Option<ExitCode> {
     match words.as_slice() {
         [] => None,
         ["keys", "generate"] => Some(generate_keys()),
+        ["admin", "create", "--phone", phone, "--name", name]
+        | ["admin", "create", "--name", name, "--phone", phone] => {
+            Some(report("core admin create", create_admin(phone, name).await))
+        }
         _ => {
-            eprintln!("usage: core [keys generate]");
+            eprintln!("usage: core [keys generate | admin create --phone 010… --name …]");
             Some(ExitCode::from(2))
         }
     }
@@ -35,4 +43,48 @@ fn generate_keys() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn report(command: &str, result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{command}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn create_admin(phone: &str, name: &str) -> Result<String, String> {
+    let env = platform::config::Env::process();
+    let phone = domain::PhoneNumber::parse(phone).map_err(|e| e.to_string())?;
+    let name = domain::NonBlank::parse("name", name, 50).map_err(|e| e.to_string())?;
+    let password = env
+        .get("ADMIN_PASSWORD")
+        .ok_or("set ADMIN_PASSWORD to the new account's password")?;
+    let password = domain::NewPassword::parse(&password).map_err(|e| e.to_string())?;
+    let hash = crate::accounts::passwords::hash(password.expose().to_owned()).await?;
+    let database = platform::config::DatabaseConfig::from_env(&env).map_err(|e| e.to_string())?;
+    db::migrations::ensure_current(&database.url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let pool = db::connect(&database.url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+    let (user, _) = db::users::insert_account(
+        &mut conn,
+        name.as_str(),
+        None,
+        domain::Role::Admin.as_str(),
+        phone.as_str(),
+        &hash,
+    )
+    .await
+    .map_err(|e| match db::DbError::from(e) {
+        e if e.is_unique_violation() => "an account with this phone number exists".to_owned(),
+        e => e.to_string(),
+    })?;
+    Ok(format!("created ADMIN account {} ({})", user.id, phone.masked()))
 }
