@@ -53,3 +53,14 @@ pub fn spawn(messaging: MessagingClient, app_base_url: &str, notice: Notice) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sign_in_link_points_retailers_at_their_app() {
+        assert_eq!(
+            super::retail_sign_in_url("https://marketbill.co.kr"),
+            "https://marketbill.co.kr/retail/signin?utm_source=marketbill&utm_medium=retail&utm_campaign=message"
+        );
+    }
+}
