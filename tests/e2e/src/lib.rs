@@ -58,6 +58,7 @@ pub struct Platform {
     pub service_token: String,
     pub signing_key: String,
     running: Vec<Running>,
+    env: Vec<(String, String)>,
     workdir: PathBuf,
 }
 
@@ -116,33 +117,10 @@ impl Platform {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
 
-        let bins = bin_dir();
-        let mut running = Vec::new();
-        for (service, port) in ports {
-            let binary = bins.join(service.binary());
-            assert!(
-                binary.exists(),
-                "{} is missing: build the services first (`cargo build --workspace --bins`)",
-                binary.display()
-            );
-            let log = workdir.join(format!("{}.log", service.binary()));
-            let out = std::fs::File::create(&log).expect("log file");
-            let err = out.try_clone().expect("log file");
-            let child = Command::new(&binary)
-                .envs(env.iter().map(|(k, v)| (k, v)))
-                .current_dir(&workdir)
-                .stdin(Stdio::null())
-                .stdout(out)
-                .stderr(err)
-                .spawn()
-                .expect("spawn service");
-            running.push(Running {
-                service,
-                port,
-                child,
-                log,
-            });
-        }
+        let running = ports
+            .into_iter()
+            .map(|(service, port)| spawn(service, port, &env, &workdir))
+            .collect();
 
         let platform = Platform {
             db,
@@ -153,6 +131,7 @@ impl Platform {
             service_token,
             signing_key: keys.signing_key,
             running,
+            env,
             workdir,
         };
         platform.wait_ready(Duration::from_secs(30)).await;
@@ -205,6 +184,53 @@ impl Platform {
             let _ = r.child.kill();
             let _ = r.child.wait();
         }
+    }
+}
+
+impl Platform {
+    /// Starts a stopped service again on its port and waits until it is ready.
+    pub async fn restart(&mut self, service: Service) {
+        self.stop(service);
+        let index = self
+            .running
+            .iter()
+            .position(|r| r.service == service)
+            .expect("service started");
+        let port = self.running[index].port;
+        self.running[index] = spawn(service, port, &self.env, &self.workdir);
+        self.wait_ready(Duration::from_secs(30)).await;
+    }
+}
+
+/// Starts one service binary with the shared environment, logging to a file
+/// (appended, so a restart keeps the earlier output).
+fn spawn(service: Service, port: u16, env: &[(String, String)], workdir: &std::path::Path) -> Running {
+    let binary = bin_dir().join(service.binary());
+    assert!(
+        binary.exists(),
+        "{} is missing: build the services first (`cargo build --workspace --bins`)",
+        binary.display()
+    );
+    let log = workdir.join(format!("{}.log", service.binary()));
+    let out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .expect("log file");
+    let err = out.try_clone().expect("log file");
+    let child = Command::new(&binary)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .current_dir(workdir)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .expect("spawn service");
+    Running {
+        service,
+        port,
+        child,
+        log,
     }
 }
 

@@ -1,0 +1,254 @@
+//! A florist's day across the four real services: the scheduler loads the
+//! auction feed (from a local stand-in for the aT API), core shows the
+//! catalogue, partners connect (SMS through messaging, also across a
+//! messaging outage), the florist orders, the wholesaler prices and issues the
+//! statement (PDF by the receipt service), and both sides can fetch it.
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use diesel_async::RunQueryDsl;
+use e2e::{Platform, Service};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const TRIGGER: &str = "e2e-trigger-token";
+const AT_KEY: &str = "e2e-at-key";
+
+/// The aT API stand-in: one page of three cut-flower rows for any day; it
+/// records the query strings it received.
+async fn fake_at(day: String, seen: Arc<Mutex<Vec<String>>>) -> String {
+    let server = HttpServer::new(move || {
+        let day = day.clone();
+        let seen = seen.clone();
+        App::new().route(
+            "/api/returnData.api",
+            web::get().to(move |req: HttpRequest| {
+                seen.lock().expect("lock").push(req.query_string().to_owned());
+                let row = |pum: &str, good: &str, lv: &str| {
+                    json!({ "saleDate": day, "flowerGubn": "절화", "pumName": pum, "goodName": good, "lvNm": lv,
+                            "maxAmt": "12000", "minAmt": "8000", "avgAmt": "10000", "totAmt": "1000000", "totQty": "100" })
+                };
+                let body = json!({ "response": { "resultCd": "0", "resultMsg": "OK", "numOfRows": "3", "items": [
+                    row("장미", "레드나오미", "특1"), row("장미", "비탈", "상1"), row("국화", "백선", "특1") ] } });
+                async move { HttpResponse::Ok().json(body) }
+            }),
+        )
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .expect("bind");
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    format!("http://127.0.0.1:{port}/api/returnData.api")
+}
+
+struct Client<'a> {
+    platform: &'a Platform,
+}
+
+impl Client<'_> {
+    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .platform
+            .http
+            .post(format!("{}/graphql", self.platform.url(Service::Core)))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let body: Value = request.send().await.expect("core").json().await.expect("json");
+        assert!(body.get("errors").is_none(), "{query}: {body}");
+        body["data"].clone()
+    }
+
+    async fn account(&self, name: &str, phone: &str, role: &str) -> (String, i64) {
+        let data = self
+            .gql(
+                None,
+                "mutation($i: SignUpInput) { signUp(input: $i) { accessToken } }",
+                json!({ "i": { "name": name, "phoneNo": phone, "password": "test123@@", "role": role } }),
+            )
+            .await;
+        let token = data["signUp"]["accessToken"].as_str().expect("token").to_owned();
+        let me = self.gql(Some(&token), "{ me { id } }", json!({})).await;
+        (token, me["me"]["id"].as_i64().expect("id"))
+    }
+}
+
+async fn sms_count(platform: &Platform, template: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = platform.db.pool().get().await.expect("conn");
+    let row: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM send_sms_logs WHERE template = $1 AND status = 'SUCCESS'",
+    )
+    .bind::<diesel::sql_types::Text, _>(template)
+    .get_result(&mut conn)
+    .await
+    .expect("count");
+    row.n
+}
+
+/// Waits until `template` was sent `expected` times (the outbox delivers
+/// asynchronously), then checks it stays at that number.
+async fn expect_sms(platform: &Platform, template: &str, expected: i64) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sms_count(platform, template).await < expected {
+        assert!(Instant::now() < deadline, "{template} SMS not delivered in time");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(sms_count(platform, template).await, expected, "{template} sent more than once");
+}
+
+#[tokio::test]
+async fn a_florist_orders_and_receives_a_statement() {
+    let today = domain::time::business_day(chrono::Utc::now()).to_string();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let at_url = fake_at(today.clone(), seen.clone()).await;
+    let mut platform = Platform::start_with(&[
+        ("AUCTION_API_URL", at_url.as_str()),
+        ("AUCTION_API_KEY", AT_KEY),
+        ("SCHEDULER_TRIGGER_TOKEN", TRIGGER),
+        ("OUTBOX_POLL_MS", "200"),
+        ("ORDER_BATCH_AT", "off"),
+    ])
+    .await;
+
+    // 1. The scheduler pulls today's auction into the catalogue.
+    let sync = platform
+        .http
+        .post(format!("{}/v1/jobs/auction-sync", platform.url(Service::Scheduler)))
+        .bearer_auth(TRIGGER)
+        .json(&json!({ "date": today }))
+        .send()
+        .await
+        .expect("sync");
+    assert!(sync.status().is_success(), "sync: {}", sync.text().await.unwrap_or_default());
+    let query = seen.lock().expect("lock").as_slice().first().cloned().expect("aT was called");
+    assert!(query.contains(&format!("serviceKey={AT_KEY}")) && query.contains(&format!("baseDate={today}")), "{query}");
+
+    let client = Client { platform: &platform };
+    let flowers = client
+        .gql(
+            None,
+            "query($d: LocalDate!) { flowers(filter: { dateRange: { fromDate: $d, toDate: $d }, keyword: \"장미\" }) { resultCount items { id name } } }",
+            json!({ "d": today }),
+        )
+        .await;
+    assert_eq!(flowers["flowers"]["resultCount"], 2, "{flowers}");
+    let flower_id = flowers["flowers"]["items"][0]["id"].as_i64().expect("flower");
+
+    // 2. Partners connect; the approval SMS survives a messaging outage.
+    let (owner, owner_id) = client.account("그린도매", "01011110001", "WHOLESALER_EMPR").await;
+    let (retailer, _) = client.account("행복꽃집", "01022220001", "RETAILER").await;
+    let (other_retailer, _) = client.account("다른꽃집", "01022220002", "RETAILER").await;
+    let applied = client
+        .gql(Some(&retailer), "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }", json!({ "w": owner_id }))
+        .await;
+    expect_sms(&platform, "ApplyBizConnection", 1).await;
+
+    platform.stop(Service::Messaging);
+    let client = Client { platform: &platform };
+    client
+        .gql(
+            Some(&owner),
+            "mutation($c: Int!) { updateBizConnection(bizConnId: $c, status: CONFIRMED) { applyStatus } }",
+            json!({ "c": applied["applyBizConnection"]["id"] }),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(sms_count(&platform, "ConfirmBizConnection").await, 0);
+    platform.restart(Service::Messaging).await;
+    expect_sms(&platform, "ConfirmBizConnection", 1).await;
+    let client = Client { platform: &platform };
+
+    // 3. The florist orders; the wholesaler prices and issues the statement.
+    client
+        .gql(
+            Some(&retailer),
+            "mutation($f: Int!) { addToCart(input: { flowerId: $f, quantity: 10, grade: UPPER }) { id } }",
+            json!({ "f": flower_id }),
+        )
+        .await;
+    client
+        .gql(
+            Some(&retailer),
+            "mutation($w: Int) { updateShoppingSession(input: { wholesalerId: $w, memo: \"문앞\" }) { id } }",
+            json!({ "w": owner_id }),
+        )
+        .await;
+    let ordered = client
+        .gql(Some(&retailer), "mutation { orderCartItems { id orderNo orderItems { id } } }", json!({}))
+        .await;
+    let sheet = &ordered["orderCartItems"];
+    client
+        .gql(
+            Some(&owner),
+            "mutation($i: Int!) { updateOrderItemsPrice(items: [{ id: $i, price: 9000 }]) { id } }",
+            json!({ "i": sheet["orderItems"][0]["id"] }),
+        )
+        .await;
+    client
+        .gql(
+            Some(&owner),
+            "mutation($i: CreateBusinessInfoInput) { upsertBusinessInfo(input: $i) { id } }",
+            json!({ "i": {
+                "userId": owner_id, "companyName": "그린원예", "companyPhoneNo": "02-123-4567",
+                "employerName": "김사장", "address": "서울 서초구 강남대로 27", "businessNo": "1234567891",
+                "businessMainCategory": "도소매", "businessSubCategory": "화훼",
+                "sealStampImgUrl": "http://127.0.0.1:9/stamp.png", "bankAccount": "농협 000-0000-0000-00" } }),
+        )
+        .await;
+    let issued = client
+        .gql(
+            Some(&owner),
+            "mutation($s: Int!) { issueOrderSheetReceipt(orderSheetId: $s) { id fileName filePath fileFormat } }",
+            json!({ "s": sheet["id"] }),
+        )
+        .await;
+    let receipt = &issued["issueOrderSheetReceipt"];
+    assert_eq!(receipt["fileFormat"], ".pdf");
+    expect_sms(&platform, "IssueOrderSheetReceipt", 1).await;
+    let shown = client
+        .gql(Some(&retailer), "query($s: Int!) { orderSheet(orderSheetId: $s) { hasReceipt recentReceipt { id } } }", json!({ "s": sheet["id"] }))
+        .await;
+    assert_eq!(shown["orderSheet"]["hasReceipt"], true);
+    assert_eq!(shown["orderSheet"]["recentReceipt"]["id"], receipt["id"]);
+
+    // 4. The florist downloads the PDF from the receipt service; strangers cannot.
+    let file = format!("{}/v1/receipts/{}/file", platform.url(Service::Receipt), receipt["id"]);
+    let pdf = platform.http.get(&file).bearer_auth(&retailer).send().await.expect("file");
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.expect("bytes").starts_with(b"%PDF"));
+    let stranger = platform.http.get(&file).bearer_auth(&other_retailer).send().await.expect("file");
+    assert!(matches!(stranger.status().as_u16(), 403 | 404), "{}", stranger.status());
+
+    // 5. The wholesaler's own auction purchases, uploaded to the scheduler,
+    //    appear in core for that wholesaler only.
+    let day = domain::time::yyyymmdd(domain::time::business_day(chrono::Utc::now()));
+    let upload = platform
+        .http
+        .post(format!("{}/v1/auction-results", platform.url(Service::Scheduler)))
+        .bearer_auth(&owner)
+        .json(&json!([{ "flowerName": "레드나오미", "flowerTypeName": "장미", "flowerGrade": "특1", "boxCount": 2,
+                        "flowerCount": 20, "price": 8000, "totalPrice": 160000, "serialCode": "A-001",
+                        "shipper": "하늘농원", "auctionDate": day }]))
+        .send()
+        .await
+        .expect("upload");
+    assert!(upload.status().is_success(), "upload: {}", upload.text().await.unwrap_or_default());
+    let results = client
+        .gql(
+            Some(&owner),
+            "query($w: Int!) { auctionResult(filter: { wholesalerId: $w }) { resultCount items { serialCode images } } }",
+            json!({ "w": owner_id }),
+        )
+        .await;
+    assert_eq!(results["auctionResult"]["resultCount"], 1);
+    assert_eq!(results["auctionResult"]["items"][0]["serialCode"], "A-001");
+}
