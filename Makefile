@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-receipt
+.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-messaging bench-receipt bench-scheduler
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -48,3 +48,11 @@ check-contract:
 ## Receipt statements: p50/p99 render+store for 1/20/200 lines, throughput, PDF sizes (release).
 bench-receipt:
 	cargo run --release --quiet -p receipt-service --bin bench-receipt -- --out target/receipt-sample.pdf
+
+## Messaging throughput: sends/s through HTTP, record provider, log rows in a fresh database (release).
+bench-messaging:
+	cargo bench --quiet -p messaging-service --bench send_throughput
+
+## Scheduler: a 3,000-row aT day (paged, local stand-in) synced into a fresh database, then re-run (release).
+bench-scheduler:
+	cargo bench --quiet -p scheduler-service --bench ingest

@@ -32,6 +32,14 @@ set +a
 
 "$BIN/migrate"
 
+# No auction API key and an empty catalogue: load the bundled SAMPLE auction day
+# (invented data, see services/scheduler/sample/) so there is something to browse.
+if [ -z "${AUCTION_API_KEY:-}" ] &&
+   [ "$(psql "$DATABASE_URL" -qAtc 'SELECT count(*) FROM flowers WHERE deleted_at IS NULL')" = 0 ]; then
+  echo "run: no AUCTION_API_KEY and no flowers yet: loading the bundled SAMPLE auction day"
+  "$BIN/scheduler" load-sample >/dev/null || echo "run: loading the sample day failed; continuing" >&2
+fi
+
 pids=()
 stop() {
   trap - INT TERM EXIT

@@ -86,5 +86,9 @@ async fn create_admin(phone: &str, name: &str) -> Result<String, String> {
         e if e.is_unique_violation() => "an account with this phone number exists".to_owned(),
         e => e.to_string(),
     })?;
-    Ok(format!("created ADMIN account {} ({})", user.id, phone.masked()))
+    Ok(format!(
+        "created ADMIN account {} ({})",
+        user.id,
+        phone.masked()
+    ))
 }

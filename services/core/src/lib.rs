@@ -8,8 +8,8 @@ pub mod http;
 pub mod notifications;
 pub mod settings;
 pub mod sms;
-pub mod trading;
 mod startup;
+pub mod trading;
 
 pub use config::Config;
 pub use startup::Application;

@@ -45,7 +45,11 @@ fn args_of(row: &OutboxRow) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn deliver(pool: &DbPool, messaging: &MessagingClient, row: OutboxRow) -> Result<(), db::DbError> {
+async fn deliver(
+    pool: &DbPool,
+    messaging: &MessagingClient,
+    row: OutboxRow,
+) -> Result<(), db::DbError> {
     let request = SendSms {
         to: row.recipient.clone(),
         template: row.template.clone(),

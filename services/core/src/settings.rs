@@ -32,7 +32,9 @@ impl Settings {
             order_batch_at: batch_time(&env.string("ORDER_BATCH_AT", "22:00"))?,
             outbox_poll: std::time::Duration::from_millis(env.parse("OUTBOX_POLL_MS", 1000)?),
             receipt_timeout: std::time::Duration::from_secs(env.parse("RECEIPT_TIMEOUT_SECS", 60)?),
-            messaging_timeout: std::time::Duration::from_secs(env.parse("MESSAGING_TIMEOUT_SECS", 10)?),
+            messaging_timeout: std::time::Duration::from_secs(
+                env.parse("MESSAGING_TIMEOUT_SECS", 10)?,
+            ),
         })
     }
 

@@ -12,9 +12,15 @@ use platform::service_client::CallError;
 fn from_call(e: CallError) -> GqlError {
     match e {
         CallError::Rejected { status: 429, .. } => GqlError::code(ErrorCode::TooManyAttempts),
-        CallError::Rejected { status, code, message, .. } if status < 500 => {
-            GqlError::message(ErrorCode::from_name(&code).unwrap_or(ErrorCode::InvalidData), message)
-        }
+        CallError::Rejected {
+            status,
+            code,
+            message,
+            ..
+        } if status < 500 => GqlError::message(
+            ErrorCode::from_name(&code).unwrap_or(ErrorCode::InvalidData),
+            message,
+        ),
         other => {
             tracing::warn!(error = %other, "messaging call failed");
             GqlError::code(ErrorCode::SmsNotReached)
@@ -30,7 +36,12 @@ async fn send(ctx: &Context, to: &str, template: &str, args: Vec<String>) -> Gql
         args,
     };
     let key = uuid::Uuid::new_v4().to_string();
-    let log = ctx.peers.messaging.send(&request, &key).await.map_err(from_call)?;
+    let log = ctx
+        .peers
+        .messaging
+        .send(&request, &key)
+        .await
+        .map_err(from_call)?;
     if log.succeeded() {
         Ok(())
     } else {
@@ -44,7 +55,10 @@ async fn send(ctx: &Context, to: &str, template: &str, args: Vec<String>) -> Gql
 pub async fn send_default(ctx: &Context, to: &str, message: &str) -> GqlResult<()> {
     ctx.require_role(&[Role::Admin])?;
     if message.trim().is_empty() {
-        return Err(GqlError::message(ErrorCode::InvalidData, "message must not be empty."));
+        return Err(GqlError::message(
+            ErrorCode::InvalidData,
+            "message must not be empty.",
+        ));
     }
     send(ctx, to, "Default", vec![message.to_owned()]).await
 }

@@ -1,15 +1,15 @@
 //! Wiring: configuration in, a listening server out.
 
 use crate::config::Config;
+use crate::graphql::context::Peers;
 use crate::http::GraphqlState;
+use crate::notifications::Wakeup;
 use actix_web::web;
+use platform::api::messaging::MessagingClient;
+use platform::api::receipt::ReceiptClient;
 use platform::auth::{TokenIssuer, TokenVerifier};
 use platform::config::Env;
 use platform::server::{Running, StartupError};
-use crate::graphql::context::Peers;
-use crate::notifications::Wakeup;
-use platform::api::messaging::MessagingClient;
-use platform::api::receipt::ReceiptClient;
 use platform::service_client::ServiceClient;
 use std::sync::Arc;
 
@@ -28,11 +28,24 @@ impl Application {
             ServiceClient::new(name, url, &config.common.service_token, timeout)
         };
         let peers = Arc::new(Peers {
-            receipt: ReceiptClient::new(client("receipt", &config.common.peers.receipt, settings.receipt_timeout)),
-            messaging: MessagingClient::new(client("messaging", &config.common.peers.messaging, settings.messaging_timeout)),
+            receipt: ReceiptClient::new(client(
+                "receipt",
+                &config.common.peers.receipt,
+                settings.receipt_timeout,
+            )),
+            messaging: MessagingClient::new(client(
+                "messaging",
+                &config.common.peers.messaging,
+                settings.messaging_timeout,
+            )),
         });
         let wakeup = Wakeup::default();
-        crate::notifications::spawn_worker(pool.clone(), peers.messaging.clone(), wakeup.clone(), settings.outbox_poll);
+        crate::notifications::spawn_worker(
+            pool.clone(),
+            peers.messaging.clone(),
+            wakeup.clone(),
+            settings.outbox_poll,
+        );
         if let Some(at) = settings.order_batch_at {
             crate::trading::batch::spawn_nightly(pool.clone(), at);
         }

@@ -21,51 +21,88 @@ fn names(body: &serde_json::Value) -> Vec<String> {
 #[actix_web::test]
 async fn flowers_by_bidding_day_and_literal_keyword() {
     let core = support::start().await;
-    core.flowers("장미", &["레드나오미", "50%_할인"], "2026-11-20").await;
+    core.flowers("장미", &["레드나오미", "50%_할인"], "2026-11-20")
+        .await;
     core.flowers("국화", &["백선", "신마"], "2026-11-24").await;
     core.sql("INSERT INTO flowers (name, flower_type_id) SELECT '이미지없음', id FROM flower_types WHERE name = '국화'")
         .await;
 
     let range = |from: &str, to: &str| json!({ "f": { "dateRange": { "fromDate": from, "toDate": to } }, "p": { "size": 50 } });
-    let nov20 = core.gql(None, FLOWERS, range("2026-11-20", "2026-11-20")).await;
+    let nov20 = core
+        .gql(None, FLOWERS, range("2026-11-20", "2026-11-20"))
+        .await;
     assert_eq!(names(&nov20), vec!["레드나오미", "50%_할인"]);
-    let both = core.gql(None, FLOWERS, range("2026-11-19", "2026-11-24")).await;
+    let both = core
+        .gql(None, FLOWERS, range("2026-11-19", "2026-11-24"))
+        .await;
     assert_eq!(data(&both)["flowers"]["resultCount"], 4);
 
     // Keyword over flower and type names; % and _ are matched literally.
-    let by_type = core.gql(None, FLOWERS, json!({ "f": { "keyword": "국화" }, "p": {} })).await;
+    let by_type = core
+        .gql(
+            None,
+            FLOWERS,
+            json!({ "f": { "keyword": "국화" }, "p": {} }),
+        )
+        .await;
     assert_eq!(names(&by_type), vec!["백선", "신마", "이미지없음"]);
-    let literal = core.gql(None, FLOWERS, json!({ "f": { "keyword": "%_" }, "p": {} })).await;
+    let literal = core
+        .gql(None, FLOWERS, json!({ "f": { "keyword": "%_" }, "p": {} }))
+        .await;
     assert_eq!(names(&literal), vec!["50%_할인"]);
-    let wildcard = core.gql(None, FLOWERS, json!({ "f": { "keyword": "_" }, "p": {} })).await;
+    let wildcard = core
+        .gql(None, FLOWERS, json!({ "f": { "keyword": "_" }, "p": {} }))
+        .await;
     assert_eq!(names(&wildcard), vec!["50%_할인"]);
 
     // Empty keyword: everything, flowers with images first; pages past 0 work
     // and the count stays the total.
     let page1 = core
-        .gql(None, FLOWERS, json!({ "f": { "keyword": "" }, "p": { "page": 1, "size": 2 } }))
+        .gql(
+            None,
+            FLOWERS,
+            json!({ "f": { "keyword": "" }, "p": { "page": 1, "size": 2 } }),
+        )
         .await;
     assert_eq!(data(&page1)["flowers"]["resultCount"], 5);
     assert_eq!(names(&page1).len(), 2);
     let last = core
-        .gql(None, FLOWERS, json!({ "f": { "keyword": "" }, "p": { "page": 2, "size": 2 } }))
+        .gql(
+            None,
+            FLOWERS,
+            json!({ "f": { "keyword": "" }, "p": { "page": 2, "size": 2 } }),
+        )
         .await;
     assert_eq!(names(&last), vec!["이미지없음"]);
     let beyond = core
-        .gql(None, FLOWERS, json!({ "f": { "keyword": "" }, "p": { "page": 9, "size": 2 } }))
+        .gql(
+            None,
+            FLOWERS,
+            json!({ "f": { "keyword": "" }, "p": { "page": 9, "size": 2 } }),
+        )
         .await;
     assert_eq!(data(&beyond)["flowers"]["resultCount"], 5);
 
     let bad = core.gql(None, FLOWERS, json!({ "p": { "size": 0 } })).await;
     assert_eq!(error_code(&bad), "INVALID_DATA");
-    let rose = core.gql(None, FLOWERS, json!({ "f": { "keyword": "나오미" } })).await;
+    let rose = core
+        .gql(None, FLOWERS, json!({ "f": { "keyword": "나오미" } }))
+        .await;
     let item = &data(&rose)["flowers"]["items"][0];
     assert_eq!(item["flowerType"]["name"], "장미");
     assert_eq!(item["images"][0], "https://img.example/레드나오미.jpg");
-    assert_eq!(item["biddingFlowers"][0]["biddingDate"], "2026-11-20T00:00:00");
+    assert_eq!(
+        item["biddingFlowers"][0]["biddingDate"],
+        "2026-11-20T00:00:00"
+    );
 }
 
-async fn auction_lines(core: &Core, wholesaler: i64, day: i32, lines: &[(&str, &str, &str, Option<i32>)]) {
+async fn auction_lines(
+    core: &Core,
+    wholesaler: i64,
+    day: i32,
+    lines: &[(&str, &str, &str, Option<i32>)],
+) {
     for (i, (name, kind, grade, retail)) in lines.iter().enumerate() {
         let retail = retail.map_or("NULL".to_owned(), |p| p.to_string());
         core.sql(&format!(
@@ -86,13 +123,25 @@ async fn auction_results_belong_to_their_wholesaler() {
         c,
         m.owner_id,
         today,
-        &[("레드나오미", "장미", "특1", Some(12000)), ("레드나오미", "장미", "상", Some(9000)), ("비탈", "장미", "특", None)],
+        &[
+            ("레드나오미", "장미", "특1", Some(12000)),
+            ("레드나오미", "장미", "상", Some(9000)),
+            ("비탈", "장미", "특", None),
+        ],
     )
     .await;
-    auction_lines(c, m.other_wholesaler_id, today, &[("백선", "국화", "상", Some(5000))]).await;
+    auction_lines(
+        c,
+        m.other_wholesaler_id,
+        today,
+        &[("백선", "국화", "상", Some(5000))],
+    )
+    .await;
 
     let list = "query($w: Int!, $p: PaginationInput) { auctionResult(filter: { wholesalerId: $w }, pagination: $p) { resultCount items { id flowerName images retailPrice shipper } } }";
-    let own = c.gql(Some(&m.employee), list, json!({ "w": m.owner_id })).await;
+    let own = c
+        .gql(Some(&m.employee), list, json!({ "w": m.owner_id }))
+        .await;
     assert_eq!(data(&own)["auctionResult"]["resultCount"], 3);
     let naomi = &data(&own)["auctionResult"]["items"]
         .as_array()
@@ -103,32 +152,76 @@ async fn auction_results_belong_to_their_wholesaler() {
         .clone();
     // Images come from the catalogue flower whose names match.
     assert_eq!(naomi["images"][0], "https://img.example/레드나오미.jpg");
-    let page1 = c.gql(Some(&m.owner), list, json!({ "w": m.owner_id, "p": { "page": 1, "size": 2 } })).await;
+    let page1 = c
+        .gql(
+            Some(&m.owner),
+            list,
+            json!({ "w": m.owner_id, "p": { "page": 1, "size": 2 } }),
+        )
+        .await;
     assert_eq!(data(&page1)["auctionResult"]["resultCount"], 1);
     for stranger in [&m.other_wholesaler, &m.retailer] {
-        let refused = c.gql(Some(stranger), list, json!({ "w": m.owner_id })).await;
+        let refused = c
+            .gql(Some(stranger), list, json!({ "w": m.owner_id }))
+            .await;
         assert_eq!(error_code(&refused), "PERMISSION_DENIED");
     }
-    assert_eq!(error_code(&c.gql(None, list, json!({ "w": m.owner_id })).await), "TOKEN_NEEDED");
+    assert_eq!(
+        error_code(&c.gql(None, list, json!({ "w": m.owner_id })).await),
+        "TOKEN_NEEDED"
+    );
 
     let update = "mutation($id: Int!, $p: Int, $s: Boolean) { updateAuctionResult(filter: { id: $id, retailPrice: $p, isSoldOut: $s }) { item { retailPrice isSoldOut } } }";
     let id = naomi["id"].as_i64().expect("id");
-    let foreign = c.gql(Some(&m.other_wholesaler), update, json!({ "id": id, "p": 1 })).await;
+    let foreign = c
+        .gql(
+            Some(&m.other_wholesaler),
+            update,
+            json!({ "id": id, "p": 1 }),
+        )
+        .await;
     assert_eq!(error_code(&foreign), "NO_AUCTION_RESULT");
-    let negative = c.gql(Some(&m.owner), update, json!({ "id": id, "p": -5 })).await;
+    let negative = c
+        .gql(Some(&m.owner), update, json!({ "id": id, "p": -5 }))
+        .await;
     assert_eq!(error_code(&negative), "INVALID_DATA");
-    let sold = c.gql(Some(&m.owner), update, json!({ "id": id, "s": true })).await;
-    assert_eq!(data(&sold)["updateAuctionResult"]["item"]["isSoldOut"], true);
-    assert!(data(&sold)["updateAuctionResult"]["item"]["retailPrice"].is_number(), "price kept");
+    let sold = c
+        .gql(Some(&m.owner), update, json!({ "id": id, "s": true }))
+        .await;
+    assert_eq!(
+        data(&sold)["updateAuctionResult"]["item"]["isSoldOut"],
+        true
+    );
+    assert!(
+        data(&sold)["updateAuctionResult"]["item"]["retailPrice"].is_number(),
+        "price kept"
+    );
 
     // Retailers see priced, available lines grouped per flower and day.
     let sale = "query($w: Int!, $p: PaginationInput) { auctionResultForSale(filter: { wholesalerId: $w }, pagination: $p) { resultCount wholesalerId items { id flowerName retailPrice flowerGradeInfos { id flowerGrade } } } }";
-    let groups = c.gql(Some(&m.retailer), sale, json!({ "w": m.owner_id, "p": {} })).await;
-    let items = data(&groups)["auctionResultForSale"]["items"].as_array().expect("items").clone();
+    let groups = c
+        .gql(Some(&m.retailer), sale, json!({ "w": m.owner_id, "p": {} }))
+        .await;
+    let items = data(&groups)["auctionResultForSale"]["items"]
+        .as_array()
+        .expect("items")
+        .clone();
     assert_eq!(items.len(), 1);
-    assert_eq!(items[0]["retailPrice"], 9000, "the sold-out line no longer counts");
-    assert_eq!(items[0]["flowerGradeInfos"].as_array().map(Vec::len), Some(1));
-    let past = c.gql(Some(&m.retailer), sale, json!({ "w": m.owner_id, "p": { "page": 1 } })).await;
+    assert_eq!(
+        items[0]["retailPrice"], 9000,
+        "the sold-out line no longer counts"
+    );
+    assert_eq!(
+        items[0]["flowerGradeInfos"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let past = c
+        .gql(
+            Some(&m.retailer),
+            sale,
+            json!({ "w": m.owner_id, "p": { "page": 1 } }),
+        )
+        .await;
     assert_eq!(data(&past)["auctionResultForSale"]["resultCount"], 0);
 }
 
@@ -151,21 +244,28 @@ async fn nested_lists_cost_a_fixed_number_of_statements() {
     m.ordered_sheet(&[(0, 1, "UPPER"), (1, 1, "UPPER")]).await;
     let small = statements_for(c, &m.owner, day_view).await;
     for _ in 0..6 {
-        m.ordered_sheet(&[(0, 1, "UPPER"), (1, 2, "MIDDLE"), (2, 3, "LOWER")]).await;
+        m.ordered_sheet(&[(0, 1, "UPPER"), (1, 2, "MIDDLE"), (2, 3, "LOWER")])
+            .await;
     }
     let large = statements_for(c, &m.owner, day_view).await;
     assert_eq!(small, large, "7 sheets must cost what 1 sheet costs");
 
     let catalogue = "{ flowers(filter: { keyword: \"\" }, pagination: { size: 50 }) { items { name flowerType { name } biddingFlowers { id } } } }";
     let few = statements_for(c, &m.owner, catalogue).await;
-    c.flowers("국화", &["백선", "신마", "거베라", "소국", "대국", "스프레이"], "2026-11-24").await;
+    c.flowers(
+        "국화",
+        &["백선", "신마", "거베라", "소국", "대국", "스프레이"],
+        "2026-11-24",
+    )
+    .await;
     let many = statements_for(c, &m.owner, catalogue).await;
     assert_eq!(few, many, "9 flowers must cost what 3 flowers cost");
 
     let users = "{ users(pagination: { size: 50 }) { name businessInfo { id } appliedConnections { id } receivedConnections { id } connectedEmployer { id } } }";
     let before = statements_for(c, &m.admin, users).await;
     for i in 0..10 {
-        c.account(&format!("꽃집{i}"), &format!("0103333{i:04}"), "RETAILER").await;
+        c.account(&format!("꽃집{i}"), &format!("0103333{i:04}"), "RETAILER")
+            .await;
     }
     let after = statements_for(c, &m.admin, users).await;
     assert_eq!(before, after, "16 users must cost what 6 users cost");

@@ -13,9 +13,18 @@ async fn a_florist_fills_a_cart_and_places_one_order() {
     let rose = m.flowers[0];
 
     // Bad input is refused with clear codes and writes nothing.
-    assert_eq!(error_code(&c.add_to_cart(&m.retailer, rose, 0, "UPPER").await), "INVALID_DATA");
-    assert_eq!(error_code(&c.add_to_cart(&m.retailer, 999_999, 1, "UPPER").await), "NO_FLOWER");
-    assert_eq!(error_code(&c.add_to_cart(&m.owner, rose, 1, "UPPER").await), "PERMISSION_DENIED");
+    assert_eq!(
+        error_code(&c.add_to_cart(&m.retailer, rose, 0, "UPPER").await),
+        "INVALID_DATA"
+    );
+    assert_eq!(
+        error_code(&c.add_to_cart(&m.retailer, 999_999, 1, "UPPER").await),
+        "NO_FLOWER"
+    );
+    assert_eq!(
+        error_code(&c.add_to_cart(&m.owner, rose, 1, "UPPER").await),
+        "PERMISSION_DENIED"
+    );
     assert_eq!(c.count("SELECT count(*) FROM cart_items").await, 0);
 
     // Re-adding the same flower and grade replaces the quantity.
@@ -46,10 +55,18 @@ async fn a_florist_fills_a_cart_and_places_one_order() {
     assert_eq!(error_code(&foreign), "NO_CART_ITEM");
 
     // Ordering needs a wholesaler, and only a confirmed partner can be chosen.
-    assert_eq!(error_code(&c.order(&m.retailer).await), "NO_CART_WHOLESALER");
-    let stranger = c.choose_wholesaler(&m.retailer, m.other_wholesaler_id, None).await;
+    assert_eq!(
+        error_code(&c.order(&m.retailer).await),
+        "NO_CART_WHOLESALER"
+    );
+    let stranger = c
+        .choose_wholesaler(&m.retailer, m.other_wholesaler_id, None)
+        .await;
     assert_eq!(error_code(&stranger), "NOT_CONNECTED");
-    data(&c.choose_wholesaler(&m.retailer, m.owner_id, Some("오전 배송")).await);
+    data(
+        &c.choose_wholesaler(&m.retailer, m.owner_id, Some("오전 배송"))
+            .await,
+    );
 
     let session = c
         .gql(
@@ -65,7 +82,10 @@ async fn a_florist_fills_a_cart_and_places_one_order() {
     let ordered = c.order(&m.retailer).await;
     let sheet = &data(&ordered)["orderCartItems"];
     let order_no = sheet["orderNo"].as_str().expect("order number");
-    let today = chrono::Utc::now().with_timezone(&domain::time::KST).format("%y%m%d").to_string();
+    let today = chrono::Utc::now()
+        .with_timezone(&domain::time::KST)
+        .format("%y%m%d")
+        .to_string();
     assert!(order_no.starts_with(&format!("{today}M")), "{order_no}");
     assert_eq!(order_no.len(), 12);
     assert_eq!(sheet["memo"], "오전 배송");
@@ -75,16 +95,25 @@ async fn a_florist_fills_a_cart_and_places_one_order() {
     assert_eq!(sheet["orderItems"].as_array().map(Vec::len), Some(2));
 
     // The cart is gone; a second submit finds nothing to order.
-    assert_eq!(error_code(&c.order(&m.retailer).await), "NO_SHOPPING_SESSION");
+    assert_eq!(
+        error_code(&c.order(&m.retailer).await),
+        "NO_SHOPPING_SESSION"
+    );
     assert_eq!(c.count("SELECT count(*) FROM daily_order_items").await, 2);
-    let session = c.gql(Some(&m.retailer), "{ shoppingSession { id } }", json!({})).await;
+    let session = c
+        .gql(Some(&m.retailer), "{ shoppingSession { id } }", json!({}))
+        .await;
     assert!(data(&session)["shoppingSession"].is_null());
 
     // A removed line can be added again (the original's unique key forbade it).
     let again = c.add_to_cart(&m.retailer, rose, 1, "UPPER").await;
     let again_id = data(&again)["addToCart"]["id"].as_i64().expect("id");
     let removed = c
-        .gql(Some(&m.retailer), "mutation($id: Int!) { removeCartItem(cartItemId: $id) { success } }", json!({ "id": again_id }))
+        .gql(
+            Some(&m.retailer),
+            "mutation($id: Int!) { removeCartItem(cartItemId: $id) { success } }",
+            json!({ "id": again_id }),
+        )
         .await;
     assert_eq!(data(&removed)["removeCartItem"]["success"], true);
     data(&c.add_to_cart(&m.retailer, rose, 1, "UPPER").await);
@@ -119,7 +148,10 @@ async fn a_retailer_removes_its_own_sheet_until_a_receipt_exists() {
 
     for stranger in [&m.other_retailer, &m.owner] {
         let refused = c.gql(Some(stranger), remove, json!({ "id": id })).await;
-        assert!(matches!(error_code(&refused), "NO_ORDER_SHEET" | "PERMISSION_DENIED"), "{refused}");
+        assert!(
+            matches!(error_code(&refused), "NO_ORDER_SHEET" | "PERMISSION_DENIED"),
+            "{refused}"
+        );
     }
     c.sql(&format!(
         "INSERT INTO order_sheet_receipts (order_sheet_id, file_name, file_path, file_format, storage_key) \
@@ -127,15 +159,33 @@ async fn a_retailer_removes_its_own_sheet_until_a_receipt_exists() {
     ))
     .await;
     let blocked = c.gql(Some(&m.retailer), remove, json!({ "id": id })).await;
-    assert_eq!(error_code(&blocked), "CANNOT_DELETE_ORDER_SHEET_WITH_RECEIPT");
+    assert_eq!(
+        error_code(&blocked),
+        "CANNOT_DELETE_ORDER_SHEET_WITH_RECEIPT"
+    );
 
-    c.sql("UPDATE order_sheet_receipts SET deleted_at = now()").await;
+    c.sql("UPDATE order_sheet_receipts SET deleted_at = now()")
+        .await;
     let removed = c.gql(Some(&m.retailer), remove, json!({ "id": id })).await;
     assert_eq!(data(&removed)["removeOrderSheet"]["success"], true);
     // The day's bulk-price rows no other line uses went with it.
-    assert_eq!(c.count("SELECT count(*) FROM daily_order_items WHERE deleted_at IS NULL").await, 0);
-    assert_eq!(c.count("SELECT count(*) FROM order_items WHERE deleted_at IS NULL").await, 0);
-    let gone = c.gql(Some(&m.retailer), "query($id: Int!) { orderSheet(orderSheetId: $id) { id } }", json!({ "id": id })).await;
+    assert_eq!(
+        c.count("SELECT count(*) FROM daily_order_items WHERE deleted_at IS NULL")
+            .await,
+        0
+    );
+    assert_eq!(
+        c.count("SELECT count(*) FROM order_items WHERE deleted_at IS NULL")
+            .await,
+        0
+    );
+    let gone = c
+        .gql(
+            Some(&m.retailer),
+            "query($id: Int!) { orderSheet(orderSheetId: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
     assert_eq!(error_code(&gone), "NO_ORDER_SHEET");
 }
 
@@ -144,13 +194,25 @@ async fn the_nightly_batch_orders_open_carts_once_and_logs_the_run() {
     let m = market().await;
     let c = &m.core;
     data(&c.add_to_cart(&m.retailer, m.flowers[0], 3, "UPPER").await);
-    data(&c.choose_wholesaler(&m.retailer, m.owner_id, Some("배치 메모")).await);
+    data(
+        &c.choose_wholesaler(&m.retailer, m.owner_id, Some("배치 메모"))
+            .await,
+    );
     // A cart without a wholesaler is not the batch's business.
-    data(&c.add_to_cart(&m.other_retailer, m.flowers[0], 1, "UPPER").await);
+    data(
+        &c.add_to_cart(&m.other_retailer, m.flowers[0], 1, "UPPER")
+            .await,
+    );
 
     let batch = "mutation { orderBatchCartItems { success } }";
-    assert_eq!(error_code(&c.gql(Some(&m.retailer), batch, json!({})).await), "PERMISSION_DENIED");
-    assert_eq!(error_code(&c.gql(None, batch, json!({})).await), "TOKEN_NEEDED");
+    assert_eq!(
+        error_code(&c.gql(Some(&m.retailer), batch, json!({})).await),
+        "PERMISSION_DENIED"
+    );
+    assert_eq!(
+        error_code(&c.gql(None, batch, json!({})).await),
+        "TOKEN_NEEDED"
+    );
 
     // The batch racing the retailer's own submit still yields one sheet.
     let (by_batch, by_hand) = futures_util::join!(
@@ -163,8 +225,20 @@ async fn the_nightly_batch_orders_open_carts_once_and_logs_the_run() {
     }
     assert_eq!(c.count("SELECT count(*) FROM order_sheets").await, 1);
     // Same pipeline as orderCartItems: memo and daily items included.
-    assert_eq!(c.count("SELECT count(*) FROM order_sheets WHERE memo = '배치 메모'").await, 1);
+    assert_eq!(
+        c.count("SELECT count(*) FROM order_sheets WHERE memo = '배치 메모'")
+            .await,
+        1
+    );
     assert_eq!(c.count("SELECT count(*) FROM daily_order_items").await, 1);
-    assert_eq!(c.count("SELECT count(*) FROM batch_cart_to_order_logs WHERE status = 'SUCCESS'").await, 1);
-    assert_eq!(c.count("SELECT count(*) FROM cart_items WHERE ordered_at IS NULL AND deleted_at IS NULL").await, 1);
+    assert_eq!(
+        c.count("SELECT count(*) FROM batch_cart_to_order_logs WHERE status = 'SUCCESS'")
+            .await,
+        1
+    );
+    assert_eq!(
+        c.count("SELECT count(*) FROM cart_items WHERE ordered_at IS NULL AND deleted_at IS NULL")
+            .await,
+        1
+    );
 }

@@ -204,7 +204,12 @@ impl Platform {
 
 /// Starts one service binary with the shared environment, logging to a file
 /// (appended, so a restart keeps the earlier output).
-fn spawn(service: Service, port: u16, env: &[(String, String)], workdir: &std::path::Path) -> Running {
+fn spawn(
+    service: Service,
+    port: u16,
+    env: &[(String, String)],
+    workdir: &std::path::Path,
+) -> Running {
     let binary = bin_dir().join(service.binary());
     assert!(
         binary.exists(),

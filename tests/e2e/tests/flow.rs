@@ -56,7 +56,13 @@ impl Client<'_> {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let body: Value = request.send().await.expect("core").json().await.expect("json");
+        let body: Value = request
+            .send()
+            .await
+            .expect("core")
+            .json()
+            .await
+            .expect("json");
         assert!(body.get("errors").is_none(), "{query}: {body}");
         body["data"].clone()
     }
@@ -69,7 +75,10 @@ impl Client<'_> {
                 json!({ "i": { "name": name, "phoneNo": phone, "password": "test123@@", "role": role } }),
             )
             .await;
-        let token = data["signUp"]["accessToken"].as_str().expect("token").to_owned();
+        let token = data["signUp"]["accessToken"]
+            .as_str()
+            .expect("token")
+            .to_owned();
         let me = self.gql(Some(&token), "{ me { id } }", json!({})).await;
         (token, me["me"]["id"].as_i64().expect("id"))
     }
@@ -97,11 +106,18 @@ async fn sms_count(platform: &Platform, template: &str) -> i64 {
 async fn expect_sms(platform: &Platform, template: &str, expected: i64) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while sms_count(platform, template).await < expected {
-        assert!(Instant::now() < deadline, "{template} SMS not delivered in time");
+        assert!(
+            Instant::now() < deadline,
+            "{template} SMS not delivered in time"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(sms_count(platform, template).await, expected, "{template} sent more than once");
+    assert_eq!(
+        sms_count(platform, template).await,
+        expected,
+        "{template} sent more than once"
+    );
 }
 
 #[tokio::test]
@@ -121,17 +137,36 @@ async fn a_florist_orders_and_receives_a_statement() {
     // 1. The scheduler pulls today's auction into the catalogue.
     let sync = platform
         .http
-        .post(format!("{}/v1/jobs/auction-sync", platform.url(Service::Scheduler)))
+        .post(format!(
+            "{}/v1/jobs/auction-sync",
+            platform.url(Service::Scheduler)
+        ))
         .bearer_auth(TRIGGER)
         .json(&json!({ "date": today }))
         .send()
         .await
         .expect("sync");
-    assert!(sync.status().is_success(), "sync: {}", sync.text().await.unwrap_or_default());
-    let query = seen.lock().expect("lock").as_slice().first().cloned().expect("aT was called");
-    assert!(query.contains(&format!("serviceKey={AT_KEY}")) && query.contains(&format!("baseDate={today}")), "{query}");
+    assert!(
+        sync.status().is_success(),
+        "sync: {}",
+        sync.text().await.unwrap_or_default()
+    );
+    let query = seen
+        .lock()
+        .expect("lock")
+        .as_slice()
+        .first()
+        .cloned()
+        .expect("aT was called");
+    assert!(
+        query.contains(&format!("serviceKey={AT_KEY}"))
+            && query.contains(&format!("baseDate={today}")),
+        "{query}"
+    );
 
-    let client = Client { platform: &platform };
+    let client = Client {
+        platform: &platform,
+    };
     let flowers = client
         .gql(
             None,
@@ -140,19 +175,29 @@ async fn a_florist_orders_and_receives_a_statement() {
         )
         .await;
     assert_eq!(flowers["flowers"]["resultCount"], 2, "{flowers}");
-    let flower_id = flowers["flowers"]["items"][0]["id"].as_i64().expect("flower");
+    let flower_id = flowers["flowers"]["items"][0]["id"]
+        .as_i64()
+        .expect("flower");
 
     // 2. Partners connect; the approval SMS survives a messaging outage.
-    let (owner, owner_id) = client.account("그린도매", "01011110001", "WHOLESALER_EMPR").await;
+    let (owner, owner_id) = client
+        .account("그린도매", "01011110001", "WHOLESALER_EMPR")
+        .await;
     let (retailer, _) = client.account("행복꽃집", "01022220001", "RETAILER").await;
     let (other_retailer, _) = client.account("다른꽃집", "01022220002", "RETAILER").await;
     let applied = client
-        .gql(Some(&retailer), "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }", json!({ "w": owner_id }))
+        .gql(
+            Some(&retailer),
+            "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }",
+            json!({ "w": owner_id }),
+        )
         .await;
     expect_sms(&platform, "ApplyBizConnection", 1).await;
 
     platform.stop(Service::Messaging);
-    let client = Client { platform: &platform };
+    let client = Client {
+        platform: &platform,
+    };
     client
         .gql(
             Some(&owner),
@@ -164,7 +209,9 @@ async fn a_florist_orders_and_receives_a_statement() {
     assert_eq!(sms_count(&platform, "ConfirmBizConnection").await, 0);
     platform.restart(Service::Messaging).await;
     expect_sms(&platform, "ConfirmBizConnection", 1).await;
-    let client = Client { platform: &platform };
+    let client = Client {
+        platform: &platform,
+    };
 
     // 3. The florist orders; the wholesaler prices and issues the statement.
     client
@@ -182,7 +229,11 @@ async fn a_florist_orders_and_receives_a_statement() {
         )
         .await;
     let ordered = client
-        .gql(Some(&retailer), "mutation { orderCartItems { id orderNo orderItems { id } } }", json!({}))
+        .gql(
+            Some(&retailer),
+            "mutation { orderCartItems { id orderNo orderItems { id } } }",
+            json!({}),
+        )
         .await;
     let sheet = &ordered["orderCartItems"];
     client
@@ -214,19 +265,43 @@ async fn a_florist_orders_and_receives_a_statement() {
     assert_eq!(receipt["fileFormat"], ".pdf");
     expect_sms(&platform, "IssueOrderSheetReceipt", 1).await;
     let shown = client
-        .gql(Some(&retailer), "query($s: Int!) { orderSheet(orderSheetId: $s) { hasReceipt recentReceipt { id } } }", json!({ "s": sheet["id"] }))
+        .gql(
+            Some(&retailer),
+            "query($s: Int!) { orderSheet(orderSheetId: $s) { hasReceipt recentReceipt { id } } }",
+            json!({ "s": sheet["id"] }),
+        )
         .await;
     assert_eq!(shown["orderSheet"]["hasReceipt"], true);
     assert_eq!(shown["orderSheet"]["recentReceipt"]["id"], receipt["id"]);
 
     // 4. The florist downloads the PDF from the receipt service; strangers cannot.
-    let file = format!("{}/v1/receipts/{}/file", platform.url(Service::Receipt), receipt["id"]);
-    let pdf = platform.http.get(&file).bearer_auth(&retailer).send().await.expect("file");
+    let file = format!(
+        "{}/v1/receipts/{}/file",
+        platform.url(Service::Receipt),
+        receipt["id"]
+    );
+    let pdf = platform
+        .http
+        .get(&file)
+        .bearer_auth(&retailer)
+        .send()
+        .await
+        .expect("file");
     assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.expect("bytes").starts_with(b"%PDF"));
-    let stranger = platform.http.get(&file).bearer_auth(&other_retailer).send().await.expect("file");
-    assert!(matches!(stranger.status().as_u16(), 403 | 404), "{}", stranger.status());
+    let stranger = platform
+        .http
+        .get(&file)
+        .bearer_auth(&other_retailer)
+        .send()
+        .await
+        .expect("file");
+    assert!(
+        matches!(stranger.status().as_u16(), 403 | 404),
+        "{}",
+        stranger.status()
+    );
 
     // 5. The wholesaler's own auction purchases, uploaded to the scheduler,
     //    appear in core for that wholesaler only.
@@ -241,7 +316,11 @@ async fn a_florist_orders_and_receives_a_statement() {
         .send()
         .await
         .expect("upload");
-    assert!(upload.status().is_success(), "upload: {}", upload.text().await.unwrap_or_default());
+    assert!(
+        upload.status().is_success(),
+        "upload: {}",
+        upload.text().await.unwrap_or_default()
+    );
     let results = client
         .gql(
             Some(&owner),

@@ -42,7 +42,12 @@ pub async fn load_flower(ctx: &Context, id: i64) -> GqlResult<Flower> {
         .await
         .map_err(|e| GqlError::internal("flowers", e))?
         .map(Flower)
-        .ok_or_else(|| GqlError::message(domain::ErrorCode::NoFlower, format!("There's no flower whose id is {id}")))
+        .ok_or_else(|| {
+            GqlError::message(
+                domain::ErrorCode::NoFlower,
+                format!("There's no flower whose id is {id}"),
+            )
+        })
 }
 
 #[graphql_object(context = Context)]

@@ -6,9 +6,9 @@ use dataloader::BatchFn;
 use dataloader::cached::Loader;
 use db::DbPool;
 use db::business_infos::BusinessInfoRow;
-use db::connections::WholesalerConnectionRow;
 use db::carts::{CartItemRow, SessionRow};
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
+use db::connections::WholesalerConnectionRow;
 use db::orders::{
     ChildTable, CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals,
 };
@@ -64,11 +64,31 @@ by_id_loader!(
 );
 
 by_id_loader!(FlowersById, FlowerRow, db::catalogue::flowers_by_ids, id);
-by_id_loader!(FlowerTypesById, FlowerTypeRow, db::catalogue::types_by_ids, id);
-by_id_loader!(FlowerColorsById, FlowerColorRow, db::catalogue::colors_by_ids, id);
-by_id_loader!(SheetsById, OrderSheetRow, db::orders::live_sheets_by_ids, id);
+by_id_loader!(
+    FlowerTypesById,
+    FlowerTypeRow,
+    db::catalogue::types_by_ids,
+    id
+);
+by_id_loader!(
+    FlowerColorsById,
+    FlowerColorRow,
+    db::catalogue::colors_by_ids,
+    id
+);
+by_id_loader!(
+    SheetsById,
+    OrderSheetRow,
+    db::orders::live_sheets_by_ids,
+    id
+);
 by_id_loader!(SessionsById, SessionRow, db::carts::sessions_by_ids, id);
-by_id_loader!(TotalsBySheet, SheetTotals, db::orders::totals, order_sheet_id);
+by_id_loader!(
+    TotalsBySheet,
+    SheetTotals,
+    db::orders::totals,
+    order_sheet_id
+);
 by_id_loader!(
     RecentReceiptBySheet,
     SheetReceiptRow,
@@ -97,7 +117,12 @@ macro_rules! children_loader {
                 }
                 let mut pooled = match self.0.get().await {
                     Ok(conn) => conn,
-                    Err(e) => return keys.iter().map(|k| (k.clone(), Err(e.to_string()))).collect(),
+                    Err(e) => {
+                        return keys
+                            .iter()
+                            .map(|k| (k.clone(), Err(e.to_string())))
+                            .collect();
+                    }
                 };
                 let mut out = HashMap::new();
                 for ($a, $ids) in groups {
@@ -127,9 +152,22 @@ macro_rules! children_loader {
     };
 }
 
-children_loader!(ItemsPerSheet, Page, OrderItemRow, order_sheet_id, |conn, page, ids| {
-    db::orders::page_per_sheet(conn, ChildTable::OrderItems, &ids, page.descending, page.offset, page.limit)
-});
+children_loader!(
+    ItemsPerSheet,
+    Page,
+    OrderItemRow,
+    order_sheet_id,
+    |conn, page, ids| {
+        db::orders::page_per_sheet(
+            conn,
+            ChildTable::OrderItems,
+            &ids,
+            page.descending,
+            page.offset,
+            page.limit,
+        )
+    }
+);
 children_loader!(
     CustomItemsPerSheet,
     Page,
@@ -146,35 +184,74 @@ children_loader!(
         )
     }
 );
-children_loader!(ReceiptsPerSheet, Page, SheetReceiptRow, order_sheet_id, |conn, page, ids| {
-    db::orders::page_per_sheet(conn, ChildTable::Receipts, &ids, page.descending, page.offset, page.limit)
-});
-children_loader!(CartItemsPerSession, Page, CartItemRow, session_id, |conn, page, ids| {
-    db::carts::items_page_per_session(conn, &ids, page.descending, page.offset, page.limit)
-});
-children_loader!(BiddingPerFlower, (), BiddingFlowerRow, flower_id, |conn, _args, ids| {
-    db::catalogue::bidding_by_flower_ids(conn, &ids)
-});
-children_loader!(FlowersPerType, (), FlowerRow, flower_type_id, |conn, _args, ids| {
-    db::catalogue::flowers_by_type_ids(conn, &ids)
-});
-children_loader!(ConnectionsPerUser, ConnectionArgs, Keyed<db::connections::BizConnectionRow>, owner_key, |conn, args, ids| {
-    let (side, statuses, page) = (args.side, args.statuses.clone(), args.page);
-    let ids = ids.clone();
-    async move {
-        let rows = db::connections::page_per_user(
+children_loader!(
+    ReceiptsPerSheet,
+    Page,
+    SheetReceiptRow,
+    order_sheet_id,
+    |conn, page, ids| {
+        db::orders::page_per_sheet(
             conn,
-            side,
+            ChildTable::Receipts,
             &ids,
-            &statuses,
             page.descending,
             page.offset,
             page.limit,
         )
-        .await?;
-        Ok(rows.into_iter().map(|row| Keyed { owner_key: side.owner_of(&row), row }).collect::<Vec<_>>())
     }
-});
+);
+children_loader!(
+    CartItemsPerSession,
+    Page,
+    CartItemRow,
+    session_id,
+    |conn, page, ids| {
+        db::carts::items_page_per_session(conn, &ids, page.descending, page.offset, page.limit)
+    }
+);
+children_loader!(
+    BiddingPerFlower,
+    (),
+    BiddingFlowerRow,
+    flower_id,
+    |conn, _args, ids| { db::catalogue::bidding_by_flower_ids(conn, &ids) }
+);
+children_loader!(
+    FlowersPerType,
+    (),
+    FlowerRow,
+    flower_type_id,
+    |conn, _args, ids| { db::catalogue::flowers_by_type_ids(conn, &ids) }
+);
+children_loader!(
+    ConnectionsPerUser,
+    ConnectionArgs,
+    Keyed<db::connections::BizConnectionRow>,
+    owner_key,
+    |conn, args, ids| {
+        let (side, statuses, page) = (args.side, args.statuses.clone(), args.page);
+        let ids = ids.clone();
+        async move {
+            let rows = db::connections::page_per_user(
+                conn,
+                side,
+                &ids,
+                &statuses,
+                page.descending,
+                page.offset,
+                page.limit,
+            )
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|row| Keyed {
+                    owner_key: side.owner_of(&row),
+                    row,
+                })
+                .collect::<Vec<_>>())
+        }
+    }
+);
 
 /// Arguments of `User.appliedConnections` / `receivedConnections`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -252,7 +329,8 @@ pub struct Loaders {
     pub credentials: Cached<Loaded<CredentialRow>, CredentialsByUser>,
     pub business_infos: Cached<Loaded<BusinessInfoRow>, BusinessInfosByUser>,
     pub employment: Cached<Result<Vec<WholesalerConnectionRow>, String>, EmploymentByUser>,
-    pub connections: Children<ConnectionArgs, Keyed<db::connections::BizConnectionRow>, ConnectionsPerUser>,
+    pub connections:
+        Children<ConnectionArgs, Keyed<db::connections::BizConnectionRow>, ConnectionsPerUser>,
     pub flowers: Cached<Loaded<FlowerRow>, FlowersById>,
     pub flower_types: Cached<Loaded<FlowerTypeRow>, FlowerTypesById>,
     pub flower_colors: Cached<Loaded<FlowerColorRow>, FlowerColorsById>,

@@ -1,16 +1,16 @@
 //! The `Mutation` root.
 
 use crate::accounts::{admin, auth, partners};
+use crate::graphql::auction::{AuctionResultUpdateFilterInput, AuctionResultUpdateOutput};
+use crate::graphql::cart::*;
 use crate::graphql::context::Context;
 use crate::graphql::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::orders::*;
+use crate::graphql::trading as t;
 use crate::graphql::users::{BizConnection, BusinessInfo};
 use crate::graphql::{AuthToken, CommonResponse};
 use domain::{ErrorCode, Role};
-use crate::graphql::auction::{AuctionResultUpdateFilterInput, AuctionResultUpdateOutput};
-use crate::graphql::cart::*;
-use crate::graphql::orders::*;
-use crate::graphql::trading as t;
 use juniper::{GraphQLInputObject, graphql_object};
 
 pub struct Mutation;
@@ -174,7 +174,9 @@ impl Mutation {
 
     /// [소매상] 장바구니 항목 삭제
     async fn remove_cart_item(ctx: &Context, cart_item_id: i32) -> GqlResult<CommonResponse> {
-        t::remove_cart_item(ctx, cart_item_id).await.map(|()| CommonResponse::ok())
+        t::remove_cart_item(ctx, cart_item_id)
+            .await
+            .map(|()| CommonResponse::ok())
     }
 
     /// [소매상] 장바구니 항목 수정
@@ -190,15 +192,22 @@ impl Mutation {
         t::update_shopping_session(ctx, input).await
     }
 
-    #[graphql(deprecated = "upsertWholesalerOnCartItems is deprecated. Use 'updateShoppingSession' instead.")]
-    async fn upsert_wholesaler_on_cart_items(ctx: &Context, wholesaler_id: i32) -> GqlResult<Vec<CartItem>> {
+    #[graphql(
+        deprecated = "upsertWholesalerOnCartItems is deprecated. Use 'updateShoppingSession' instead."
+    )]
+    async fn upsert_wholesaler_on_cart_items(
+        ctx: &Context,
+        wholesaler_id: i32,
+    ) -> GqlResult<Vec<CartItem>> {
         t::upsert_wholesaler_on_cart_items(ctx, wholesaler_id).await
     }
 
     /// [소매상] 장바구니 주문 (one order per cart, even when submitted twice)
     async fn order_cart_items(
         ctx: &Context,
-        #[graphql(description = "Ignored: the whole cart is ordered (kept for clients of the first API).")]
+        #[graphql(
+            description = "Ignored: the whole cart is ordered (kept for clients of the first API)."
+        )]
         input: Option<OrderCartItemsInput>,
     ) -> GqlResult<Option<OrderSheet>> {
         let _ = input;
@@ -207,7 +216,9 @@ impl Mutation {
 
     /// [소매상] 주문서 삭제 (own, before a receipt)
     async fn remove_order_sheet(ctx: &Context, order_sheet_id: i32) -> GqlResult<CommonResponse> {
-        t::remove_order_sheet(ctx, order_sheet_id).await.map(|()| CommonResponse::ok())
+        t::remove_order_sheet(ctx, order_sheet_id)
+            .await
+            .map(|()| CommonResponse::ok())
     }
 
     /// [도매상] 주문 항목 판매가 입력
@@ -245,7 +256,10 @@ impl Mutation {
     }
 
     /// [도매상] 거래명세서(영수증) 발행 (owner or employee)
-    async fn issue_order_sheet_receipt(ctx: &Context, order_sheet_id: i32) -> GqlResult<OrderSheetReceipt> {
+    async fn issue_order_sheet_receipt(
+        ctx: &Context,
+        order_sheet_id: i32,
+    ) -> GqlResult<OrderSheetReceipt> {
         t::issue_receipt(ctx, order_sheet_id).await
     }
 
@@ -264,12 +278,24 @@ impl Mutation {
     }
 
     /// [관리자] 자유양식 SMS 전송
-    async fn send_default_sms(ctx: &Context, to: String, message: String) -> GqlResult<CommonResponse> {
-        crate::sms::send_default(ctx, &to, &message).await.map(|()| CommonResponse::ok())
+    async fn send_default_sms(
+        ctx: &Context,
+        to: String,
+        message: String,
+    ) -> GqlResult<CommonResponse> {
+        crate::sms::send_default(ctx, &to, &message)
+            .await
+            .map(|()| CommonResponse::ok())
     }
 
     /// 인증문자 SMS 전송 (numeric code; rate-limited per phone)
-    async fn send_verification_sms(ctx: &Context, to: String, code: String) -> GqlResult<CommonResponse> {
-        crate::sms::send_verification(ctx, &to, &code).await.map(|()| CommonResponse::ok())
+    async fn send_verification_sms(
+        ctx: &Context,
+        to: String,
+        code: String,
+    ) -> GqlResult<CommonResponse> {
+        crate::sms::send_verification(ctx, &to, &code)
+            .await
+            .map(|()| CommonResponse::ok())
     }
 }

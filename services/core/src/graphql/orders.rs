@@ -275,7 +275,11 @@ impl CustomOrderItem {
     }
 
     fn grade(&self) -> GqlResult<Option<GqlFlowerGrade>> {
-        self.0.grade.as_deref().map(GqlFlowerGrade::from_stored).transpose()
+        self.0
+            .grade
+            .as_deref()
+            .map(GqlFlowerGrade::from_stored)
+            .transpose()
     }
 
     fn price(&self) -> Option<i32> {

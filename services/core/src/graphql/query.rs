@@ -1,17 +1,17 @@
 //! The `Query` root.
 
-use crate::graphql::context::Context;
-use crate::graphql::enums::{AccountRole, GqlApplyStatus};
-use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::pagination::{Page, PaginationInput};
-use crate::graphql::scalars::LocalDate;
-use crate::graphql::users::{User, gql_id};
-use domain::{ErrorCode, Role};
 use crate::graphql::auction::*;
 use crate::graphql::cart::{CartItem, ShoppingSession};
 use crate::graphql::catalogue::{FlowerFilterInput, FlowersOutput};
+use crate::graphql::context::Context;
+use crate::graphql::enums::{AccountRole, GqlApplyStatus};
+use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::orders::*;
+use crate::graphql::pagination::{Page, PaginationInput};
+use crate::graphql::scalars::LocalDate;
 use crate::graphql::trading as t;
+use crate::graphql::users::{User, gql_id};
+use domain::{ErrorCode, Role};
 use juniper::{GraphQLInputObject, graphql_object};
 
 pub struct Query;
@@ -217,7 +217,9 @@ impl Query {
         t::shopping_session(ctx).await
     }
 
-    #[graphql(deprecated = "getAllCartItems is deprecated. Use 'shoppingSession.cartItems' instead.")]
+    #[graphql(
+        deprecated = "getAllCartItems is deprecated. Use 'shoppingSession.cartItems' instead."
+    )]
     async fn get_all_cart_items(
         ctx: &Context,
         pagination: Option<PaginationInput>,
@@ -225,7 +227,9 @@ impl Query {
         t::all_cart_items(ctx, pagination).await
     }
 
-    #[graphql(deprecated = "getCartWholesaler is deprecated. Use 'shoppingSession.wholesaler' instead.")]
+    #[graphql(
+        deprecated = "getCartWholesaler is deprecated. Use 'shoppingSession.wholesaler' instead."
+    )]
     async fn get_cart_wholesaler(ctx: &Context) -> GqlResult<Option<User>> {
         t::cart_wholesaler(ctx).await
     }
@@ -284,7 +288,9 @@ impl Query {
         t::daily_aggregates(ctx, pagination).await
     }
 
-    #[graphql(deprecated = "getAllDailyOrderSheetAggregates is deprecated. Use 'dailyOrderSheetAggregates' instead.")]
+    #[graphql(
+        deprecated = "getAllDailyOrderSheetAggregates is deprecated. Use 'dailyOrderSheetAggregates' instead."
+    )]
     async fn get_all_daily_order_sheet_aggregates(
         ctx: &Context,
         pagination: Option<PaginationInput>,
@@ -300,7 +306,9 @@ impl Query {
         t::daily_aggregate(ctx, date).await
     }
 
-    #[graphql(deprecated = "getDailyOrderSheetAggregate is deprecated. Use 'dailyOrderSheetAggregate' instead.")]
+    #[graphql(
+        deprecated = "getDailyOrderSheetAggregate is deprecated. Use 'dailyOrderSheetAggregate' instead."
+    )]
     async fn get_daily_order_sheet_aggregate(
         ctx: &Context,
         date: Option<String>,

@@ -62,7 +62,9 @@ pub async fn cart_wholesaler(ctx: &Context) -> GqlResult<Option<User>> {
     }
 }
 
-fn day_of(filter: Option<DateFilterInput>) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+fn day_of(
+    filter: Option<DateFilterInput>,
+) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
     filter.map(|f| domain::time::kst_day_bounds(f.date.date()))
 }
 
@@ -75,13 +77,23 @@ pub async fn order_sheets(
     let page = Page::from_input(pagination.as_ref())?;
     let mut conn = ctx.conn().await?;
     let party = scope::party(&mut conn, viewer).await?;
-    let rows = db::orders::sheets_page(&mut conn, party, day_of(filter), page.descending, page.offset, page.limit).await?;
+    let rows = db::orders::sheets_page(
+        &mut conn,
+        party,
+        day_of(filter),
+        page.descending,
+        page.offset,
+        page.limit,
+    )
+    .await?;
     Ok(rows.into_iter().map(OrderSheet).collect())
 }
 
 pub async fn order_sheet(ctx: &Context, id: i32) -> GqlResult<OrderSheet> {
     let viewer = ctx.require_viewer()?;
-    ordering::visible_sheet(ctx, viewer, id64(id)).await.map(OrderSheet)
+    ordering::visible_sheet(ctx, viewer, id64(id))
+        .await
+        .map(OrderSheet)
 }
 
 pub async fn order_items(
@@ -93,14 +105,24 @@ pub async fn order_items(
     let page = Page::from_input(pagination.as_ref())?;
     let mut conn = ctx.conn().await?;
     let party = scope::party(&mut conn, viewer).await?;
-    let rows = db::orders::items_page(&mut conn, party, day_of(filter), page.descending, page.offset, page.limit).await?;
+    let rows = db::orders::items_page(
+        &mut conn,
+        party,
+        day_of(filter),
+        page.descending,
+        page.offset,
+        page.limit,
+    )
+    .await?;
     Ok(rows.into_iter().map(OrderItem).collect())
 }
 
 /// Days the dashboard covers: the last three months, today included (KST).
 fn dashboard_window() -> (chrono::NaiveDate, chrono::NaiveDate) {
     let today = domain::time::business_day(chrono::Utc::now());
-    let from = today.checked_sub_months(chrono::Months::new(3)).unwrap_or(today);
+    let from = today
+        .checked_sub_months(chrono::Months::new(3))
+        .unwrap_or(today);
     (from, today)
 }
 
@@ -113,7 +135,17 @@ pub async fn daily_aggregates(
     let mut conn = ctx.conn().await?;
     let wholesaler = scope::acting_wholesaler(&mut conn, viewer).await?;
     let (from, to) = dashboard_window();
-    let rows = db::orders::day_aggregates(&mut conn, wholesaler, from, to, true, page.descending, page.offset, page.limit).await?;
+    let rows = db::orders::day_aggregates(
+        &mut conn,
+        wholesaler,
+        from,
+        to,
+        true,
+        page.descending,
+        page.offset,
+        page.limit,
+    )
+    .await?;
     Ok(rows.into_iter().map(OrderSheetsAggregate::from).collect())
 }
 
@@ -122,10 +154,14 @@ pub async fn daily_aggregate(
     date: Option<LocalDate>,
 ) -> GqlResult<Option<OrderSheetsAggregate>> {
     let viewer = ctx.require_role(WHOLESALER)?;
-    let day = date.map_or_else(|| domain::time::business_day(chrono::Utc::now()), LocalDate::date);
+    let day = date.map_or_else(
+        || domain::time::business_day(chrono::Utc::now()),
+        LocalDate::date,
+    );
     let mut conn = ctx.conn().await?;
     let wholesaler = scope::acting_wholesaler(&mut conn, viewer).await?;
-    let rows = db::orders::day_aggregates(&mut conn, wholesaler, day, day, false, false, 0, 1).await?;
+    let rows =
+        db::orders::day_aggregates(&mut conn, wholesaler, day, day, false, false, 0, 1).await?;
     Ok(rows.into_iter().next().map(OrderSheetsAggregate::from))
 }
 
@@ -141,13 +177,22 @@ pub async fn daily_order_items(
         .map(|r| (r.from_date.date(), r.to_date.date()));
     let mut conn = ctx.conn().await?;
     let wholesaler = scope::acting_wholesaler(&mut conn, viewer).await?;
-    let rows = db::daily_items::page(&mut conn, wholesaler, range, page.descending, page.offset, page.limit).await?;
+    let rows = db::daily_items::page(
+        &mut conn,
+        wholesaler,
+        range,
+        page.descending,
+        page.offset,
+        page.limit,
+    )
+    .await?;
     Ok(rows.into_iter().map(DailyOrderItem).collect())
 }
 
 pub async fn add_to_cart(ctx: &Context, input: Option<AddToCartInput>) -> GqlResult<CartItem> {
     let viewer = ctx.require_role(RETAILER)?;
-    let input = input.ok_or_else(|| GqlError::message(ErrorCode::InvalidData, "input is required."))?;
+    let input =
+        input.ok_or_else(|| GqlError::message(ErrorCode::InvalidData, "input is required."))?;
     let line = cart::LineInput {
         flower_id: id64(input.flower_id),
         quantity: input.quantity,
@@ -165,7 +210,9 @@ pub async fn update_cart_item(ctx: &Context, input: UpdateCartItemInput) -> GqlR
         grade: input.grade.to_domain(),
         memo: input.memo,
     };
-    cart::update(ctx, viewer, id64(input.id), line).await.map(CartItem)
+    cart::update(ctx, viewer, id64(input.id), line)
+        .await
+        .map(CartItem)
 }
 
 pub async fn remove_cart_item(ctx: &Context, id: i32) -> GqlResult<()> {
@@ -184,7 +231,10 @@ pub async fn update_shopping_session(
 }
 
 /// The deprecated way to choose the wholesaler: returns the cart's lines.
-pub async fn upsert_wholesaler_on_cart_items(ctx: &Context, wholesaler_id: i32) -> GqlResult<Vec<CartItem>> {
+pub async fn upsert_wholesaler_on_cart_items(
+    ctx: &Context,
+    wholesaler_id: i32,
+) -> GqlResult<Vec<CartItem>> {
     let viewer = ctx.require_role(RETAILER)?;
     cart::update_session(ctx, viewer, Some(id64(wholesaler_id)), None).await?;
     let mut conn = ctx.conn().await?;
@@ -194,7 +244,9 @@ pub async fn upsert_wholesaler_on_cart_items(ctx: &Context, wholesaler_id: i32) 
 
 pub async fn order_cart_items(ctx: &Context) -> GqlResult<Option<OrderSheet>> {
     let viewer = ctx.require_role(RETAILER)?;
-    ordering::order_cart(ctx, viewer).await.map(|s| Some(OrderSheet(s)))
+    ordering::order_cart(ctx, viewer)
+        .await
+        .map(|s| Some(OrderSheet(s)))
 }
 
 pub async fn remove_order_sheet(ctx: &Context, id: i32) -> GqlResult<()> {
@@ -253,7 +305,9 @@ pub async fn remove_custom_order_items(ctx: &Context, ids: Vec<i32>) -> GqlResul
 
 pub async fn issue_receipt(ctx: &Context, sheet_id: i32) -> GqlResult<OrderSheetReceipt> {
     let viewer = ctx.require_role(WHOLESALER)?;
-    receipts::issue(ctx, viewer, id64(sheet_id)).await.map(OrderSheetReceipt)
+    receipts::issue(ctx, viewer, id64(sheet_id))
+        .await
+        .map(OrderSheetReceipt)
 }
 
 pub async fn order_batch(ctx: &Context) -> GqlResult<()> {
@@ -268,7 +322,10 @@ pub async fn order_batch(ctx: &Context) -> GqlResult<()> {
     }
 }
 
-async fn with_images(ctx: &Context, rows: Vec<db::auctions::AuctionResultRow>) -> GqlResult<Vec<AuctionResult>> {
+async fn with_images(
+    ctx: &Context,
+    rows: Vec<db::auctions::AuctionResultRow>,
+) -> GqlResult<Vec<AuctionResult>> {
     let pairs = rows
         .iter()
         .map(|r| (r.flower_name.clone(), r.flower_type_name.clone()))
@@ -284,7 +341,10 @@ async fn with_images(ctx: &Context, rows: Vec<db::auctions::AuctionResultRow>) -
         .collect())
 }
 
-async fn one_with_images(ctx: &Context, row: db::auctions::AuctionResultRow) -> GqlResult<AuctionResult> {
+async fn one_with_images(
+    ctx: &Context,
+    row: db::auctions::AuctionResultRow,
+) -> GqlResult<AuctionResult> {
     with_images(ctx, vec![row])
         .await?
         .pop()
@@ -298,7 +358,14 @@ pub async fn auction_result(
 ) -> GqlResult<AuctionResultsOutput> {
     let viewer = ctx.require_role(WHOLESALER)?;
     let page = Page::from_input(pagination.as_ref())?;
-    let rows = auctions::own_results(ctx, viewer, id64(filter.wholesaler_id), filter.before_days, page).await?;
+    let rows = auctions::own_results(
+        ctx,
+        viewer,
+        id64(filter.wholesaler_id),
+        filter.before_days,
+        page,
+    )
+    .await?;
     let items = with_images(ctx, rows).await?;
     Ok(AuctionResultsOutput {
         result_count: i32::try_from(items.len()).unwrap_or(i32::MAX),
@@ -317,7 +384,14 @@ pub async fn update_auction_result(
     filter: AuctionResultUpdateFilterInput,
 ) -> GqlResult<AuctionResult> {
     let viewer = ctx.require_role(WHOLESALER)?;
-    let row = auctions::update(ctx, viewer, id64(filter.id), filter.retail_price, filter.is_sold_out).await?;
+    let row = auctions::update(
+        ctx,
+        viewer,
+        id64(filter.id),
+        filter.retail_price,
+        filter.is_sold_out,
+    )
+    .await?;
     one_with_images(ctx, row).await
 }
 

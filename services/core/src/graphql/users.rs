@@ -75,7 +75,10 @@ impl User {
             .load((args, self.row.id))
             .await
             .map_err(|e| GqlError::internal("connections", e))?;
-        Ok(rows.into_iter().map(|keyed| BizConnection(keyed.row)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|keyed| BizConnection(keyed.row))
+            .collect())
     }
 }
 

@@ -63,7 +63,16 @@ pub async fn own_results(
         ));
     }
     let (from, to) = window(i64::from(days));
-    Ok(db::auctions::page(&mut conn, wholesaler_id, from, to, page.descending, page.offset, page.limit).await?)
+    Ok(db::auctions::page(
+        &mut conn,
+        wholesaler_id,
+        from,
+        to,
+        page.descending,
+        page.offset,
+        page.limit,
+    )
+    .await?)
 }
 
 pub async fn own_result(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<AuctionResultRow> {
@@ -96,10 +105,21 @@ pub async fn update(
 pub async fn for_sale(ctx: &Context, wholesaler_id: i64, page: Page) -> GqlResult<Vec<SaleGroup>> {
     let (from, to) = window(FOR_SALE_DAYS);
     let mut conn = ctx.conn().await?;
-    Ok(db::auctions::for_sale_page(&mut conn, wholesaler_id, from, to, page.descending, page.offset, page.limit).await?)
+    Ok(db::auctions::for_sale_page(
+        &mut conn,
+        wholesaler_id,
+        from,
+        to,
+        page.descending,
+        page.offset,
+        page.limit,
+    )
+    .await?)
 }
 
 pub async fn any_result(ctx: &Context, id: i64) -> GqlResult<AuctionResultRow> {
     let mut conn = ctx.conn().await?;
-    db::auctions::live_by_id(&mut conn, id).await?.ok_or_else(not_found)
+    db::auctions::live_by_id(&mut conn, id)
+        .await?
+        .ok_or_else(not_found)
 }

@@ -94,12 +94,15 @@ async fn run_locked(conn: &mut AsyncPgConnection) -> Result<BatchOutcome, BatchE
                 outcome.order_item_count += i32::try_from(items).unwrap_or(i32::MAX);
             }
             // The retailer ordered (or emptied the cart) since the listing.
-            Err(GqlError(e)) if matches!(e.code, ErrorCode::NoShoppingSession | ErrorCode::NoCartItem) => {}
+            Err(GqlError(e))
+                if matches!(e.code, ErrorCode::NoShoppingSession | ErrorCode::NoCartItem) => {}
             Err(GqlError(e)) => {
                 outcome.failed_retailer_count += 1;
-                outcome
-                    .err_logs
-                    .push_str(&format!("retailer {retailer}: {} {}\n", e.code.name(), e.message));
+                outcome.err_logs.push_str(&format!(
+                    "retailer {retailer}: {} {}\n",
+                    e.code.name(),
+                    e.message
+                ));
             }
         }
     }
@@ -150,10 +153,16 @@ mod tests {
     fn next_run_is_tonight_at_ten_kst_or_tomorrow() {
         let at = NaiveTime::from_hms_opt(22, 0, 0).expect("time");
         // 12:00 UTC = 21:00 KST → one hour.
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("time");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+            .single()
+            .expect("time");
         assert_eq!(until_next(now, at).as_secs(), 3600);
         // 13:00 UTC = 22:00 KST exactly → tomorrow.
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 13, 0, 0).single().expect("time");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 25, 13, 0, 0)
+            .single()
+            .expect("time");
         assert_eq!(until_next(now, at).as_secs(), 24 * 3600);
     }
 }

@@ -117,14 +117,12 @@ pub async fn update(
 pub async fn remove(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<()> {
     let mut conn = ctx.conn().await?;
     conn.transaction(async |conn| {
-        let (session, item) = own_line(conn, viewer, id)
-            .await
-            .map_err(|_| {
-                GqlError::message(
-                    ErrorCode::NoCartItem,
-                    "There's no cart item data want to delete.",
-                )
-            })?;
+        let (session, item) = own_line(conn, viewer, id).await.map_err(|_| {
+            GqlError::message(
+                ErrorCode::NoCartItem,
+                "There's no cart item data want to delete.",
+            )
+        })?;
         if db::carts::count_live_items(conn, session.id).await? <= 1 {
             db::carts::remove_session(conn, session.id).await?;
         } else {

@@ -23,7 +23,9 @@ pub struct CustomInput {
 }
 
 fn trimmed(name: Option<&str>) -> Option<String> {
-    name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned)
+    name.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
 }
 
 impl CustomInput {
@@ -47,7 +49,10 @@ impl CustomInput {
         if self.price.is_some_and(|p| p < 0) {
             return bad("price must not be negative.");
         }
-        let too_long = |n: &Option<String>| n.as_ref().is_some_and(|n| n.chars().count() > MAX_NAME_CHARS);
+        let too_long = |n: &Option<String>| {
+            n.as_ref()
+                .is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
+        };
         if too_long(&self.flower_name) || too_long(&self.flower_type_name) {
             return bad("names must be at most 255 characters.");
         }

@@ -110,7 +110,11 @@ pub async fn remove_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlRe
 }
 
 /// A sheet the caller may read.
-pub async fn visible_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<OrderSheetRow> {
+pub async fn visible_sheet(
+    ctx: &Context,
+    viewer: Viewer,
+    sheet_id: i64,
+) -> GqlResult<OrderSheetRow> {
     let mut conn = ctx.conn().await?;
     let party = crate::trading::scope::party(&mut conn, viewer).await?;
     drop(conn);
@@ -127,5 +131,11 @@ pub async fn visible_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlR
             format!("There's no order sheet data whose id is {sheet_id}"),
         )),
     }
-    .map_err(|e| if sheet_id < 0 { no_order_sheet(sheet_id) } else { e })
+    .map_err(|e| {
+        if sheet_id < 0 {
+            no_order_sheet(sheet_id)
+        } else {
+            e
+        }
+    })
 }

@@ -80,10 +80,11 @@ pub async fn update_daily_prices(
         let wholesaler = acting_wholesaler(conn, viewer).await?;
         let ids: Vec<i64> = prices.iter().map(|(id, _)| *id).collect();
         let found = db::daily_items::live_by_ids(conn, &ids).await?;
-        if let Some(missing) = ids
-            .iter()
-            .find(|id| !found.iter().any(|d| d.id == **id && d.wholesaler_id == wholesaler))
-        {
+        if let Some(missing) = ids.iter().find(|id| {
+            !found
+                .iter()
+                .any(|d| d.id == **id && d.wholesaler_id == wholesaler)
+        }) {
             return Err(GqlError::message(
                 ErrorCode::NoDailyOrderItem,
                 format!("There's no daily order item whose id is {missing}"),

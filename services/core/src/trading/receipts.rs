@@ -19,8 +19,12 @@ use platform::service_client::CallError;
 /// complete (names, grade, quantity); the shipping fee does not.
 pub fn has_billable_price(items: &[OrderItemRow], custom: &[CustomOrderItemRow]) -> bool {
     let complete = |c: &&CustomOrderItemRow| {
-        c.flower_name.as_deref().is_some_and(|n| !n.trim().is_empty())
-            && c.flower_type_name.as_deref().is_some_and(|n| !n.trim().is_empty())
+        c.flower_name
+            .as_deref()
+            .is_some_and(|n| !n.trim().is_empty())
+            && c.flower_type_name
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty())
             && c.grade.is_some()
             && c.quantity.is_some()
             && c.flower_name.as_deref() != Some(db::custom_items::SHIPPING_FEE)
@@ -51,7 +55,10 @@ fn fingerprint(
         sheet.price_updated_at.map(|t| t.timestamp_micros())
     );
     for i in items {
-        text.push_str(&format!("|i{}:{}:{:?}:{}", i.id, i.quantity, i.price, i.grade));
+        text.push_str(&format!(
+            "|i{}:{}:{:?}:{}",
+            i.id, i.quantity, i.price, i.grade
+        ));
     }
     for c in custom {
         text.push_str(&format!("|c{}:{}", c.id, c.updated_at.timestamp_micros()));
@@ -66,7 +73,11 @@ struct Checked {
     key: String,
 }
 
-async fn validate(conn: &mut AsyncPgConnection, viewer: Viewer, sheet_id: i64) -> GqlResult<Checked> {
+async fn validate(
+    conn: &mut AsyncPgConnection,
+    viewer: Viewer,
+    sheet_id: i64,
+) -> GqlResult<Checked> {
     let wholesaler = acting_wholesaler(conn, viewer).await?;
     let sheet = db::orders::live_sheets_by_ids(conn, &[sheet_id])
         .await?
@@ -89,12 +100,15 @@ async fn validate(conn: &mut AsyncPgConnection, viewer: Viewer, sheet_id: i64) -
 
 fn from_call(e: CallError) -> GqlError {
     match e {
-        CallError::Rejected { code, message, status, .. } if status < 500 => {
-            match ErrorCode::from_name(&code) {
-                Some(code) => GqlError::message(code, message),
-                None => GqlError::internal("receipt service refused", format!("{code}: {message}")),
-            }
-        }
+        CallError::Rejected {
+            code,
+            message,
+            status,
+            ..
+        } if status < 500 => match ErrorCode::from_name(&code) {
+            Some(code) => GqlError::message(code, message),
+            None => GqlError::internal("receipt service refused", format!("{code}: {message}")),
+        },
         other => {
             tracing::warn!(error = %other, "receipt service call failed");
             GqlError::code(ErrorCode::ReceiptServiceUnavailable)
@@ -105,7 +119,10 @@ fn from_call(e: CallError) -> GqlError {
 /// A stable notification key per receipt, so the SMS is queued once however
 /// often the same receipt comes back.
 fn notification_key(receipt_id: i64) -> uuid::Uuid {
-    let hash = digest::digest(&digest::SHA256, format!("receipt-issued-{receipt_id}").as_bytes());
+    let hash = digest::digest(
+        &digest::SHA256,
+        format!("receipt-issued-{receipt_id}").as_bytes(),
+    );
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&hash.as_ref()[..16]);
     uuid::Builder::from_random_bytes(bytes).into_uuid()
@@ -142,8 +159,14 @@ pub async fn issue(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<Sh
             checked.sheet.order_no.clone(),
             ctx.settings.sign_in_url("retail"),
         ];
-        db::outbox::enqueue_once(&mut conn, "IssueOrderSheetReceipt", &phone, &args, notification_key(receipt.id))
-            .await?;
+        db::outbox::enqueue_once(
+            &mut conn,
+            "IssueOrderSheetReceipt",
+            &phone,
+            &args,
+            notification_key(receipt.id),
+        )
+        .await?;
     }
     ctx.notify_outbox();
     db::orders::receipt_by_id(&mut conn, receipt.id)

@@ -96,8 +96,10 @@ impl Core {
     /// (`core admin create` does the same for real deployments).
     pub async fn admin(&self, phone: &str) -> String {
         let (token, id) = self.account("운영자", phone, "RETAILER").await;
-        self.sql(&format!("UPDATE user_credentials SET role = 'ADMIN' WHERE user_id = {id}"))
-            .await;
+        self.sql(&format!(
+            "UPDATE user_credentials SET role = 'ADMIN' WHERE user_id = {id}"
+        ))
+        .await;
         token
     }
 
@@ -132,7 +134,9 @@ impl Core {
                 json!({ "w": wholesaler_id }),
             )
             .await;
-        let id = data(&applied)["applyBizConnection"]["id"].as_i64().expect("id");
+        let id = data(&applied)["applyBizConnection"]["id"]
+            .as_i64()
+            .expect("id");
         let confirmed = self
             .gql(
                 Some(wholesaler),
@@ -140,7 +144,10 @@ impl Core {
                 json!({ "c": id }),
             )
             .await;
-        assert_eq!(data(&confirmed)["updateBizConnection"]["applyStatus"], "CONFIRMED");
+        assert_eq!(
+            data(&confirmed)["updateBizConnection"]["applyStatus"],
+            "CONFIRMED"
+        );
     }
 
     pub async fn business_info(&self, token: &str, user_id: i64, company: &str) {
@@ -174,7 +181,9 @@ impl Core {
             ))
             .await;
             let id = self
-                .count(&format!("SELECT max(id) FROM flowers WHERE name = '{name}'"))
+                .count(&format!(
+                    "SELECT max(id) FROM flowers WHERE name = '{name}'"
+                ))
                 .await;
             self.sql(&format!(
                 "INSERT INTO bidding_flowers (flower_id, bidding_date) \
@@ -195,7 +204,12 @@ impl Core {
         .await
     }
 
-    pub async fn choose_wholesaler(&self, token: &str, wholesaler_id: i64, memo: Option<&str>) -> Value {
+    pub async fn choose_wholesaler(
+        &self,
+        token: &str,
+        wholesaler_id: i64,
+        memo: Option<&str>,
+    ) -> Value {
         self.gql(
             Some(token),
             "mutation($i: UpdateShoppingSessionInput!) { updateShoppingSession(input: $i) { id memo wholesaler { id } } }",
@@ -236,10 +250,15 @@ pub async fn market() -> Market {
 }
 
 pub async fn market_on(core: Core) -> Market {
-    let (owner, owner_id) = core.account("그린도매", "01011110001", "WHOLESALER_EMPR").await;
-    let (employee, _) = core.account("그린도매", "01011110002", "WHOLESALER_EMPE").await;
-    let (other_wholesaler, other_wholesaler_id) =
-        core.account("블루도매", "01011110003", "WHOLESALER_EMPR").await;
+    let (owner, owner_id) = core
+        .account("그린도매", "01011110001", "WHOLESALER_EMPR")
+        .await;
+    let (employee, _) = core
+        .account("그린도매", "01011110002", "WHOLESALER_EMPE")
+        .await;
+    let (other_wholesaler, other_wholesaler_id) = core
+        .account("블루도매", "01011110003", "WHOLESALER_EMPR")
+        .await;
     let (retailer, retailer_id) = core.account("행복꽃집", "01022220001", "RETAILER").await;
     let (other_retailer, _) = core.account("다른꽃집", "01022220002", "RETAILER").await;
     let admin = core.admin("01099990001").await;
@@ -248,7 +267,9 @@ pub async fn market_on(core: Core) -> Market {
         .with_timezone(&domain::time::KST)
         .date_naive()
         .to_string();
-    let flowers = core.flowers("장미", &["레드나오미", "비탈", "카르멘"], &today).await;
+    let flowers = core
+        .flowers("장미", &["레드나오미", "비탈", "카르멘"], &today)
+        .await;
     Market {
         core,
         owner,
@@ -268,9 +289,19 @@ impl Market {
     /// The connected retailer orders `lines` (flower index, quantity, grade).
     pub async fn ordered_sheet(&self, lines: &[(usize, i32, &str)]) -> Value {
         for (flower, quantity, grade) in lines {
-            data(&self.core.add_to_cart(&self.retailer, self.flowers[*flower], *quantity, grade).await);
+            data(
+                &self
+                    .core
+                    .add_to_cart(&self.retailer, self.flowers[*flower], *quantity, grade)
+                    .await,
+            );
         }
-        data(&self.core.choose_wholesaler(&self.retailer, self.owner_id, Some("오전 배송")).await);
+        data(
+            &self
+                .core
+                .choose_wholesaler(&self.retailer, self.owner_id, Some("오전 배송"))
+                .await,
+        );
         let body = self.core.order(&self.retailer).await;
         data(&body)["orderCartItems"].clone()
     }
