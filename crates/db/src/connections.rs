@@ -220,9 +220,11 @@ pub async fn employer_of(
         .optional()
 }
 
-/// Everyone `user_id` has a live link with: trading partners (any status, so a
-/// wholesaler can judge an applicant) and owner/employee colleagues, including
-/// the employer's partners for an employee.
+/// Everyone `user_id` has a live link with: owner/employee colleagues, the
+/// retailers that applied to its company (any status, so a wholesaler can
+/// judge an applicant; an employee counts its employer's), and the
+/// wholesalers that CONFIRMED its own applications (applying alone opens
+/// nothing of the wholesaler's).
 pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> QueryResult<Vec<i64>> {
     #[derive(QueryableByName)]
     struct Related {
@@ -239,10 +241,11 @@ pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> Que
                  WHERE w1.employee_id = $1 AND w1.deleted_at IS NULL \
          ) \
          SELECT id FROM company \
-         UNION SELECT CASE WHEN c.retailer_id IN (SELECT id FROM company) THEN c.wholesaler_id ELSE c.retailer_id END \
-           FROM biz_connections c \
-          WHERE c.deleted_at IS NULL \
-            AND (c.retailer_id IN (SELECT id FROM company) OR c.wholesaler_id IN (SELECT id FROM company))",
+         UNION SELECT c.retailer_id FROM biz_connections c \
+          WHERE c.deleted_at IS NULL AND c.wholesaler_id IN (SELECT id FROM company) \
+         UNION SELECT c.wholesaler_id FROM biz_connections c \
+          WHERE c.deleted_at IS NULL AND c.retailer_id IN (SELECT id FROM company) \
+            AND c.apply_status = 'CONFIRMED'",
     )
     .bind::<diesel::sql_types::BigInt, _>(user_id)
     .load(conn)

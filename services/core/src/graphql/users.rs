@@ -1,8 +1,11 @@
 //! Account types: `User`, `UserCredential`, `BusinessInfo`, `BizConnection`.
 //!
-//! Private details (phone number, business info, connections, employment) are
-//! shown only to the user, an admin, the same company, and users it has a
-//! trading link with; everyone else sees the public profile and a masked phone.
+//! Private details (phone number, business info, employment) are shown only
+//! to the user, an admin, the same company, and users it has a trading link
+//! with; everyone else sees the public profile and a masked phone. The lists
+//! of trading links are the company's own: a partner does not see them (a
+//! retailer must not read its wholesaler's other customers, nor a wholesaler
+//! the retailer's other suppliers).
 
 use crate::graphql::context::Context;
 use crate::graphql::enums::{AccountRole, GqlApplyStatus};
@@ -45,6 +48,26 @@ impl User {
         ctx.can_see_private(self.row.id).await
     }
 
+    /// The user itself, an admin, or its owner ↔ employee colleague.
+    async fn connections_visible(&self, ctx: &Context) -> GqlResult<bool> {
+        let Some(viewer) = ctx.viewer() else {
+            return Ok(false);
+        };
+        let me = viewer.user_id.get();
+        if me == self.row.id || viewer.role == domain::Role::Admin {
+            return Ok(true);
+        }
+        let links = ctx
+            .loaders
+            .employment
+            .load(self.row.id)
+            .await
+            .map_err(|e| GqlError::internal("employment", e))?;
+        Ok(links
+            .iter()
+            .any(|l| l.employee_id == me || l.employer_id == me))
+    }
+
     async fn connections(
         &self,
         ctx: &Context,
@@ -52,7 +75,7 @@ impl User {
         pagination: Option<PaginationInput>,
         filter: Option<BizConnectionFilterInput>,
     ) -> GqlResult<Vec<BizConnection>> {
-        if !self.private_visible(ctx).await? {
+        if !self.connections_visible(ctx).await? {
             return Ok(Vec::new());
         }
         let page = Page::from_input(pagination.as_ref())?;
