@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-messaging bench-receipt bench-scheduler
+.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-core bench-messaging bench-receipt bench-scheduler
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -44,6 +44,12 @@ schema: tools
 ## Compare the printed GraphQL schema with the original contract.
 check-contract:
 	../shared/tools/check-contract.sh services/core/schema.graphql
+
+## Core: a seeded market (30 wholesalers, 600 retailers, 2,000 flowers, 600 sheets × 15 lines a day)
+## under 8 concurrent GraphQL clients from a second process; p50/p99, req/s, vs hand-written SQL (release).
+bench-core:
+	cargo build --release --quiet -p core-service --bin core
+	cargo bench --quiet -p core-service --bench market
 
 ## Receipt statements: p50/p99 render+store for 1/20/200 lines, throughput, PDF sizes (release).
 bench-receipt:

@@ -1,0 +1,198 @@
+//! `make bench-core`: a seeded market served by the release `core` binary in
+//! its own process, loaded by this process with concurrent GraphQL clients.
+//! Measures the wholesaler's day view and a catalogue page, and the same data
+//! fetched by hand-written SQL, printing p50/p99 latency and requests/s.
+//!
+//! BENCH_CLIENTS (default 8) concurrent clients, BENCH_REQUESTS (default 200)
+//! requests per client and scenario. CORE_BIN overrides the server binary
+//! (default: the `core` next to this benchmark's profile directory).
+
+mod handwritten;
+mod load;
+mod seed;
+mod server;
+
+use chrono::{NaiveDate, Utc};
+use serde_json::{Value, json};
+use std::time::Instant;
+
+const DAY_VIEW: &str = "query DayView($date: LocalDate!) {
+  orderSheets(filter: { date: $date }, pagination: { size: 100 }) {
+    id orderNo memo isPriceUpdated totalFlowerQuantity totalFlowerTypeCount totalFlowerPrice hasReceipt
+    recentReceipt { id fileName filePath }
+    retailer { id name businessInfo { companyName } }
+    orderItems(pagination: { size: 100 }) { id quantity grade price flower { id name flowerType { name } } }
+    customOrderItems { id flowerName quantity price }
+  }
+}";
+
+const CATALOGUE: &str = "query Catalogue($page: Int!) {
+  flowers(filter: { keyword: \"\" }, pagination: { page: $page, size: 50 }) {
+    resultCount
+    items { id name images flowerType { id name imgUrl } biddingFlowers { biddingDate } }
+  }
+}";
+
+/// Catalogue pages the clients walk through (2,000 flowers / 50 = 40 pages).
+const CATALOGUE_PAGES: usize = 40;
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let clients = env_usize("BENCH_CLIENTS", 8).max(1);
+    let per_client = env_usize("BENCH_REQUESTS", 200).max(1);
+    let day: NaiveDate = Utc::now().with_timezone(&domain::time::KST).date_naive();
+    let (from, to) = domain::time::kst_day_bounds(day);
+
+    let db = db::testing::TestDb::new().await;
+    let seeding = Instant::now();
+    seed::market(db.pool(), day).await.expect("seed the market");
+    println!(
+        "market: {} wholesalers, {} retailers, {} flowers, {} days × {} sheets × {} lines (+ shipping line), seeded in {:.1} s",
+        seed::WHOLESALERS,
+        seed::RETAILERS,
+        seed::FLOWERS,
+        seed::DAYS,
+        seed::SHEETS_PER_DAY,
+        seed::LINES_PER_SHEET,
+        seeding.elapsed().as_secs_f64()
+    );
+
+    let core = server::Core::start(db.url()).await;
+    let tokens: Vec<String> = seed::wholesaler_ids()
+        .map(|id| core.token_for(id))
+        .collect();
+    let date = day.format("%Y-%m-%d").to_string();
+    // The request closures below borrow these; `async move` then copies the references.
+    let (core, pool, tokens) = (&core, db.pool(), &tokens);
+    let day_view_of = |w: usize| {
+        let (token, date) = (&tokens[w % tokens.len()], &date);
+        async move { core.graphql(token, DAY_VIEW, json!({ "date": date })).await }
+    };
+
+    // The answers must be the data the benchmark claims to measure.
+    let answer = core
+        .graphql_json(&tokens[0], DAY_VIEW, json!({ "date": date }))
+        .await
+        .expect("day view");
+    let sheets = check_day_view(&answer);
+    let by_sql: Value = serde_json::from_str(
+        &handwritten::day_view(pool, 1, from, to)
+            .await
+            .expect("hand-written day view"),
+    )
+    .expect("json");
+    assert_eq!(
+        sheets.len(),
+        by_sql.as_array().map_or(0, Vec::len),
+        "core and SQL see different sheets"
+    );
+    for (ours, theirs) in sheets.iter().zip(by_sql.as_array().into_iter().flatten()) {
+        for field in [
+            "orderNo",
+            "totalFlowerQuantity",
+            "totalFlowerPrice",
+            "hasReceipt",
+        ] {
+            assert_eq!(ours[field], theirs[field], "{field} differs");
+        }
+    }
+    let lines: usize = sheets
+        .iter()
+        .map(|s| s["orderItems"].as_array().map_or(0, Vec::len))
+        .sum();
+    println!(
+        "day view: {} sheets, {lines} lines per wholesaler (checked against the SQL); {clients} clients × {per_client} requests each\n",
+        sheets.len()
+    );
+
+    // Warm both paths (connections, caches) before measuring.
+    for w in 0..tokens.len() {
+        day_view_of(w).await.expect("warm-up");
+    }
+
+    let day_view_sequential = load::run(1, per_client, |_, n| day_view_of(n)).await;
+    let day_view_gql = load::run(clients, per_client, |c, n| day_view_of(c * 7 + n)).await;
+    let day_view_sql = load::run(clients, per_client, |c, n| {
+        let wholesaler = ((c * 7 + n) % tokens.len()) as i64 + 1;
+        async move {
+            handwritten::day_view(pool, wholesaler, from, to)
+                .await
+                .map(drop)
+        }
+    })
+    .await;
+    let catalogue_gql = load::run(clients, per_client, |c, n| {
+        let (token, page) = (&tokens[c % tokens.len()], (c * 5 + n) % CATALOGUE_PAGES);
+        async move {
+            core.graphql(token, CATALOGUE, json!({ "page": page }))
+                .await
+                .map(drop)
+        }
+    })
+    .await;
+    let catalogue_sql = load::run(clients, per_client, |c, n| {
+        let page = ((c * 5 + n) % CATALOGUE_PAGES) as i64;
+        async move { handwritten::catalogue_page(pool, page).await.map(drop) }
+    })
+    .await;
+
+    println!(
+        "{}",
+        day_view_sequential.line("day view, core GraphQL, 1 client")
+    );
+    println!(
+        "{}",
+        day_view_gql.line(&format!("day view, core GraphQL, {clients} clients"))
+    );
+    println!(
+        "{}",
+        day_view_sql.line(&format!("day view, hand-written SQL, {clients} clients"))
+    );
+    println!(
+        "{}",
+        catalogue_gql.line(&format!("flowers page, core GraphQL, {clients} clients"))
+    );
+    println!(
+        "{}",
+        catalogue_sql.line(&format!(
+            "flowers page, hand-written SQL, {clients} clients"
+        ))
+    );
+
+    let p99 = day_view_gql.quantile_ms(0.99);
+    let ratio = day_view_gql.quantile_ms(0.5) / day_view_sql.quantile_ms(0.5);
+    println!(
+        "\ntarget: day view p99 ≤ 50 ms under {clients} clients: {p99:.1} ms ({}); within 2× of the SQL (p50): {ratio:.2}× ({})",
+        verdict(p99 <= 50.0),
+        verdict(ratio <= 2.0)
+    );
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
+
+/// The sheets of a day-view answer; panics on GraphQL errors or an empty day.
+fn check_day_view(body: &Value) -> Vec<Value> {
+    assert!(body.get("errors").is_none(), "day view failed: {body}");
+    let sheets = body["data"]["orderSheets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!sheets.is_empty(), "the seeded day has no sheets: {body}");
+    sheets
+}

@@ -1,0 +1,139 @@
+//! The release `core` binary in its own process, on a free port, against the
+//! seeded database; stopped when dropped.
+
+use platform::auth::{TokenIssuer, TokenKind};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Nothing listens there: core needs the satellites' URLs, the benchmark
+/// never reaches them.
+const CLOSED_PORT_URL: &str = "http://127.0.0.1:9";
+
+pub struct Core {
+    child: Child,
+    url: String,
+    http: reqwest::Client,
+    issuer: TokenIssuer,
+}
+
+fn binary() -> PathBuf {
+    if let Ok(path) = std::env::var("CORE_BIN") {
+        return PathBuf::from(path);
+    }
+    // target/release/deps/market-… → target/release/core
+    let exe = std::env::current_exe().expect("benchmark path");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("profile directory")
+        .join("core")
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("address").port()
+}
+
+impl Core {
+    pub async fn start(database_url: &str) -> Core {
+        let keys = platform::auth::generate_keys().expect("keys");
+        let port = free_port().to_string();
+        let binary = binary();
+        assert!(
+            binary.exists(),
+            "{} is missing: `make bench-core` builds it first",
+            binary.display()
+        );
+        let child = Command::new(&binary)
+            .envs([
+                ("DATABASE_URL", database_url),
+                ("HOST", "127.0.0.1"),
+                ("CORE_PORT", port.as_str()),
+                ("JWT_PUBLIC_KEY", keys.public_key.as_str()),
+                ("JWT_SIGNING_KEY", keys.signing_key.as_str()),
+                ("SERVICE_TOKEN", "bench-service-token"),
+                ("RECEIPT_URL", CLOSED_PORT_URL),
+                ("MESSAGING_URL", CLOSED_PORT_URL),
+                ("ORDER_BATCH_AT", "off"),
+                ("RUST_LOG", "warn"),
+            ])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start core");
+        let core = Core {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+            issuer: TokenIssuer::from_signing_key(&keys.signing_key).expect("signing key"),
+        };
+        core.wait_ready().await;
+        core
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let ready = format!("{}/readyz", self.url);
+        while Instant::now() < deadline {
+            if let Ok(r) = self.http.get(&ready).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("core did not become ready at {ready}");
+    }
+
+    /// An access token for a seeded user, signed with the key core verifies.
+    pub fn token_for(&self, wholesaler_id: i64) -> String {
+        let id = domain::UserId::new(wholesaler_id);
+        let role = domain::Role::WholesalerEmpr;
+        self.issuer
+            .issue(id, role, TokenKind::Access, chrono::Utc::now())
+    }
+
+    async fn post(&self, token: &str, query: &str, variables: Value) -> Result<Vec<u8>, String> {
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.url))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)));
+        }
+        Ok(body.to_vec())
+    }
+
+    /// Sends a request and checks it succeeded, without parsing the answer
+    /// (parsing would cost the load generator CPU the server competes for).
+    pub async fn graphql(&self, token: &str, query: &str, variables: Value) -> Result<(), String> {
+        let body = self.post(token, query, variables).await?;
+        if body.windows(9).any(|w| w == b"\"errors\":") {
+            return Err(String::from_utf8_lossy(&body).into_owned());
+        }
+        Ok(())
+    }
+
+    pub async fn graphql_json(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+    ) -> Result<Value, String> {
+        let body = self.post(token, query, variables).await?;
+        serde_json::from_slice(&body).map_err(|e| e.to_string())
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
