@@ -7,6 +7,10 @@ use crate::graphql::error::{GqlError, GqlResult, on_unique_violation};
 use diesel_async::AsyncConnection;
 use domain::{ApplyStatus, ErrorCode, Role};
 
+const OWNERS_ONLY: &str =
+    "You can only apply to a wholesaler's owner account (not an employee or a retailer).";
+const NO_WHOLESALER: &str = "There's no user(wholesaler) that you hope to connect with.";
+
 pub async fn apply(
     ctx: &Context,
     viewer: Viewer,
@@ -14,31 +18,36 @@ pub async fn apply(
 ) -> GqlResult<db::connections::BizConnectionRow> {
     let mut conn = ctx.conn().await?;
     let retailer_url = ctx.settings.sign_in_url("wholesale");
-    conn.transaction(async |conn| {
-            let existing = db::connections::live_between(conn, viewer.user_id.get(), wholesaler_id).await?;
-            if existing.iter().any(|c| c.apply_status != ApplyStatus::Rejected.as_str()) {
+    let row = conn
+        .transaction(async |conn| {
+            let retailer_id = viewer.user_id.get();
+            let existing = db::connections::live_between(conn, retailer_id, wholesaler_id).await?;
+            if existing
+                .iter()
+                .any(|c| c.apply_status != ApplyStatus::Rejected.as_str())
+            {
                 return Err(GqlError::code(ErrorCode::BizConnectionDuplicated));
             }
-            let (_, target) = db::users::live_account_by_id(conn, wholesaler_id).await?.ok_or_else(|| {
-                GqlError::message(ErrorCode::NoUser, "There's no user(wholesaler) that you hope to connect with.")
-            })?;
+            let (_, target) = db::users::live_account_by_id(conn, wholesaler_id)
+                .await?
+                .ok_or_else(|| GqlError::message(ErrorCode::NoUser, NO_WHOLESALER))?;
             if target.role != Role::WholesalerEmpr.as_str() {
-                return Err(GqlError::message(
-                    ErrorCode::InvalidData,
-                    "You can only apply to a wholesaler's owner account (not an employee or a retailer).",
-                ));
+                return Err(GqlError::message(ErrorCode::InvalidData, OWNERS_ONLY));
             }
-            let (retailer, _) = db::users::live_account_by_id(conn, viewer.user_id.get())
+            let (retailer, _) = db::users::live_account_by_id(conn, retailer_id)
                 .await?
                 .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
-            let row = db::connections::insert_application(conn, viewer.user_id.get(), wholesaler_id)
+            let row = db::connections::insert_application(conn, retailer_id, wholesaler_id)
                 .await
                 .map_err(on_unique_violation(ErrorCode::BizConnectionDuplicated))?;
-            db::outbox::enqueue(conn, "ApplyBizConnection", &target.phone_no, &[retailer.name, retailer_url.clone()])
-                .await?;
+            let args = [retailer.name, retailer_url.clone()];
+            db::outbox::enqueue(conn, "ApplyBizConnection", &target.phone_no, &args).await?;
             Ok(row)
         })
-        .await
+        .await?;
+    // Committed: deliver the SMS now rather than at the next poll.
+    ctx.notify_outbox();
+    Ok(row)
 }
 
 pub async fn update(
@@ -49,36 +58,39 @@ pub async fn update(
 ) -> GqlResult<db::connections::BizConnectionRow> {
     let mut conn = ctx.conn().await?;
     let retail_url = ctx.settings.sign_in_url("retail");
-    conn.transaction(async |conn| {
-        let acting_for = match viewer.role {
-            Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get())
-                .await?
-                .ok_or_else(|| GqlError::code(ErrorCode::NoWholesaleConnection))?,
-            _ => viewer.user_id.get(),
-        };
-        let found = db::connections::live_for_update(conn, connection_id).await?;
-        // Someone else's application looks exactly like a missing one.
-        let current = found
-            .filter(|c| c.wholesaler_id == acting_for)
-            .ok_or_else(|| GqlError::code(ErrorCode::NoBizConnection))?;
-        let row = db::connections::set_status(conn, current.id, status.as_str()).await?;
-        let template = match status {
-            ApplyStatus::Confirmed => Some("ConfirmBizConnection"),
-            ApplyStatus::Rejected => Some("RejectBizConnection"),
-            ApplyStatus::Applying => None,
-        };
-        if let (Some(template), true) = (template, current.apply_status != status.as_str()) {
-            let (wholesaler, _) = db::users::live_account_by_id(conn, acting_for)
-                .await?
-                .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
-            if let Some((_, retailer)) =
-                db::users::live_account_by_id(conn, current.retailer_id).await?
-            {
-                let args = [wholesaler.name.clone(), wholesaler.name, retail_url.clone()];
-                db::outbox::enqueue(conn, template, &retailer.phone_no, &args).await?;
+    let row = conn
+        .transaction(async |conn| {
+            let acting_for = match viewer.role {
+                Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get())
+                    .await?
+                    .ok_or_else(|| GqlError::code(ErrorCode::NoWholesaleConnection))?,
+                _ => viewer.user_id.get(),
+            };
+            let found = db::connections::live_for_update(conn, connection_id).await?;
+            // Someone else's application looks exactly like a missing one.
+            let current = found
+                .filter(|c| c.wholesaler_id == acting_for)
+                .ok_or_else(|| GqlError::code(ErrorCode::NoBizConnection))?;
+            let row = db::connections::set_status(conn, current.id, status.as_str()).await?;
+            let template = match status {
+                ApplyStatus::Confirmed => Some("ConfirmBizConnection"),
+                ApplyStatus::Rejected => Some("RejectBizConnection"),
+                ApplyStatus::Applying => None,
+            };
+            if let (Some(template), true) = (template, current.apply_status != status.as_str()) {
+                let (wholesaler, _) = db::users::live_account_by_id(conn, acting_for)
+                    .await?
+                    .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
+                if let Some((_, retailer)) =
+                    db::users::live_account_by_id(conn, current.retailer_id).await?
+                {
+                    let args = [wholesaler.name.clone(), wholesaler.name, retail_url.clone()];
+                    db::outbox::enqueue(conn, template, &retailer.phone_no, &args).await?;
+                }
             }
-        }
-        Ok(row)
-    })
-    .await
+            Ok(row)
+        })
+        .await?;
+    ctx.notify_outbox();
+    Ok(row)
 }
