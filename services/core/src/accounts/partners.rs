@@ -19,7 +19,7 @@ pub async fn apply(
     let mut conn = ctx.conn().await?;
     let retailer_url = ctx.settings.sign_in_url("wholesale");
     let row = conn
-        .transaction(async |conn| {
+        .transaction::<_, GqlError, _>(async |conn| {
             let retailer_id = viewer.user_id.get();
             let existing = db::connections::live_between(conn, retailer_id, wholesaler_id).await?;
             if existing
@@ -59,7 +59,7 @@ pub async fn update(
     let mut conn = ctx.conn().await?;
     let retail_url = ctx.settings.sign_in_url("retail");
     let row = conn
-        .transaction(async |conn| {
+        .transaction::<_, GqlError, _>(async |conn| {
             let acting_for = match viewer.role {
                 Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get())
                     .await?
