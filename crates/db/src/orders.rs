@@ -165,6 +165,22 @@ pub async fn insert_lines_from_cart(
     .await
 }
 
+/// Serialises, per wholesaler, the transactions that change its sheets' lines
+/// (placing an order, line and bulk pricing, custom lines, removing a sheet).
+/// They lock daily rows, lines and sheets in different orders; taking this
+/// lock first keeps them from deadlocking and lets the last writer win
+/// everywhere. Released at commit or rollback.
+pub async fn lock_wholesaler_sheets(
+    conn: &mut AsyncPgConnection,
+    wholesaler_id: i64,
+) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended('order-sheets', $1))")
+        .bind::<BigInt, _>(wholesaler_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn mark_price_updated(
     conn: &mut AsyncPgConnection,
     sheet_ids: &[i64],

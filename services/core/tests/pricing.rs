@@ -400,3 +400,102 @@ async fn a_receipt_is_validated_and_never_faked_without_the_receipt_service() {
         0
     );
 }
+
+/// Owner and employee price the same lines at once, in opposite orders, while
+/// the retailer removes one of the day's sheets: nothing deadlocks or fails,
+/// and every line ends at the price of one writer, never a mix.
+#[actix_web::test]
+async fn concurrent_price_updates_neither_deadlock_nor_mix() {
+    let m = market().await;
+    let c = &m.core;
+    let lines = [(0, 1, "UPPER"), (1, 1, "LOWER"), (2, 1, "MIDDLE")];
+    let first = m.ordered_sheet(&lines).await;
+    let second = m.ordered_sheet(&lines).await;
+    let doomed = m.ordered_sheet(&lines).await;
+    let daily = c
+        .gql(Some(&m.owner), "{ dailyOrderItems { id } }", json!({}))
+        .await;
+    let mut daily_ids: Vec<Value> = data(&daily)["dailyOrderItems"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    assert_eq!(daily_ids.len(), 3);
+
+    // Bulk prices from both people, in both orders, during the removal.
+    let bulk = "mutation($items: [OrderItemPriceInput!]!) { updateDailyOrderItemsPrice(items: $items) { id } }";
+    let mut calls = Vec::new();
+    for k in 0..6 {
+        daily_ids.reverse();
+        let items: Vec<Value> = daily_ids
+            .iter()
+            .map(|id| json!({ "id": id, "price": 1000 * (k + 1) }))
+            .collect();
+        let who = if k % 2 == 0 { &m.owner } else { &m.employee };
+        calls.push(c.gql(Some(who), bulk, json!({ "items": items })));
+    }
+    let remove = "mutation($id: Int!) { removeOrderSheet(orderSheetId: $id) { success } }";
+    let (bulk_results, removed) = futures_util::join!(
+        futures_util::future::join_all(calls),
+        c.gql(Some(&m.retailer), remove, json!({ "id": doomed["id"] })),
+    );
+    for body in &bulk_results {
+        data(body);
+    }
+    data(&removed);
+    assert_eq!(
+        c.count(&format!(
+            "SELECT count(*) FROM order_items WHERE order_sheet_id = {} AND deleted_at IS NULL",
+            doomed["id"]
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        c.count(
+            "SELECT count(DISTINCT price) FROM daily_order_items WHERE deleted_at IS NULL \
+             AND price IS NOT NULL"
+        )
+        .await,
+        1,
+        "one writer's prices, not a mix"
+    );
+    assert_eq!(
+        c.count(
+            "SELECT count(*) FROM order_items i JOIN daily_order_items d \
+               ON d.flower_id = i.flower_id AND d.grade = i.grade AND d.deleted_at IS NULL \
+             WHERE i.deleted_at IS NULL AND i.price IS DISTINCT FROM d.price"
+        )
+        .await,
+        0,
+        "every live line carries its bulk price"
+    );
+
+    // Line by line, both people, both orders.
+    let mut line_ids = ids(&first);
+    line_ids.extend(ids(&second));
+    let single =
+        "mutation($items: [OrderItemPriceInput!]!) { updateOrderItemsPrice(items: $items) { id } }";
+    let mut calls = Vec::new();
+    for k in 0..6 {
+        line_ids.reverse();
+        let items: Vec<Value> = line_ids
+            .iter()
+            .map(|id| json!({ "id": id, "price": 100 * (k + 1) }))
+            .collect();
+        let who = if k % 2 == 0 { &m.employee } else { &m.owner };
+        calls.push(c.gql(Some(who), single, json!({ "items": items })));
+    }
+    for body in futures_util::future::join_all(calls).await {
+        data(&body);
+    }
+    assert_eq!(
+        c.count(
+            "SELECT count(DISTINCT price) FROM order_items WHERE deleted_at IS NULL AND price < 1000"
+        )
+        .await,
+        1,
+        "all six lines end at one writer's price"
+    );
+}

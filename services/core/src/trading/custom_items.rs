@@ -151,6 +151,7 @@ pub async fn remove(ctx: &Context, viewer: Viewer, ids: &[i64]) -> GqlResult<()>
     let mut conn = ctx.conn().await?;
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
+        db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
         let own: Vec<i64> = db::custom_items::live_by_ids(conn, ids)
             .await?
             .into_iter()

@@ -44,6 +44,8 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> GqlR
             )
         })?;
     require_confirmed(conn, retailer_id, wholesaler_id).await?;
+    // New lines take the day's bulk price: no bulk pricing may run in between.
+    db::orders::lock_wholesaler_sheets(conn, wholesaler_id).await?;
 
     let ids: Vec<i64> = lines.iter().map(|l| l.id).collect();
     db::carts::mark_ordered(conn, &ids).await?;
@@ -91,6 +93,11 @@ pub async fn order_cart(ctx: &Context, viewer: Viewer) -> GqlResult<OrderSheetRo
 pub async fn remove_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<()> {
     let mut conn = ctx.conn().await?;
     conn.transaction(async |conn| {
+        // The wholesaler's lock comes before the sheet's row lock, as in pricing.
+        let peeked = db::orders::live_sheets_by_ids(conn, &[sheet_id]).await?;
+        if let Some(sheet) = peeked.first() {
+            db::orders::lock_wholesaler_sheets(conn, sheet.wholesaler_id).await?;
+        }
         let sheet = match db::orders::live_sheet_for_update(conn, sheet_id).await? {
             Some(sheet) if sheet.retailer_id == viewer.user_id.get() => sheet,
             _ => {

@@ -41,6 +41,7 @@ pub async fn update_item_prices(
     let mut conn = ctx.conn().await?;
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
+        db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
         let ids: Vec<i64> = prices.iter().map(|(id, _)| *id).collect();
         let found = db::orders::live_items_by_ids(conn, &ids).await?;
         let own: HashMap<i64, &OrderItemRow> = found
@@ -78,6 +79,7 @@ pub async fn update_daily_prices(
     let mut conn = ctx.conn().await?;
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
+        db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
         let ids: Vec<i64> = prices.iter().map(|(id, _)| *id).collect();
         let found = db::daily_items::live_by_ids(conn, &ids).await?;
         if let Some(missing) = ids.iter().find(|id| {

@@ -55,6 +55,7 @@ pub async fn own_sheet_as_wholesaler(
     sheet_id: i64,
 ) -> GqlResult<OrderSheetRow> {
     let wholesaler = acting_wholesaler(conn, viewer).await?;
+    db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
     match db::orders::live_sheet_for_update(conn, sheet_id).await? {
         Some(sheet) if sheet.wholesaler_id == wholesaler => Ok(sheet),
         _ => Err(no_order_sheet(sheet_id)),
