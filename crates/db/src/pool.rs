@@ -37,6 +37,29 @@ impl DbError {
         )
     }
 
+    /// True when the database is out of reach rather than the statement wrong:
+    /// no connection could be had, or the one in use died under the statement
+    /// (closed, or terminated by the server: PostgreSQL then reports SQLSTATE
+    /// 57P01, which the driver passes on only as its message). Callers answer
+    /// "unavailable, retry later" instead of an internal error.
+    pub fn is_outage(&self) -> bool {
+        use diesel::result::DatabaseErrorKind as Kind;
+        match self {
+            DbError::Pool(_) | DbError::Connection(_) => true,
+            DbError::Query(diesel::result::Error::DatabaseError(kind, info)) => match kind {
+                Kind::ClosedConnection | Kind::UnableToSendCommand => true,
+                Kind::Unknown => {
+                    let message = info.message();
+                    message.starts_with("terminating connection")
+                        || message.contains("the database system is shutting down")
+                }
+                _ => false,
+            },
+            DbError::Query(diesel::result::Error::BrokenTransactionManager) => true,
+            _ => false,
+        }
+    }
+
     /// The name of the violated constraint, when the database reported one.
     pub fn constraint_name(&self) -> Option<&str> {
         match self {
@@ -96,4 +119,25 @@ async fn establish_counted(url: String) -> diesel::ConnectionResult<AsyncPgConne
     let mut conn = AsyncPgConnection::establish(&url).await?;
     conn.set_instrumentation(CountStatements);
     Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DbError;
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+
+    fn failed(kind: Kind, message: &str) -> DbError {
+        DbError::Query(Error::DatabaseError(kind, Box::new(message.to_owned())))
+    }
+
+    #[test]
+    fn outages_are_told_apart_from_bad_statements() {
+        let terminated = "terminating connection due to administrator command";
+        assert!(failed(Kind::Unknown, terminated).is_outage());
+        assert!(failed(Kind::ClosedConnection, "closed").is_outage());
+        assert!(failed(Kind::UnableToSendCommand, "connection closed").is_outage());
+        assert!(!failed(Kind::Unknown, "syntax error at or near \"SELEC\"").is_outage());
+        assert!(!failed(Kind::UniqueViolation, "duplicate key value").is_outage());
+        assert!(!DbError::Query(Error::NotFound).is_outage());
+    }
 }

@@ -84,18 +84,16 @@ impl From<DomainError> for ApiError {
 
 impl From<db::DbError> for ApiError {
     fn from(e: db::DbError) -> Self {
-        match e {
-            db::DbError::Pool(_) | db::DbError::Connection(_) => {
-                tracing::warn!(error = %e, "database unavailable");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "UNAVAILABLE",
-                    "database unavailable, retry later",
-                )
-                .with_retry_after(1)
-            }
-            other => ApiError::internal("database error", other),
+        if e.is_outage() {
+            tracing::warn!(error = %e, "database unavailable");
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "database unavailable, retry later",
+            )
+            .with_retry_after(1);
         }
+        ApiError::internal("database error", e)
     }
 }
 

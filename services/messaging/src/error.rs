@@ -58,17 +58,8 @@ impl From<Error> for ApiError {
                 ErrorCode::SmsNotReached.name(),
                 ErrorCode::SmsNotReached.default_message(),
             ),
-            // A connection that died under a query is an outage too: answer
-            // 503 so callers (core's outbox) retry later instead of giving up.
-            Error::Db(db::DbError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ClosedConnection,
-                _,
-            ))) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "UNAVAILABLE",
-                "database unavailable, retry later",
-            )
-            .with_retry_after(1),
+            // An outage (also a connection that died under a query) answers
+            // 503, so callers (core's outbox) retry later instead of giving up.
             Error::Db(e) => e.into(),
         }
     }
