@@ -4,6 +4,7 @@
 //! nested lines costs a fixed number of statements.
 
 use crate::carts::CartItemRow;
+use crate::catalogue::{FlowerRow, FlowerTypeRow};
 use crate::schema::{custom_order_items, order_items, order_sheet_receipts, order_sheets};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -295,6 +296,84 @@ where
            FROM {} c WHERE c.order_sheet_id = ANY($1) AND c.deleted_at IS NULL \
          ) ranked WHERE rn > $2 AND rn <= $2 + $3 ORDER BY order_sheet_id, rn",
         table.name()
+    );
+    diesel::sql_query(sql)
+        .bind::<Array<BigInt>, _>(sheet_ids)
+        .bind::<BigInt, _>(offset)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+        .await
+}
+
+/// An order line with its (live) flower and flower type, read in the same
+/// statement: a day view shows every line's flower, and fetching them through
+/// per-field loaders cost more than the lines themselves.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct LineWithFlower {
+    #[diesel(embed)]
+    pub item: OrderItemRow,
+    /// The line's sheet again, for grouping by parent.
+    #[diesel(sql_type = BigInt)]
+    pub order_sheet_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    flower_name: Option<String>,
+    #[diesel(sql_type = Nullable<Array<Nullable<Text>>>)]
+    flower_images: Option<Vec<Option<String>>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    flower_color_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    flower_created_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    type_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    type_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    type_img_url: Option<String>,
+}
+
+impl LineWithFlower {
+    /// The flower and its type, when both are live (otherwise callers look
+    /// them up and report what is missing, as for any other line).
+    pub fn flower(&self) -> Option<(FlowerRow, FlowerTypeRow)> {
+        let flower = FlowerRow {
+            id: self.item.flower_id,
+            name: self.flower_name.clone()?,
+            images: self.flower_images.clone(),
+            flower_type_id: self.type_id?,
+            flower_color_id: self.flower_color_id,
+            created_at: self.flower_created_at?,
+        };
+        let flower_type = FlowerTypeRow {
+            id: self.type_id?,
+            name: self.type_name.clone()?,
+            img_url: self.type_img_url.clone(),
+        };
+        Some((flower, flower_type))
+    }
+}
+
+/// One page of lines per sheet with their flowers, every sheet in one
+/// statement (the `page_per_sheet` of order_items, joined).
+pub async fn lines_with_flowers_per_sheet(
+    conn: &mut AsyncPgConnection,
+    sheet_ids: &[i64],
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<LineWithFlower>> {
+    let direction = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT * FROM ( \
+           SELECT c.*, f.name AS flower_name, f.images AS flower_images, \
+                  f.flower_color_id AS flower_color_id, f.created_at AS flower_created_at, \
+                  t.id AS type_id, t.name AS type_name, t.img_url AS type_img_url, \
+                  row_number() OVER ( \
+                    PARTITION BY c.order_sheet_id ORDER BY c.created_at {direction}, c.id {direction}) AS rn \
+           FROM order_items c \
+           LEFT JOIN flowers f ON f.id = c.flower_id AND f.deleted_at IS NULL \
+           LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL \
+           WHERE c.order_sheet_id = ANY($1) AND c.deleted_at IS NULL \
+         ) ranked WHERE rn > $2 AND rn <= $2 + $3 ORDER BY order_sheet_id, rn"
     );
     diesel::sql_query(sql)
         .bind::<Array<BigInt>, _>(sheet_ids)

@@ -28,7 +28,15 @@ pub struct FlowerFilterInput {
     pub keyword: Option<String>,
 }
 
-pub struct Flower(pub FlowerRow);
+/// A flower, with its type when the statement that found it read that too.
+#[derive(Clone)]
+pub struct Flower(pub FlowerRow, pub Option<FlowerTypeRow>);
+
+impl From<FlowerRow> for Flower {
+    fn from(row: FlowerRow) -> Self {
+        Flower(row, None)
+    }
+}
 pub struct FlowerType(pub FlowerTypeRow);
 pub struct FlowerColor(pub FlowerColorRow);
 pub struct BiddingFlower(pub BiddingFlowerRow);
@@ -41,7 +49,7 @@ pub async fn load_flower(ctx: &Context, id: i64) -> GqlResult<Flower> {
         .load(id)
         .await
         .map_err(|e| GqlError::internal("flowers", e))?
-        .map(Flower)
+        .map(Flower::from)
         .ok_or_else(|| {
             GqlError::message(
                 domain::ErrorCode::NoFlower,
@@ -57,6 +65,9 @@ impl Flower {
     }
 
     async fn flower_type(&self, ctx: &Context) -> GqlResult<FlowerType> {
+        if let Some(known) = &self.1 {
+            return Ok(FlowerType(known.clone()));
+        }
         ctx.loaders
             .flower_types
             .load(self.0.flower_type_id)
@@ -115,7 +126,7 @@ impl FlowerType {
             .load(((), self.0.id))
             .await
             .map_err(|e| GqlError::internal("flowers of type", e))?;
-        Ok(Some(rows.into_iter().map(Flower).collect()))
+        Ok(Some(rows.into_iter().map(Flower::from).collect()))
     }
 
     fn img_url(&self) -> Option<&str> {
@@ -182,6 +193,6 @@ pub async fn search(
     };
     Ok(FlowersOutput {
         result_count: i32::try_from(total).unwrap_or(i32::MAX),
-        items: rows.into_iter().map(Flower).collect(),
+        items: rows.into_iter().map(Flower::from).collect(),
     })
 }

@@ -10,7 +10,7 @@ use db::carts::{CartItemRow, SessionRow};
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
 use db::connections::WholesalerConnectionRow;
 use db::orders::{
-    ChildTable, CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals,
+    ChildTable, CustomOrderItemRow, LineWithFlower, OrderSheetRow, SheetReceiptRow, SheetTotals,
 };
 use db::users::{CredentialRow, UserRow};
 use diesel::QueryResult;
@@ -155,12 +155,11 @@ macro_rules! children_loader {
 children_loader!(
     ItemsPerSheet,
     Page,
-    OrderItemRow,
+    LineWithFlower,
     order_sheet_id,
     |conn, page, ids| {
-        db::orders::page_per_sheet(
+        db::orders::lines_with_flowers_per_sheet(
             conn,
-            ChildTable::OrderItems,
             &ids,
             page.descending,
             page.offset,
@@ -340,7 +339,7 @@ pub struct Loaders {
     pub sessions: Cached<Loaded<SessionRow>, SessionsById>,
     pub totals: Cached<Loaded<SheetTotals>, TotalsBySheet>,
     pub recent_receipts: Cached<Loaded<SheetReceiptRow>, RecentReceiptBySheet>,
-    pub sheet_items: Children<Page, OrderItemRow, ItemsPerSheet>,
+    pub sheet_items: Children<Page, LineWithFlower, ItemsPerSheet>,
     pub sheet_custom_items: Children<Page, CustomOrderItemRow, CustomItemsPerSheet>,
     pub sheet_receipts: Children<Page, SheetReceiptRow, ReceiptsPerSheet>,
     pub cart_items: Children<Page, CartItemRow, CartItemsPerSession>,

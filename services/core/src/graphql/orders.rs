@@ -49,7 +49,21 @@ pub struct UpsertCustomOrderItemsInput {
 }
 
 pub struct OrderSheet(pub OrderSheetRow);
-pub struct OrderItem(pub OrderItemRow);
+/// An order line, with its flower when the statement that found it read that too.
+pub struct OrderItem(pub OrderItemRow, pub Option<Flower>);
+
+impl From<OrderItemRow> for OrderItem {
+    fn from(row: OrderItemRow) -> Self {
+        OrderItem(row, None)
+    }
+}
+
+impl From<db::orders::LineWithFlower> for OrderItem {
+    fn from(line: db::orders::LineWithFlower) -> Self {
+        let flower = line.flower().map(|(f, t)| Flower(f, Some(t)));
+        OrderItem(line.item, flower)
+    }
+}
 pub struct CustomOrderItem(pub CustomOrderItemRow);
 pub struct DailyOrderItem(pub DailyItemRow);
 pub struct OrderSheetReceipt(pub SheetReceiptRow);
@@ -110,7 +124,7 @@ impl OrderSheet {
             .load((page, self.0.id))
             .await
             .map_err(|e| GqlError::internal("order items", e))?;
-        Ok(rows.into_iter().map(OrderItem).collect())
+        Ok(rows.into_iter().map(OrderItem::from).collect())
     }
 
     async fn custom_order_items(
@@ -212,6 +226,9 @@ impl OrderItem {
     }
 
     async fn flower(&self, ctx: &Context) -> GqlResult<Flower> {
+        if let Some(known) = &self.1 {
+            return Ok(known.clone());
+        }
         load_flower(ctx, self.0.flower_id).await
     }
 

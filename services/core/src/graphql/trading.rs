@@ -114,7 +114,7 @@ pub async fn order_items(
         page.limit,
     )
     .await?;
-    Ok(rows.into_iter().map(OrderItem).collect())
+    Ok(rows.into_iter().map(OrderItem::from).collect())
 }
 
 /// Days the dashboard covers: the last three months, today included (KST).
@@ -264,7 +264,7 @@ pub async fn update_order_items_price(
 ) -> GqlResult<Vec<OrderItem>> {
     let viewer = ctx.require_role(WHOLESALER)?;
     let rows = pricing::update_item_prices(ctx, viewer, &price_pairs(&items)).await?;
-    Ok(rows.into_iter().map(OrderItem).collect())
+    Ok(rows.into_iter().map(OrderItem::from).collect())
 }
 
 pub async fn update_daily_order_items_price(
