@@ -275,7 +275,7 @@ where
         .await
 }
 
-/// One page per sheet of a child table (order_items, custom_order_items or
+/// One page per sheet of a child table (custom_order_items or
 /// order_sheet_receipts), every sheet in one statement.
 pub async fn page_per_sheet<T>(
     conn: &mut AsyncPgConnection,
@@ -288,21 +288,8 @@ pub async fn page_per_sheet<T>(
 where
     T: QueryableByName<diesel::pg::Pg> + Send + 'static,
 {
-    let direction = if descending { "DESC" } else { "ASC" };
-    let sql = format!(
-        "SELECT * FROM ( \
-           SELECT c.*, row_number() OVER ( \
-             PARTITION BY c.order_sheet_id ORDER BY c.created_at {direction}, c.id {direction}) AS rn \
-           FROM {} c WHERE c.order_sheet_id = ANY($1) AND c.deleted_at IS NULL \
-         ) ranked WHERE rn > $2 AND rn <= $2 + $3 ORDER BY order_sheet_id, rn",
-        table.name()
-    );
-    diesel::sql_query(sql)
-        .bind::<Array<BigInt>, _>(sheet_ids)
-        .bind::<BigInt, _>(offset)
-        .bind::<BigInt, _>(limit)
-        .load(conn)
-        .await
+    let from = format!("{} c", table.name());
+    ranked_per_sheet(conn, "c.*", &from, sheet_ids, descending, offset, limit).await
 }
 
 /// An order line with its (live) flower and flower type, read in the same
@@ -312,9 +299,6 @@ where
 pub struct LineWithFlower {
     #[diesel(embed)]
     pub item: OrderItemRow,
-    /// The line's sheet again, for grouping by parent.
-    #[diesel(sql_type = BigInt)]
-    pub order_sheet_id: i64,
     #[diesel(sql_type = Nullable<Text>)]
     flower_name: Option<String>,
     #[diesel(sql_type = Nullable<Array<Nullable<Text>>>)]
@@ -353,7 +337,7 @@ impl LineWithFlower {
 }
 
 /// One page of lines per sheet with their flowers, every sheet in one
-/// statement (the `page_per_sheet` of order_items, joined).
+/// statement.
 pub async fn lines_with_flowers_per_sheet(
     conn: &mut AsyncPgConnection,
     sheet_ids: &[i64],
@@ -361,18 +345,43 @@ pub async fn lines_with_flowers_per_sheet(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<LineWithFlower>> {
+    ranked_per_sheet(
+        conn,
+        "c.*, f.name AS flower_name, f.images AS flower_images, \
+         f.flower_color_id AS flower_color_id, f.created_at AS flower_created_at, \
+         t.id AS type_id, t.name AS type_name, t.img_url AS type_img_url",
+        "order_items c \
+         LEFT JOIN flowers f ON f.id = c.flower_id AND f.deleted_at IS NULL \
+         LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL",
+        sheet_ids,
+        descending,
+        offset,
+        limit,
+    )
+    .await
+}
+
+/// Rows `columns` of `from` (whose child table is aliased `c`), numbered per
+/// sheet by creation time, the [offset, offset + limit) window of each.
+/// `columns` and `from` are fixed SQL from this module, never input.
+async fn ranked_per_sheet<T>(
+    conn: &mut AsyncPgConnection,
+    columns: &str,
+    from: &str,
+    sheet_ids: &[i64],
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + Send + 'static,
+{
     let direction = if descending { "DESC" } else { "ASC" };
     let sql = format!(
         "SELECT * FROM ( \
-           SELECT c.*, f.name AS flower_name, f.images AS flower_images, \
-                  f.flower_color_id AS flower_color_id, f.created_at AS flower_created_at, \
-                  t.id AS type_id, t.name AS type_name, t.img_url AS type_img_url, \
-                  row_number() OVER ( \
-                    PARTITION BY c.order_sheet_id ORDER BY c.created_at {direction}, c.id {direction}) AS rn \
-           FROM order_items c \
-           LEFT JOIN flowers f ON f.id = c.flower_id AND f.deleted_at IS NULL \
-           LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL \
-           WHERE c.order_sheet_id = ANY($1) AND c.deleted_at IS NULL \
+           SELECT {columns}, row_number() OVER ( \
+             PARTITION BY c.order_sheet_id ORDER BY c.created_at {direction}, c.id {direction}) AS rn \
+           FROM {from} WHERE c.order_sheet_id = ANY($1) AND c.deleted_at IS NULL \
          ) ranked WHERE rn > $2 AND rn <= $2 + $3 ORDER BY order_sheet_id, rn"
     );
     diesel::sql_query(sql)
@@ -385,7 +394,6 @@ pub async fn lines_with_flowers_per_sheet(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChildTable {
-    OrderItems,
     CustomOrderItems,
     Receipts,
 }
@@ -393,7 +401,6 @@ pub enum ChildTable {
 impl ChildTable {
     fn name(self) -> &'static str {
         match self {
-            ChildTable::OrderItems => "order_items",
             ChildTable::CustomOrderItems => "custom_order_items",
             ChildTable::Receipts => "order_sheet_receipts",
         }

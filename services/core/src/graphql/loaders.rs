@@ -102,7 +102,7 @@ pub type LoadedMany<T> = Result<Vec<T>, String>;
 /// Children of many parents, keyed by (arguments, parent id): one statement per
 /// distinct argument set, so siblings asking for the same page share it.
 macro_rules! children_loader {
-    ($name:ident, $args:ty, $row:ty, $parent:ident,
+    ($name:ident, $args:ty, $row:ty, $($parent:ident).+,
      |$conn:ident, $a:ident, $ids:ident| $query:expr) => {
         pub struct $name(DbPool);
 
@@ -132,7 +132,7 @@ macro_rules! children_loader {
                         Ok(rows) => {
                             let mut by_parent: HashMap<i64, Vec<$row>> = HashMap::new();
                             for row in rows {
-                                by_parent.entry(row.$parent).or_default().push(row);
+                                by_parent.entry(row.$($parent).+).or_default().push(row);
                             }
                             for id in &$ids {
                                 let children = by_parent.remove(id).unwrap_or_default();
@@ -156,7 +156,7 @@ children_loader!(
     ItemsPerSheet,
     Page,
     LineWithFlower,
-    order_sheet_id,
+    item.order_sheet_id,
     |conn, page, ids| {
         db::orders::lines_with_flowers_per_sheet(
             conn,

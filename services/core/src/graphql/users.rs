@@ -13,7 +13,7 @@ use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
 use db::business_infos::BusinessInfoRow;
-use db::connections::{BizConnectionRow, Side};
+use db::connections::{BizConnectionRow, Side, WholesalerConnectionRow};
 use db::users::{CredentialRow, UserRow};
 use juniper::{GraphQLInputObject, graphql_object};
 
@@ -48,6 +48,15 @@ impl User {
         ctx.can_see_private(self.row.id).await
     }
 
+    /// The owner ↔ employee links this user is part of (batched per request).
+    async fn employment(&self, ctx: &Context) -> GqlResult<Vec<WholesalerConnectionRow>> {
+        ctx.loaders
+            .employment
+            .load(self.row.id)
+            .await
+            .map_err(|e| GqlError::internal("employment", e))
+    }
+
     /// The user itself, an admin, or its owner ↔ employee colleague.
     async fn connections_visible(&self, ctx: &Context) -> GqlResult<bool> {
         let Some(viewer) = ctx.viewer() else {
@@ -57,12 +66,7 @@ impl User {
         if me == self.row.id || viewer.role == domain::Role::Admin {
             return Ok(true);
         }
-        let links = ctx
-            .loaders
-            .employment
-            .load(self.row.id)
-            .await
-            .map_err(|e| GqlError::internal("employment", e))?;
+        let links = self.employment(ctx).await?;
         Ok(links
             .iter()
             .any(|l| l.employee_id == me || l.employer_id == me))
@@ -167,12 +171,7 @@ impl User {
         if !self.private_visible(ctx).await? {
             return Ok(Vec::new());
         }
-        let links = ctx
-            .loaders
-            .employment
-            .load(self.row.id)
-            .await
-            .map_err(|e| GqlError::internal("employment", e))?;
+        let links = self.employment(ctx).await?;
         let mut employees = Vec::new();
         for link in links.iter().filter(|l| l.employer_id == self.row.id) {
             if let Some(user) = ctx
@@ -193,12 +192,7 @@ impl User {
         if !self.private_visible(ctx).await? {
             return Ok(None);
         }
-        let links = ctx
-            .loaders
-            .employment
-            .load(self.row.id)
-            .await
-            .map_err(|e| GqlError::internal("employment", e))?;
+        let links = self.employment(ctx).await?;
         let Some(link) = links.iter().find(|l| l.employee_id == self.row.id) else {
             return Ok(None);
         };
