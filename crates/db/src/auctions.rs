@@ -128,7 +128,7 @@ pub async fn for_sale_page(
     limit: i64,
 ) -> QueryResult<Vec<SaleGroup>> {
     let direction = if descending { "DESC" } else { "ASC" };
-    diesel::sql_query(format!(
+    crate::statement::prepared(format!(
         "SELECT * FROM ( \
            SELECT row_number() OVER (ORDER BY flower_name, flower_type_name, auction_date) AS id, \
                   flower_name::text AS flower_name, flower_type_name::text AS flower_type_name, auction_date, \

@@ -80,7 +80,7 @@ pub async fn open_session(
     conn: &mut AsyncPgConnection,
     retailer_id: i64,
 ) -> QueryResult<SessionRow> {
-    diesel::sql_query(
+    crate::statement::prepared(
         "INSERT INTO shopping_sessions (retailer_id) VALUES ($1) \
          ON CONFLICT (retailer_id) WHERE deleted_at IS NULL DO NOTHING",
     )
@@ -312,7 +312,7 @@ pub async fn retailers_with_orderable_carts(conn: &mut AsyncPgConnection) -> Que
         #[diesel(sql_type = BigInt)]
         retailer_id: i64,
     }
-    let rows: Vec<Retailer> = diesel::sql_query(
+    let rows: Vec<Retailer> = crate::statement::prepared(
         "SELECT s.retailer_id FROM shopping_sessions s \
          WHERE s.deleted_at IS NULL AND s.wholesaler_id IS NOT NULL \
            AND EXISTS (SELECT 1 FROM cart_items c WHERE c.session_id = s.id \
@@ -341,7 +341,7 @@ pub async fn items_page_per_session(
            WHERE c.session_id = ANY($1) AND c.deleted_at IS NULL AND c.ordered_at IS NULL \
          ) ranked WHERE rn > $2 AND rn <= $2 + $3 ORDER BY session_id, rn"
     );
-    diesel::sql_query(sql)
+    crate::statement::prepared(sql)
         .bind::<Array<BigInt>, _>(session_ids)
         .bind::<BigInt, _>(offset)
         .bind::<BigInt, _>(limit)

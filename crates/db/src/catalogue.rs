@@ -163,7 +163,7 @@ pub async fn search(
         Some((from, to)) => (Some(from), Some(to)),
         None => (None, None),
     };
-    let rows: Vec<Counted> = diesel::sql_query(sql)
+    let rows: Vec<Counted> = crate::statement::prepared(sql)
         .bind::<Nullable<Timestamptz>, _>(from)
         .bind::<Nullable<Timestamptz>, _>(to)
         .bind::<Nullable<Text>, _>(search.keyword.as_deref().map(contains_pattern))
@@ -187,7 +187,7 @@ pub async fn all_with_images_first(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(i64, Vec<FlowerRow>)> {
-    let rows: Vec<Counted> = diesel::sql_query(
+    let rows: Vec<Counted> = crate::statement::prepared(
         "SELECT f.id, f.name, f.images, f.flower_type_id, f.flower_color_id, f.created_at, \
                 count(*) OVER () AS total \
          FROM flowers f WHERE f.deleted_at IS NULL \
@@ -225,7 +225,7 @@ async fn count_matches(
     to: Option<DateTime<Utc>>,
     keyword: Option<&str>,
 ) -> QueryResult<i64> {
-    let row: Total = diesel::sql_query(
+    let row: Total = crate::statement::prepared(
         "SELECT count(*) AS total FROM flowers f JOIN flower_types t ON t.id = f.flower_type_id \
          WHERE f.deleted_at IS NULL \
            AND ($1::timestamptz IS NULL OR EXISTS ( \
@@ -264,7 +264,7 @@ pub async fn images_for_names(
     let (names, types): (Vec<String>, Vec<String>) = pairs.iter().cloned().unzip();
     let name_patterns: Vec<String> = names.iter().map(|n| contains_pattern(n)).collect();
     let type_patterns: Vec<String> = types.iter().map(|t| contains_pattern(t)).collect();
-    let rows: Vec<Matched> = diesel::sql_query(
+    let rows: Vec<Matched> = crate::statement::prepared(
         "SELECT p.flower_name, p.type_name, m.images \
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) \
               AS p(flower_name, type_name, name_pattern, type_pattern) \

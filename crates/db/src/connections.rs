@@ -123,7 +123,7 @@ pub async fn page_per_user(
              AND (cardinality($2::text[]) = 0 OR c.apply_status = ANY($2)) \
          ) ranked WHERE rn > $3 AND rn <= $3 + $4 ORDER BY {owner}, rn"
     );
-    diesel::sql_query(sql)
+    crate::statement::prepared(sql)
         .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(user_ids)
         .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(statuses)
         .bind::<diesel::sql_types::BigInt, _>(offset)
@@ -231,7 +231,7 @@ pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> Que
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         id: i64,
     }
-    let rows: Vec<Related> = diesel::sql_query(
+    let rows: Vec<Related> = crate::statement::prepared(
         "WITH company AS ( \
            SELECT $1::bigint AS id \
            UNION SELECT employer_id FROM wholesaler_connections WHERE employee_id = $1 AND deleted_at IS NULL \

@@ -30,7 +30,7 @@ pub async fn ensure_for_day(
     order_date: NaiveDate,
 ) -> QueryResult<usize> {
     let (flower_ids, grades): (Vec<i64>, Vec<String>) = keys.iter().cloned().unzip();
-    diesel::sql_query(
+    crate::statement::prepared(
         "INSERT INTO daily_order_items (wholesaler_id, flower_id, grade, order_date) \
          SELECT DISTINCT $1::bigint, k.flower_id, k.grade, $4::date \
          FROM unnest($2::bigint[], $3::text[]) AS k(flower_id, grade) \
@@ -55,7 +55,7 @@ pub async fn page(
 ) -> QueryResult<Vec<DailyItemRow>> {
     let direction = if descending { "DESC" } else { "ASC" };
     let (from, to) = range.map_or((None, None), |(f, t)| (Some(f), Some(t)));
-    diesel::sql_query(format!(
+    crate::statement::prepared(format!(
         "SELECT * FROM daily_order_items WHERE wholesaler_id = $1 AND deleted_at IS NULL \
            AND ($2::date IS NULL OR order_date BETWEEN $2 AND $3) \
          ORDER BY created_at {direction}, id {direction} OFFSET $4 LIMIT $5"
@@ -93,7 +93,7 @@ pub async fn set_prices(
         order_sheet_id: i64,
     }
     let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
-    let rows: Vec<DailyItemRow> = diesel::sql_query(
+    let rows: Vec<DailyItemRow> = crate::statement::prepared(
         "UPDATE daily_order_items d SET price = p.price \
          FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \
          WHERE d.id = p.id AND d.deleted_at IS NULL RETURNING d.*",
@@ -102,7 +102,7 @@ pub async fn set_prices(
     .bind::<Array<Integer>, _>(&values)
     .load(conn)
     .await?;
-    let sheets: Vec<Sheet> = diesel::sql_query(
+    let sheets: Vec<Sheet> = crate::statement::prepared(
         "UPDATE order_items i SET price = d.price FROM daily_order_items d \
          WHERE d.id = ANY($1) AND d.deleted_at IS NULL AND i.deleted_at IS NULL \
            AND i.wholesaler_id = d.wholesaler_id AND i.flower_id = d.flower_id AND i.grade = d.grade \

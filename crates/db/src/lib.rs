@@ -23,6 +23,7 @@ pub mod scheduler;
 pub mod users;
 #[rustfmt::skip]
 pub mod schema;
+pub mod statement;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -137,7 +137,7 @@ pub async fn sends_to_since(
 /// recipient, a client address) so concurrent requests cannot both pass a
 /// limit. Released at commit or rollback.
 pub async fn lock_for_transaction(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, $2))")
+    crate::statement::prepared("SELECT pg_advisory_xact_lock(hashtextextended($1, $2))")
         .bind::<Text, _>(key)
         // A fixed seed keeps these locks apart from other services' numbers.
         .bind::<BigInt, _>(0x6d73_6773_i64)

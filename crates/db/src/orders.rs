@@ -100,10 +100,11 @@ pub async fn next_sheet_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let next: Next =
-        diesel::sql_query("SELECT nextval(pg_get_serial_sequence('order_sheets', 'id')) AS id")
-            .get_result(conn)
-            .await?;
+    let next: Next = crate::statement::prepared(
+        "SELECT nextval(pg_get_serial_sequence('order_sheets', 'id')) AS id",
+    )
+    .get_result(conn)
+    .await?;
     Ok(next.id)
 }
 
@@ -144,7 +145,7 @@ pub async fn insert_lines_from_cart(
     let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
     let grades: Vec<String> = lines.iter().map(|l| l.grade.clone()).collect();
     let memos: Vec<Option<String>> = lines.iter().map(|l| l.memo.clone()).collect();
-    diesel::sql_query(
+    crate::statement::prepared(
         "INSERT INTO order_items (order_sheet_id, retailer_id, wholesaler_id, flower_id, quantity, grade, price, memo) \
          SELECT $1, $2, $3, l.flower_id, l.quantity, l.grade, d.price, l.memo \
          FROM unnest($4::bigint[], $5::int[], $6::text[], $7::text[]) WITH ORDINALITY \
@@ -175,7 +176,7 @@ pub async fn lock_wholesaler_sheets(
     conn: &mut AsyncPgConnection,
     wholesaler_id: i64,
 ) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended('order-sheets', $1))")
+    crate::statement::prepared("SELECT pg_advisory_xact_lock(hashtextextended('order-sheets', $1))")
         .bind::<BigInt, _>(wholesaler_id)
         .execute(conn)
         .await
@@ -264,7 +265,7 @@ where
            AND ($3::timestamptz IS NULL OR (created_at >= $3 AND created_at < $4)) \
          ORDER BY created_at {direction}, id {direction} OFFSET $5 LIMIT $6"
     );
-    diesel::sql_query(sql)
+    crate::statement::prepared(sql)
         .bind::<Nullable<BigInt>, _>(retailer)
         .bind::<Nullable<BigInt>, _>(wholesaler)
         .bind::<Nullable<Timestamptz>, _>(from)
@@ -384,7 +385,7 @@ where
            FROM {from} WHERE c.order_sheet_id = ANY($1) AND c.deleted_at IS NULL \
          ) ranked WHERE rn > $2 AND rn <= $2 + $3 ORDER BY order_sheet_id, rn"
     );
-    diesel::sql_query(sql)
+    crate::statement::prepared(sql)
         .bind::<Array<BigInt>, _>(sheet_ids)
         .bind::<BigInt, _>(offset)
         .bind::<BigInt, _>(limit)
@@ -426,7 +427,7 @@ pub async fn totals(
     conn: &mut AsyncPgConnection,
     sheet_ids: &[i64],
 ) -> QueryResult<Vec<SheetTotals>> {
-    diesel::sql_query(
+    crate::statement::prepared(
         "SELECT s.id AS order_sheet_id, \
            coalesce(oi.quantity, 0) + coalesce(ci.quantity, 0) AS total_quantity, \
            coalesce(oi.types, 0) + coalesce(ci.types, 0) AS flower_type_count, \
@@ -458,7 +459,7 @@ pub async fn recent_receipts(
     conn: &mut AsyncPgConnection,
     sheet_ids: &[i64],
 ) -> QueryResult<Vec<SheetReceiptRow>> {
-    diesel::sql_query(
+    crate::statement::prepared(
         "SELECT DISTINCT ON (order_sheet_id) * FROM order_sheet_receipts \
          WHERE order_sheet_id = ANY($1) AND deleted_at IS NULL \
          ORDER BY order_sheet_id, created_at DESC, id DESC",
@@ -521,7 +522,7 @@ pub async fn set_item_prices(
     prices: &[(i64, i32)],
 ) -> QueryResult<Vec<OrderItemRow>> {
     let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
-    diesel::sql_query(
+    crate::statement::prepared(
         "UPDATE order_items i SET price = p.price FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \
          WHERE i.id = p.id AND i.deleted_at IS NULL RETURNING i.*",
     )
@@ -534,7 +535,7 @@ pub async fn set_item_prices(
 /// Soft-deletes a sheet with its lines, custom lines and receipts, and the
 /// day's bulk-price rows no other live line of that wholesaler still uses.
 pub async fn remove_sheet(conn: &mut AsyncPgConnection, sheet: &OrderSheetRow) -> QueryResult<()> {
-    diesel::sql_query(
+    crate::statement::prepared(
         "UPDATE daily_order_items d SET deleted_at = now() \
          FROM order_items i \
          WHERE i.order_sheet_id = $1 AND i.deleted_at IS NULL AND d.deleted_at IS NULL \
@@ -551,7 +552,7 @@ pub async fn remove_sheet(conn: &mut AsyncPgConnection, sheet: &OrderSheetRow) -
     .execute(conn)
     .await?;
     for table in ["order_items", "custom_order_items", "order_sheet_receipts"] {
-        diesel::sql_query(format!(
+        crate::statement::prepared(format!(
             "UPDATE {table} SET deleted_at = now() WHERE order_sheet_id = $1 AND deleted_at IS NULL"
         ))
         .bind::<BigInt, _>(sheet.id)
@@ -604,7 +605,7 @@ pub async fn day_aggregates(
                                   WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL)) \
          GROUP BY 1 ORDER BY 1 {direction} OFFSET $5 LIMIT $6"
     );
-    diesel::sql_query(sql)
+    crate::statement::prepared(sql)
         .bind::<BigInt, _>(wholesaler_id)
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)

@@ -72,7 +72,7 @@ pub async fn claim_due(
     limit: i64,
     lease_secs: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    diesel::sql_query(
+    crate::statement::prepared(
         "UPDATE notification_outbox SET next_attempt_at = now() + make_interval(secs => $2) \
          WHERE id IN (SELECT id FROM notification_outbox \
                       WHERE status = 'PENDING' AND next_attempt_at <= now() \

@@ -138,7 +138,7 @@ pub async fn next_receipt_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         id: i64,
     }
-    let next: Next = diesel::sql_query(
+    let next: Next = crate::statement::prepared(
         "SELECT nextval(pg_get_serial_sequence('order_sheet_receipts', 'id')) AS id",
     )
     .get_result(conn)

@@ -308,7 +308,7 @@ pub async fn record_failed_sign_in(
     lock_after: i32,
     lock_for: chrono::Duration,
 ) -> QueryResult<ThrottleRow> {
-    diesel::sql_query(
+    crate::statement::prepared(
         "INSERT INTO sign_in_throttles (phone_no, failed_count, first_failed_at, locked_until, updated_at) \
          VALUES ($1, 1, $2, NULL, $2) \
          ON CONFLICT (phone_no) DO UPDATE SET \

@@ -44,7 +44,7 @@ pub async fn upsert(
     let text = |f: fn(&AuctionLine) -> &str| lines.iter().map(f).collect::<Vec<&str>>();
     let int = |f: fn(&AuctionLine) -> i32| lines.iter().map(f).collect::<Vec<i32>>();
     let shippers: Vec<Option<&str>> = lines.iter().map(|l| l.shipper.as_deref()).collect();
-    diesel::sql_query(
+    crate::statement::prepared(
         "WITH up AS ( \
            INSERT INTO auction_results AS a \
              (wholesaler_id, flower_name, flower_type_name, flower_grade, box_count, flower_count, \

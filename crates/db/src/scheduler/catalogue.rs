@@ -72,7 +72,7 @@ pub async fn ingest(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let new_flower_types = diesel::sql_query(
+    let new_flower_types = crate::statement::prepared(
         "WITH ins AS ( \
            INSERT INTO flower_types (name) \
            SELECT t.name FROM unnest($1::text[]) AS t(name) ORDER BY t.name \
@@ -90,7 +90,7 @@ pub async fn ingest(
         .map(|r| (r.flower_type.as_str(), r.flower_name.as_str()))
         .collect();
     let (pair_types, pair_names): (Vec<&str>, Vec<&str>) = pairs.iter().copied().unzip();
-    let new_flowers = diesel::sql_query(
+    let new_flowers = crate::statement::prepared(
         "WITH ins AS ( \
            INSERT INTO flowers (name, flower_type_id) \
            SELECT i.name, ft.id \
@@ -125,7 +125,7 @@ pub async fn ingest(
         day_names.push(n);
         day_instants.push(d);
     }
-    let bidding_dates_added = diesel::sql_query(
+    let bidding_dates_added = crate::statement::prepared(
         "WITH ins AS ( \
            INSERT INTO bidding_flowers (flower_id, bidding_date) \
            SELECT f.id, i.bidding_date \
@@ -166,7 +166,7 @@ async fn upsert_raw_rows(
     let names: Vec<&str> = rows.iter().map(|r| r.flower_name.as_str()).collect();
     let grades: Vec<&str> = rows.iter().map(|r| r.grade.as_str()).collect();
     let column = |f: fn(&FeedRow) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
-    diesel::sql_query(
+    crate::statement::prepared(
         "WITH up AS ( \
            INSERT INTO public_bidding_flowers AS p \
              (sale_date, flower_gubn, flower_type, flower_name, grade, \

@@ -30,11 +30,12 @@ pub async fn try_lock_sync_day(
     conn: &mut AsyncPgConnection,
     yyyymmdd: i32,
 ) -> diesel::QueryResult<bool> {
-    let row: Locked = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1, $2) AS locked")
-        .bind::<diesel::sql_types::Integer, _>(SYNC_LOCK_NAMESPACE)
-        .bind::<diesel::sql_types::Integer, _>(yyyymmdd)
-        .get_result(conn)
-        .await?;
+    let row: Locked =
+        crate::statement::prepared("SELECT pg_try_advisory_xact_lock($1, $2) AS locked")
+            .bind::<diesel::sql_types::Integer, _>(SYNC_LOCK_NAMESPACE)
+            .bind::<diesel::sql_types::Integer, _>(yyyymmdd)
+            .get_result(conn)
+            .await?;
     Ok(row.locked)
 }
 

@@ -1,5 +1,5 @@
 //! The same data as the two GraphQL requests, fetched the way a careful
-//! engineer would write it by hand: one statement that builds the whole JSON
+//! engineer would write it by hand: one prepared statement that builds the whole JSON
 //! answer inside PostgreSQL. The benchmark compares core against this floor.
 
 use chrono::{DateTime, Utc};
@@ -22,7 +22,7 @@ pub async fn day_view(
     to: DateTime<Utc>,
 ) -> Result<String, String> {
     let mut conn = pool.get().await.map_err(|e| e.to_string())?;
-    let row: Json = diesel::sql_query(DAY_VIEW)
+    let row: Json = db::statement::prepared(DAY_VIEW)
         .bind::<BigInt, _>(wholesaler)
         .bind::<Timestamptz, _>(from)
         .bind::<Timestamptz, _>(to)
@@ -35,7 +35,7 @@ pub async fn day_view(
 /// A page of 50 flowers (images first), with type and auction days, as JSON.
 pub async fn catalogue_page(pool: &db::DbPool, page: i64) -> Result<String, String> {
     let mut conn = pool.get().await.map_err(|e| e.to_string())?;
-    let row: Json = diesel::sql_query(CATALOGUE_PAGE)
+    let row: Json = db::statement::prepared(CATALOGUE_PAGE)
         .bind::<BigInt, _>(page * 50)
         .get_result(&mut conn)
         .await
