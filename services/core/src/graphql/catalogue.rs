@@ -5,10 +5,13 @@ use crate::graphql::auction::{AuctionResultForSaleOutput, AuctionResultsOutput};
 use crate::graphql::cart::CartItemsOutput;
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::prefetched::{Ex, Load, Prefetch, Prefetched, holds_child};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::gql_id;
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
-use juniper::{GraphQLInputObject, graphql_interface, graphql_object};
+use juniper::{
+    BoxFuture, GraphQLInputObject, ScalarValue, Selection, graphql_interface, graphql_object,
+};
 
 /// Lists that also say how many results there are (semantics per type).
 #[graphql_interface(for = [FlowersOutput, CartItemsOutput, AuctionResultsOutput, AuctionResultForSaleOutput], context = Context)]
@@ -30,13 +33,14 @@ pub struct FlowerFilterInput {
 
 /// A flower, with its type when the statement that found it read that too.
 #[derive(Clone)]
-pub struct Flower(pub FlowerRow, pub Option<FlowerTypeRow>);
+pub struct Flower(pub FlowerRow, pub Option<FlowerType>);
 
 impl From<FlowerRow> for Flower {
     fn from(row: FlowerRow) -> Self {
         Flower(row, None)
     }
 }
+#[derive(Clone)]
 pub struct FlowerType(pub FlowerTypeRow);
 pub struct FlowerColor(pub FlowerColorRow);
 pub struct BiddingFlower(pub BiddingFlowerRow);
@@ -64,17 +68,11 @@ impl Flower {
         gql_id(self.0.id)
     }
 
-    async fn flower_type(&self, ctx: &Context) -> GqlResult<FlowerType> {
-        if let Some(known) = &self.1 {
-            return Ok(FlowerType(known.clone()));
+    fn flower_type(&self) -> Prefetched<FlowerType> {
+        match &self.1 {
+            Some(known) => Prefetched::Held(known.clone()),
+            None => Prefetched::Key(self.0.flower_type_id),
         }
-        ctx.loaders
-            .flower_types
-            .load(self.0.flower_type_id)
-            .await
-            .map_err(|e| GqlError::internal("flower types", e))?
-            .map(FlowerType)
-            .ok_or_else(|| GqlError::code(domain::ErrorCode::NoFlowerType))
     }
 
     fn name(&self) -> &str {
@@ -106,6 +104,46 @@ impl Flower {
             .await
             .map_err(|e| GqlError::internal("flower colors", e))?
             .map(FlowerColor))
+    }
+}
+
+impl Load for Flower {
+    type Key = i64;
+
+    fn load(ctx: &Context, id: i64) -> BoxFuture<'_, GqlResult<Self>> {
+        Box::pin(load_flower(ctx, id))
+    }
+}
+
+impl<S: ScalarValue> Prefetch<S> for Flower {
+    fn holds(&self, field: &str, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> bool {
+        match field {
+            "id" | "name" | "images" => true,
+            "flowerType" => holds_child(self.1.as_ref(), selection, ex),
+            _ => false,
+        }
+    }
+}
+
+impl Load for FlowerType {
+    type Key = i64;
+
+    fn load(ctx: &Context, id: i64) -> BoxFuture<'_, GqlResult<Self>> {
+        Box::pin(async move {
+            ctx.loaders
+                .flower_types
+                .load(id)
+                .await
+                .map_err(|e| GqlError::internal("flower types", e))?
+                .map(FlowerType)
+                .ok_or_else(|| GqlError::code(domain::ErrorCode::NoFlowerType))
+        })
+    }
+}
+
+impl<S: ScalarValue> Prefetch<S> for FlowerType {
+    fn holds(&self, field: &str, _: Option<&[Selection<'_, S>]>, _: &Ex<'_, S>) -> bool {
+        matches!(field, "id" | "name" | "imgUrl")
     }
 }
 

@@ -11,6 +11,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod orders;
 pub mod pagination;
+pub mod prefetched;
 pub mod query;
 pub mod scalars;
 pub mod trading;

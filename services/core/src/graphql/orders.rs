@@ -4,16 +4,17 @@
 //! and load in batches, so a page of sheets costs a fixed number of queries.
 
 use crate::graphql::cart::party_user;
-use crate::graphql::catalogue::{DateRangeInput, Flower, load_flower};
+use crate::graphql::catalogue::{DateRangeInput, Flower, FlowerType, load_flower};
 use crate::graphql::context::Context;
 use crate::graphql::enums::GqlFlowerGrade;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::pagination::{Page, PaginationInput};
+use crate::graphql::prefetched::{Ex, Load, Prefetch, Prefetched, holds_child};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::{User, gql_id};
 use db::daily_items::DailyItemRow;
 use db::orders::{CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals};
-use juniper::{GraphQLInputObject, graphql_object};
+use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, Selection, graphql_object};
 
 #[derive(Debug, Clone, GraphQLInputObject)]
 pub struct DateFilterInput {
@@ -60,7 +61,7 @@ impl From<OrderItemRow> for OrderItem {
 
 impl From<db::orders::LineWithFlower> for OrderItem {
     fn from(line: db::orders::LineWithFlower) -> Self {
-        let flower = line.flower().map(|(f, t)| Flower(f, Some(t)));
+        let flower = line.flower().map(|(f, t)| Flower(f, Some(FlowerType(t))));
         OrderItem(line.item, flower)
     }
 }
@@ -116,7 +117,7 @@ impl OrderSheet {
         &self,
         ctx: &Context,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Vec<OrderItem>> {
+    ) -> GqlResult<Vec<Prefetched<OrderItem>>> {
         let page = Page::from_input(pagination.as_ref())?;
         let rows = ctx
             .loaders
@@ -124,7 +125,10 @@ impl OrderSheet {
             .load((page, self.0.id))
             .await
             .map_err(|e| GqlError::internal("order items", e))?;
-        Ok(rows.into_iter().map(OrderItem::from).collect())
+        Ok(rows
+            .into_iter()
+            .map(|line| Prefetched::Held(OrderItem::from(line)))
+            .collect())
     }
 
     async fn custom_order_items(
@@ -225,11 +229,11 @@ impl OrderItem {
         party_user(ctx, Some(self.0.wholesaler_id)).await
     }
 
-    async fn flower(&self, ctx: &Context) -> GqlResult<Flower> {
-        if let Some(known) = &self.1 {
-            return Ok(known.clone());
+    fn flower(&self) -> Prefetched<Flower> {
+        match &self.1 {
+            Some(known) => Prefetched::Held(known.clone()),
+            None => Prefetched::Key(self.0.flower_id),
         }
-        load_flower(ctx, self.0.flower_id).await
     }
 
     fn quantity(&self) -> i32 {
@@ -258,6 +262,26 @@ impl OrderItem {
 
     fn memo(&self) -> Option<&str> {
         self.0.memo.as_deref()
+    }
+}
+
+impl Load for OrderItem {
+    /// Lines are only handed over already read.
+    type Key = std::convert::Infallible;
+
+    fn load(_: &Context, key: Self::Key) -> BoxFuture<'_, GqlResult<Self>> {
+        match key {}
+    }
+}
+
+impl<S: ScalarValue> Prefetch<S> for OrderItem {
+    fn holds(&self, field: &str, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> bool {
+        match field {
+            "id" | "quantity" | "grade" | "price" | "memo" | "createdAt" | "updatedAt"
+            | "deletedAt" => true,
+            "flower" => holds_child(self.1.as_ref(), selection, ex),
+            _ => false,
+        }
     }
 }
 
