@@ -9,6 +9,7 @@ use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::{User, gql_id};
 use db::carts::{CartItemRow, SessionRow};
 use juniper::{GraphQLInputObject, graphql_object};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, GraphQLInputObject)]
 pub struct AddToCartInput {
@@ -102,7 +103,10 @@ impl ShoppingSession {
             .map_err(|e| GqlError::internal("cart counts", e))?;
         Ok(CartItemsOutput {
             result_count: i32::try_from(count).unwrap_or(i32::MAX),
-            items: items.into_iter().map(CartItem).collect(),
+            items: items
+                .into_iter()
+                .map(|row| CartItem(Arc::unwrap_or_clone(row)))
+                .collect(),
         })
     }
 

@@ -12,6 +12,7 @@ use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
 use juniper::{
     BoxFuture, GraphQLInputObject, ScalarValue, Selection, graphql_interface, graphql_object,
 };
+use std::sync::Arc;
 
 /// Lists that also say how many results there are (semantics per type).
 #[graphql_interface(for = [FlowersOutput, CartItemsOutput, AuctionResultsOutput, AuctionResultForSaleOutput], context = Context)]
@@ -32,16 +33,23 @@ pub struct FlowerFilterInput {
 }
 
 /// A flower, with its type when the statement that found it read that too.
+/// Rows are shared: a day view hands the same flower to many lines.
 #[derive(Clone)]
-pub struct Flower(pub FlowerRow, pub Option<FlowerType>);
+pub struct Flower(pub Arc<FlowerRow>, pub Option<FlowerType>);
 
 impl From<FlowerRow> for Flower {
     fn from(row: FlowerRow) -> Self {
+        Flower(Arc::new(row), None)
+    }
+}
+
+impl From<Arc<FlowerRow>> for Flower {
+    fn from(row: Arc<FlowerRow>) -> Self {
         Flower(row, None)
     }
 }
 #[derive(Clone)]
-pub struct FlowerType(pub FlowerTypeRow);
+pub struct FlowerType(pub Arc<FlowerTypeRow>);
 pub struct FlowerColor(pub FlowerColorRow);
 pub struct BiddingFlower(pub BiddingFlowerRow);
 
@@ -90,7 +98,10 @@ impl Flower {
             .load(((), self.0.id))
             .await
             .map_err(|e| GqlError::internal("bidding flowers", e))?;
-        Ok(rows.into_iter().map(BiddingFlower).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| BiddingFlower(Arc::unwrap_or_clone(row)))
+            .collect())
     }
 
     async fn flower_color(&self, ctx: &Context) -> GqlResult<Option<FlowerColor>> {
@@ -135,7 +146,7 @@ impl Load for FlowerType {
                 .load(id)
                 .await
                 .map_err(|e| GqlError::internal("flower types", e))?
-                .map(FlowerType)
+                .map(|row| FlowerType(Arc::new(row)))
                 .ok_or_else(|| GqlError::code(domain::ErrorCode::NoFlowerType))
         })
     }

@@ -16,6 +16,7 @@ use db::users::{CredentialRow, UserRow};
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::graphql::pagination::Page;
 
@@ -97,7 +98,9 @@ by_id_loader!(
 );
 
 /// A batch's outcome for one parent: its children, or why the batch failed.
-pub type LoadedMany<T> = Result<Vec<T>, String>;
+/// Shared, because a cached loader hands out a copy of the outcome: copying
+/// a day's 300 lines with their flowers cost more than reading them.
+pub type LoadedMany<T> = Result<Vec<Arc<T>>, String>;
 
 /// Children of many parents, keyed by (arguments, parent id): one statement per
 /// distinct argument set, so siblings asking for the same page share it.
@@ -130,9 +133,9 @@ macro_rules! children_loader {
                     let result: QueryResult<Vec<$row>> = $query.await;
                     match result {
                         Ok(rows) => {
-                            let mut by_parent: HashMap<i64, Vec<$row>> = HashMap::new();
+                            let mut by_parent: HashMap<i64, Vec<Arc<$row>>> = HashMap::new();
                             for row in rows {
-                                by_parent.entry(row.$($parent).+).or_default().push(row);
+                                by_parent.entry(row.$($parent).+).or_default().push(Arc::new(row));
                             }
                             for id in &$ids {
                                 let children = by_parent.remove(id).unwrap_or_default();

@@ -15,6 +15,7 @@ use crate::graphql::users::{User, gql_id};
 use db::daily_items::DailyItemRow;
 use db::orders::{CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals};
 use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, Selection, graphql_object};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, GraphQLInputObject)]
 pub struct DateFilterInput {
@@ -59,10 +60,12 @@ impl From<OrderItemRow> for OrderItem {
     }
 }
 
-impl From<db::orders::LineWithFlower> for OrderItem {
-    fn from(line: db::orders::LineWithFlower) -> Self {
-        let flower = line.flower().map(|(f, t)| Flower(f, Some(FlowerType(t))));
-        OrderItem(line.item, flower)
+impl From<&db::orders::LineWithFlower> for OrderItem {
+    fn from(line: &db::orders::LineWithFlower) -> Self {
+        let flower = line
+            .flower()
+            .map(|(f, t)| Flower(Arc::new(f), Some(FlowerType(Arc::new(t)))));
+        OrderItem(line.item.clone(), flower)
     }
 }
 pub struct CustomOrderItem(pub CustomOrderItemRow);
@@ -127,7 +130,7 @@ impl OrderSheet {
             .map_err(|e| GqlError::internal("order items", e))?;
         Ok(rows
             .into_iter()
-            .map(|line| Prefetched::Held(OrderItem::from(line)))
+            .map(|line| Prefetched::Held(OrderItem::from(&*line)))
             .collect())
     }
 
@@ -143,7 +146,10 @@ impl OrderSheet {
             .load((page, self.0.id))
             .await
             .map_err(|e| GqlError::internal("custom order items", e))?;
-        Ok(rows.into_iter().map(CustomOrderItem).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| CustomOrderItem(Arc::unwrap_or_clone(row)))
+            .collect())
     }
 
     /// Σ quantity of live lines and custom lines (the shipping line included).
@@ -177,7 +183,10 @@ impl OrderSheet {
             .load((page, self.0.id))
             .await
             .map_err(|e| GqlError::internal("receipts", e))?;
-        Ok(rows.into_iter().map(OrderSheetReceipt).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| OrderSheetReceipt(Arc::unwrap_or_clone(row)))
+            .collect())
     }
 
     async fn recent_receipt(&self, ctx: &Context) -> GqlResult<Option<OrderSheetReceipt>> {

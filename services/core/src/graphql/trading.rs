@@ -13,6 +13,7 @@ use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::User;
 use crate::trading::{auctions, cart, custom_items, ordering, pricing, receipts, scope};
 use domain::{ErrorCode, Role};
+use std::sync::Arc;
 
 const RETAILER: &[Role] = &[Role::Retailer];
 const WHOLESALER: &[Role] = &[Role::WholesalerEmpr, Role::WholesalerEmpe];
@@ -52,7 +53,10 @@ pub async fn all_cart_items(
         .load((page, session.0.id))
         .await
         .map_err(|e| GqlError::internal("cart items", e))?;
-    Ok(rows.into_iter().map(CartItem).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| CartItem(Arc::unwrap_or_clone(row)))
+        .collect())
 }
 
 pub async fn cart_wholesaler(ctx: &Context) -> GqlResult<Option<User>> {

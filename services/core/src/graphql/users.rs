@@ -104,7 +104,7 @@ impl User {
             .map_err(|e| GqlError::internal("connections", e))?;
         Ok(rows
             .into_iter()
-            .map(|keyed| BizConnection(keyed.row))
+            .map(|keyed| BizConnection(keyed.row.clone()))
             .collect())
     }
 }
