@@ -270,3 +270,99 @@ async fn nested_lists_cost_a_fixed_number_of_statements() {
     let after = statements_for(c, &m.admin, users).await;
     assert_eq!(before, after, "16 users must cost what 6 users cost");
 }
+
+/// A sheet's lines arrive with their flowers and types and are answered by
+/// juniper's synchronous executor; the answer must be exactly the one the
+/// ordinary resolvers give, whatever the query's shape (fragments, aliases,
+/// directives, `__typename`). Asking one field a line does not hold (its
+/// sheet, a flower's auction days, a type's flowers) sends that object back
+/// to the ordinary resolvers, which is what this compares against.
+#[actix_web::test]
+async fn prefetched_lines_answer_as_the_ordinary_resolvers() {
+    let m = market().await;
+    let c = &m.core;
+    c.sql(&format!(
+        "UPDATE flowers SET images = ARRAY['https://img.example/a.png', NULL] WHERE id = {}",
+        m.flowers[0]
+    ))
+    .await;
+    m.ordered_sheet(&[(0, 2, "UPPER"), (1, 1, "LOWER")]).await;
+    m.ordered_sheet(&[(2, 5, "MIDDLE")]).await;
+
+    let query = |line_extra: &str, flower_extra: &str, type_extra: &str| {
+        format!(
+            "query($yes: Boolean!) {{ orderSheets {{ orderItems {{ ...line n: quantity __typename {line_extra} \
+               flower {{ __typename id name images gone: name @skip(if: $yes) kept: id @include(if: $yes) {flower_extra} \
+                 kind: flowerType {{ id name imgUrl {type_extra} }} }} }} }} }} \
+             fragment line on OrderItem {{ id quantity grade price memo createdAt updatedAt deletedAt ... on OrderItem {{ price }} }}"
+        )
+    };
+    let vars = json!({ "yes": true });
+    let lines_of = |body: &serde_json::Value| -> Vec<serde_json::Value> {
+        data(body)["orderSheets"]
+            .as_array()
+            .expect("sheets")
+            .iter()
+            .flat_map(|s| s["orderItems"].as_array().expect("lines").clone())
+            .collect()
+    };
+    let held_lines = lines_of(
+        &c.gql(Some(&m.owner), &query("", "", ""), vars.clone())
+            .await,
+    );
+    // One field not held at one level at a time: a field wrongly declared
+    // held would be resolved synchronously as an `async fn`, which panics.
+    for (line_extra, flower_extra, type_extra) in [
+        ("orderSheet { id }", "", ""),
+        ("", "biddingFlowers { id }", ""),
+        ("", "flowerColor { id }", ""),
+        ("", "", "flowers { id }"),
+    ] {
+        let ordinary = c
+            .gql(
+                Some(&m.owner),
+                &query(line_extra, flower_extra, type_extra),
+                vars.clone(),
+            )
+            .await;
+        let mut lines = lines_of(&ordinary);
+        for line in &mut lines {
+            line.as_object_mut().expect("line").remove("orderSheet");
+            let flower = line["flower"].as_object_mut().expect("flower");
+            flower.remove("biddingFlowers");
+            flower.remove("flowerColor");
+            flower["kind"]
+                .as_object_mut()
+                .expect("type")
+                .remove("flowers");
+        }
+        assert_eq!(held_lines, lines, "{line_extra}{flower_extra}{type_extra}");
+    }
+    assert_eq!(held_lines.len(), 3);
+    let first = &held_lines
+        .iter()
+        .find(|l| l["flower"]["id"] == json!(m.flowers[0]))
+        .expect("the flower with an image")["flower"];
+    assert_eq!(first["images"], json!(["https://img.example/a.png"]));
+    assert_eq!(first["__typename"], "Flower");
+    assert!(first.get("gone").is_none() && first["kept"] == first["id"]);
+
+    // Lines read without their flowers (the root `orderItems`) load them by key.
+    let by_key = c
+        .gql(
+            Some(&m.owner),
+            "{ orderItems { id flower { id name images flowerType { id name imgUrl } } } }",
+            json!({}),
+        )
+        .await;
+    for line in data(&by_key)["orderItems"].as_array().expect("lines") {
+        let held_line = held_lines
+            .iter()
+            .find(|l| l["id"] == line["id"])
+            .expect("same line");
+        let (flower, held_flower) = (&line["flower"], &held_line["flower"]);
+        assert_eq!(flower["name"], held_flower["name"]);
+        assert_eq!(flower["images"], held_flower["images"]);
+        assert_eq!(flower["flowerType"], held_flower["kind"]);
+    }
+}
