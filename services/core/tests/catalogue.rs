@@ -359,7 +359,9 @@ async fn prefetched_lines_answer_as_the_ordinary_resolvers() {
             json!({}),
         )
         .await;
-    for line in data(&by_key)["orderItems"].as_array().expect("lines") {
+    let lines_by_key = data(&by_key)["orderItems"].as_array().expect("lines");
+    assert_eq!(lines_by_key.len(), held_lines.len());
+    for line in lines_by_key {
         let held_line = held_lines
             .iter()
             .find(|l| l["id"] == line["id"])

@@ -2,7 +2,7 @@
 //!
 //! juniper resolves every field of every object as its own boxed future, even
 //! a field that only reads a struct member. A wholesaler's day view is about
-//! 3,000 such fields, and they were most of its cost. A [`Prefetched`] value
+//! 3,000 such fields, a large share of its cost. A [`Prefetched`] value
 //! that holds everything the query asks of it (its children included) is
 //! answered by juniper's synchronous executor instead: the same resolvers,
 //! errors and response, without the futures. One that holds only a key is
