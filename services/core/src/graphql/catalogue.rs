@@ -5,13 +5,11 @@ use crate::graphql::auction::{AuctionResultForSaleOutput, AuctionResultsOutput};
 use crate::graphql::cart::CartItemsOutput;
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::prefetched::{Ex, Load, Prefetch, Prefetched, holds_child};
+use crate::graphql::prefetched::{Asked, Ex, Load, Prefetch, Prefetched, holds_child};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::gql_id;
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
-use juniper::{
-    BoxFuture, GraphQLInputObject, ScalarValue, Selection, graphql_interface, graphql_object,
-};
+use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, graphql_interface, graphql_object};
 use std::sync::Arc;
 
 /// Lists that also say how many results there are (semantics per type).
@@ -127,10 +125,10 @@ impl Load for Flower {
 }
 
 impl<S: ScalarValue> Prefetch<S> for Flower {
-    fn holds(&self, field: &str, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> bool {
-        match field {
+    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
+        match field.name() {
             "id" | "name" | "images" => true,
-            "flowerType" => holds_child(self.1.as_ref(), selection, ex),
+            "flowerType" => holds_child(self.1.as_ref(), field, ex),
             _ => false,
         }
     }
@@ -153,8 +151,8 @@ impl Load for FlowerType {
 }
 
 impl<S: ScalarValue> Prefetch<S> for FlowerType {
-    fn holds(&self, field: &str, _: Option<&[Selection<'_, S>]>, _: &Ex<'_, S>) -> bool {
-        matches!(field, "id" | "name" | "imgUrl")
+    fn holds(&self, field: &Asked<'_, S>, _: &Ex<'_, S>) -> bool {
+        matches!(field.name(), "id" | "name" | "imgUrl")
     }
 }
 

@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod prefetched;
 pub mod query;
 pub mod scalars;
+pub mod sheet_lists;
 pub mod trading;
 pub mod users;
 

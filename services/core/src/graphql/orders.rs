@@ -8,14 +8,14 @@ use crate::graphql::catalogue::{DateRangeInput, Flower, FlowerType, load_flower}
 use crate::graphql::context::Context;
 use crate::graphql::enums::GqlFlowerGrade;
 use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::pagination::{Page, PaginationInput};
-use crate::graphql::prefetched::{Ex, Load, Prefetch, Prefetched, holds_child};
+use crate::graphql::pagination::{Page, PaginationInput, page_asked};
+use crate::graphql::prefetched::{Asked, Ex, Load, Prefetch, Prefetched, holds_child};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::{User, gql_id};
 use db::daily_items::DailyItemRow;
 use db::orders::{CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals};
-use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, Selection, graphql_object};
-use std::sync::Arc;
+use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, graphql_object};
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, GraphQLInputObject)]
 pub struct DateFilterInput {
@@ -50,8 +50,94 @@ pub struct UpsertCustomOrderItemsInput {
     pub items: Vec<CustomOrderItemInput>,
 }
 
-pub struct OrderSheet(pub OrderSheetRow);
+/// An order sheet as answered: its row, its computed totals and newest
+/// statement (read with it, so those fields are plain reads), and the
+/// children a list read ahead for it (see `sheet_lists`).
+pub struct OrderSheet {
+    pub row: OrderSheetRow,
+    summary: SheetSummary,
+    held: OnceLock<HeldChildren>,
+}
+
+struct SheetSummary {
+    totals: SheetTotals,
+    recent: Option<OrderSheetReceipt>,
+}
+
+/// Children read ahead for a sheet, each for the arguments it was asked with.
+#[derive(Default)]
+pub struct HeldChildren {
+    pub lines: Vec<(Page, Arc<Vec<OrderItem>>)>,
+    pub custom_lines: Vec<(Page, Arc<Vec<CustomOrderItem>>)>,
+    pub retailer: Option<Option<Arc<User>>>,
+    pub wholesaler: Option<Option<Arc<User>>>,
+}
+
+impl OrderSheet {
+    /// The sheets of `rows` with their totals and newest statements (one
+    /// batched statement each, shared with sibling sheets of the request).
+    pub async fn read_many(ctx: &Context, rows: Vec<OrderSheetRow>) -> GqlResult<Vec<OrderSheet>> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let (mut totals, mut recent) = futures_util::join!(
+            ctx.loaders.totals.load_many(ids.clone()),
+            ctx.loaders.recent_receipts.load_many(ids)
+        );
+        rows.into_iter()
+            .map(|row| {
+                let sheet_totals = totals
+                    .remove(&row.id)
+                    .unwrap_or(Ok(None))
+                    .map_err(|e| GqlError::internal("sheet totals", e))?;
+                let newest = recent
+                    .remove(&row.id)
+                    .unwrap_or(Ok(None))
+                    .map_err(|e| GqlError::internal("receipts", e))?;
+                Ok(OrderSheet {
+                    row,
+                    summary: SheetSummary {
+                        totals: sheet_totals.unwrap_or_default(),
+                        recent: newest.map(OrderSheetReceipt),
+                    },
+                    held: OnceLock::new(),
+                })
+            })
+            .collect()
+    }
+
+    pub async fn read(ctx: &Context, row: OrderSheetRow) -> GqlResult<OrderSheet> {
+        let mut sheets = Self::read_many(ctx, vec![row]).await?;
+        sheets
+            .pop()
+            .ok_or_else(|| GqlError::internal("order sheets", "a read sheet went missing"))
+    }
+
+    /// Hands over the children a list read ahead (once; later calls are ignored).
+    pub fn hold(&self, children: HeldChildren) {
+        let _ = self.held.set(children);
+    }
+
+    fn held_lines(&self, page: Page) -> Option<&Arc<Vec<OrderItem>>> {
+        let held = self.held.get()?;
+        held.lines.iter().find(|(p, _)| *p == page).map(|(_, l)| l)
+    }
+
+    fn held_custom_lines(&self, page: Page) -> Option<&Arc<Vec<CustomOrderItem>>> {
+        let held = self.held.get()?;
+        held.custom_lines
+            .iter()
+            .find(|(p, _)| *p == page)
+            .map(|(_, l)| l)
+    }
+
+    fn held_party(
+        &self,
+        side: fn(&HeldChildren) -> &Option<Option<Arc<User>>>,
+    ) -> Option<&Option<Arc<User>>> {
+        self.held.get().and_then(|held| side(held).as_ref())
+    }
+}
 /// An order line, with its flower when the statement that found it read that too.
+#[derive(Clone)]
 pub struct OrderItem(pub OrderItemRow, pub Option<Flower>);
 
 impl From<OrderItemRow> for OrderItem {
@@ -68,8 +154,10 @@ impl From<&db::orders::LineWithFlower> for OrderItem {
         OrderItem(line.item.clone(), flower)
     }
 }
+#[derive(Clone)]
 pub struct CustomOrderItem(pub CustomOrderItemRow);
 pub struct DailyOrderItem(pub DailyItemRow);
+#[derive(Clone)]
 pub struct OrderSheetReceipt(pub SheetReceiptRow);
 
 fn count(value: i64) -> i32 {
@@ -77,98 +165,79 @@ fn count(value: i64) -> i32 {
 }
 
 async fn load_sheet(ctx: &Context, id: i64) -> GqlResult<OrderSheet> {
-    ctx.loaders
+    let row = ctx
+        .loaders
         .sheets
         .load(id)
         .await
         .map_err(|e| GqlError::internal("order sheets", e))?
-        .map(OrderSheet)
-        .ok_or_else(|| crate::trading::scope::no_order_sheet(id))
-}
-
-impl OrderSheet {
-    async fn totals(&self, ctx: &Context) -> GqlResult<SheetTotals> {
-        Ok(ctx
-            .loaders
-            .totals
-            .load(self.0.id)
-            .await
-            .map_err(|e| GqlError::internal("sheet totals", e))?
-            .unwrap_or_default())
-    }
+        .ok_or_else(|| crate::trading::scope::no_order_sheet(id))?;
+    OrderSheet::read(ctx, row).await
 }
 
 #[graphql_object(context = Context)]
 impl OrderSheet {
     fn id(&self) -> i32 {
-        gql_id(self.0.id)
+        gql_id(self.row.id)
     }
 
     fn order_no(&self) -> &str {
-        &self.0.order_no
+        &self.row.order_no
     }
 
-    async fn retailer(&self, ctx: &Context) -> GqlResult<Option<User>> {
-        party_user(ctx, Some(self.0.retailer_id)).await
+    fn retailer(&self) -> Prefetched<Option<Arc<User>>> {
+        match self.held_party(|h| &h.retailer) {
+            Some(user) => Prefetched::Held(user.clone()),
+            None => Prefetched::Key(self.row.retailer_id),
+        }
     }
 
-    async fn wholesaler(&self, ctx: &Context) -> GqlResult<Option<User>> {
-        party_user(ctx, Some(self.0.wholesaler_id)).await
+    fn wholesaler(&self) -> Prefetched<Option<Arc<User>>> {
+        match self.held_party(|h| &h.wholesaler) {
+            Some(user) => Prefetched::Held(user.clone()),
+            None => Prefetched::Key(self.row.wholesaler_id),
+        }
     }
 
-    async fn order_items(
+    fn order_items(
         &self,
-        ctx: &Context,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Vec<Prefetched<OrderItem>>> {
+    ) -> GqlResult<Prefetched<Arc<Vec<OrderItem>>>> {
         let page = Page::from_input(pagination.as_ref())?;
-        let rows = ctx
-            .loaders
-            .sheet_items
-            .load((page, self.0.id))
-            .await
-            .map_err(|e| GqlError::internal("order items", e))?;
-        Ok(rows
-            .into_iter()
-            .map(|line| Prefetched::Held(OrderItem::from(&*line)))
-            .collect())
+        Ok(match self.held_lines(page) {
+            Some(lines) => Prefetched::Held(lines.clone()),
+            None => Prefetched::Key((page, self.row.id)),
+        })
     }
 
-    async fn custom_order_items(
+    fn custom_order_items(
         &self,
-        ctx: &Context,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Vec<CustomOrderItem>> {
+    ) -> GqlResult<Prefetched<Arc<Vec<CustomOrderItem>>>> {
         let page = Page::from_input(pagination.as_ref())?;
-        let rows = ctx
-            .loaders
-            .sheet_custom_items
-            .load((page, self.0.id))
-            .await
-            .map_err(|e| GqlError::internal("custom order items", e))?;
-        Ok(rows
-            .into_iter()
-            .map(|row| CustomOrderItem(Arc::unwrap_or_clone(row)))
-            .collect())
+        Ok(match self.held_custom_lines(page) {
+            Some(lines) => Prefetched::Held(lines.clone()),
+            None => Prefetched::Key((page, self.row.id)),
+        })
     }
 
     /// Σ quantity of live lines and custom lines (the shipping line included).
-    async fn total_flower_quantity(&self, ctx: &Context) -> GqlResult<i32> {
-        Ok(count(self.totals(ctx).await?.total_quantity))
+    fn total_flower_quantity(&self) -> i32 {
+        count(self.summary.totals.total_quantity)
     }
 
     /// Distinct flower types of the lines + distinct custom type names.
-    async fn total_flower_type_count(&self, ctx: &Context) -> GqlResult<i32> {
-        Ok(count(self.totals(ctx).await?.flower_type_count))
+    fn total_flower_type_count(&self) -> i32 {
+        count(self.summary.totals.flower_type_count)
     }
 
     /// Σ unit prices (not × quantity), as in the original.
-    async fn total_flower_price(&self, ctx: &Context) -> GqlResult<i32> {
-        Ok(count(self.totals(ctx).await?.total_price))
+    fn total_flower_price(&self) -> i32 {
+        count(self.summary.totals.total_price)
     }
 
-    async fn has_receipt(&self, ctx: &Context) -> GqlResult<bool> {
-        Ok(self.totals(ctx).await?.receipt_count > 0)
+    fn has_receipt(&self) -> bool {
+        self.summary.totals.receipt_count > 0
     }
 
     async fn order_sheet_receipts(
@@ -180,7 +249,7 @@ impl OrderSheet {
         let rows = ctx
             .loaders
             .sheet_receipts
-            .load((page, self.0.id))
+            .load((page, self.row.id))
             .await
             .map_err(|e| GqlError::internal("receipts", e))?;
         Ok(rows
@@ -189,34 +258,28 @@ impl OrderSheet {
             .collect())
     }
 
-    async fn recent_receipt(&self, ctx: &Context) -> GqlResult<Option<OrderSheetReceipt>> {
-        Ok(ctx
-            .loaders
-            .recent_receipts
-            .load(self.0.id)
-            .await
-            .map_err(|e| GqlError::internal("receipts", e))?
-            .map(OrderSheetReceipt))
+    fn recent_receipt(&self) -> Option<OrderSheetReceipt> {
+        self.summary.recent.clone()
     }
 
     fn is_price_updated(&self) -> Option<bool> {
-        Some(self.0.price_updated_at.is_some())
+        Some(self.row.price_updated_at.is_some())
     }
 
     fn memo(&self) -> Option<&str> {
-        self.0.memo.as_deref()
+        self.row.memo.as_deref()
     }
 
     fn created_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.created_at)
+        LocalDate::from_utc(self.row.created_at)
     }
 
     fn updated_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.updated_at)
+        LocalDate::from_utc(self.row.updated_at)
     }
 
     fn deleted_at(&self) -> Option<LocalDate> {
-        self.0.deleted_at.map(LocalDate::from_utc)
+        self.row.deleted_at.map(LocalDate::from_utc)
     }
 }
 
@@ -274,21 +337,104 @@ impl OrderItem {
     }
 }
 
-impl Load for OrderItem {
-    /// Lines are only handed over already read.
-    type Key = std::convert::Infallible;
+/// One page of a sheet's lines, when no list read them ahead.
+impl Load for Arc<Vec<OrderItem>> {
+    type Key = (Page, i64);
 
-    fn load(_: &Context, key: Self::Key) -> BoxFuture<'_, GqlResult<Self>> {
-        match key {}
+    fn load(ctx: &Context, key: Self::Key) -> BoxFuture<'_, GqlResult<Self>> {
+        Box::pin(async move {
+            let rows = ctx
+                .loaders
+                .sheet_items
+                .load(key)
+                .await
+                .map_err(|e| GqlError::internal("order items", e))?;
+            Ok(Arc::new(
+                rows.iter().map(|line| OrderItem::from(&**line)).collect(),
+            ))
+        })
+    }
+}
+
+/// One page of a sheet's custom lines, when no list read them ahead.
+impl Load for Arc<Vec<CustomOrderItem>> {
+    type Key = (Page, i64);
+
+    fn load(ctx: &Context, key: Self::Key) -> BoxFuture<'_, GqlResult<Self>> {
+        Box::pin(async move {
+            let rows = ctx
+                .loaders
+                .sheet_custom_items
+                .load(key)
+                .await
+                .map_err(|e| GqlError::internal("custom order items", e))?;
+            Ok(Arc::new(
+                rows.iter()
+                    .map(|row| CustomOrderItem((**row).clone()))
+                    .collect(),
+            ))
+        })
+    }
+}
+
+impl<S: ScalarValue> Prefetch<S> for OrderSheet {
+    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
+        match field.name() {
+            "id"
+            | "orderNo"
+            | "totalFlowerQuantity"
+            | "totalFlowerTypeCount"
+            | "totalFlowerPrice"
+            | "hasReceipt"
+            | "isPriceUpdated"
+            | "memo"
+            | "createdAt"
+            | "updatedAt"
+            | "deletedAt" => true,
+            "recentReceipt" => holds_child(Some(&self.summary.recent), field, ex),
+            "retailer" => holds_child(self.held_party(|h| &h.retailer), field, ex),
+            "wholesaler" => holds_child(self.held_party(|h| &h.wholesaler), field, ex),
+            "orderItems" => {
+                let lines = page_asked(field, ex).and_then(|page| self.held_lines(page));
+                holds_child(lines, field, ex)
+            }
+            "customOrderItems" => {
+                let lines = page_asked(field, ex).and_then(|page| self.held_custom_lines(page));
+                holds_child(lines, field, ex)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl<S: ScalarValue> Prefetch<S> for CustomOrderItem {
+    fn holds(&self, field: &Asked<'_, S>, _: &Ex<'_, S>) -> bool {
+        matches!(
+            field.name(),
+            "id" | "flowerName"
+                | "flowerTypeName"
+                | "quantity"
+                | "grade"
+                | "price"
+                | "createdAt"
+                | "updatedAt"
+                | "deletedAt"
+        )
+    }
+}
+
+impl<S: ScalarValue> Prefetch<S> for OrderSheetReceipt {
+    fn holds(&self, field: &Asked<'_, S>, _: &Ex<'_, S>) -> bool {
+        field.name() != "orderSheet"
     }
 }
 
 impl<S: ScalarValue> Prefetch<S> for OrderItem {
-    fn holds(&self, field: &str, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> bool {
-        match field {
+    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
+        match field.name() {
             "id" | "quantity" | "grade" | "price" | "memo" | "createdAt" | "updatedAt"
             | "deletedAt" => true,
-            "flower" => holds_child(self.1.as_ref(), selection, ex),
+            "flower" => holds_child(self.1.as_ref(), field, ex),
             _ => false,
         }
     }

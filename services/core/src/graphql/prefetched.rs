@@ -10,6 +10,7 @@
 
 use crate::graphql::context::Context;
 use crate::graphql::error::GqlResult;
+use juniper::InputValue;
 use juniper::macros::reflect::{BaseSubTypes, BaseType, Type, Types, WrappedType, WrappedValue};
 use juniper::marker::IsOutputType;
 use juniper::meta::MetaType;
@@ -17,6 +18,7 @@ use juniper::{
     ArcStr, Arguments, BoxFuture, ExecutionResult, Executor, GraphQLType, GraphQLValue,
     GraphQLValueAsync, IntoFieldError, Registry, ScalarValue, Selection,
 };
+use std::sync::Arc;
 
 /// An object type a parent can hand over by key.
 pub trait Load: Send + Sync + Sized {
@@ -26,14 +28,17 @@ pub trait Load: Send + Sync + Sized {
     fn load(ctx: &Context, key: Self::Key) -> BoxFuture<'_, GqlResult<Self>>;
 }
 
-/// An object type a parent can hand over already read.
-pub trait Prefetch<S: ScalarValue>:
-    Load + GraphQLType<S, Context = Context, TypeInfo = ()>
-{
-    /// Whether this value answers `field` (with the field's own `selection`)
-    /// from what it holds. Only a plain `fn` field may say yes: juniper panics
-    /// on an `async fn` field resolved synchronously.
-    fn holds(&self, field: &str, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> bool;
+/// A value that knows which fields it can answer from what it holds.
+pub trait Prefetch<S: ScalarValue>: GraphQLType<S, Context = Context, TypeInfo = ()> {
+    /// Whether this value answers `field` (its arguments and own selection
+    /// included) from what it holds. Only a plain `fn` field may say yes:
+    /// juniper panics on an `async fn` field resolved synchronously.
+    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool;
+
+    /// Whether this value answers the whole `selection` from what it holds.
+    fn holds_selection(&self, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool {
+        holds_all(self, selection, ex)
+    }
 }
 
 /// The executor the synchronous check walks fragments with.
@@ -45,15 +50,13 @@ pub type Ex<'e, S> = Executor<'e, 'e, Context, S>;
 pub fn holds_all<S, T>(value: &T, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool
 where
     S: ScalarValue,
-    T: Prefetch<S>,
+    T: Prefetch<S> + ?Sized,
 {
     let type_name = T::name(&());
     let is_this_type = |condition: &str| type_name.as_deref() == Some(condition);
     selection.iter().all(|item| match item {
         Selection::Field(field) => {
-            let field = &field.item;
-            field.name.item == "__typename"
-                || value.holds(field.name.item, field.selection_set.as_deref(), ex)
+            field.item.name.item == "__typename" || value.holds(&Asked(item), ex)
         }
         Selection::FragmentSpread(spread) => ex
             .fragment_by_name(spread.item.name.item)
@@ -72,19 +75,120 @@ where
     })
 }
 
-/// `selection` of an object field whose value is `child`, if it is held.
-pub fn holds_child<S, T>(
-    child: Option<&T>,
-    selection: Option<&[Selection<'_, S>]>,
-    ex: &Ex<'_, S>,
-) -> bool
+/// Whether the object field `field`, whose value would be `child`, is held.
+pub fn holds_child<S, T>(child: Option<&T>, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool
 where
     S: ScalarValue,
     T: Prefetch<S>,
 {
-    match (child, selection) {
-        (Some(child), Some(selection)) => holds_all(child, selection, ex),
+    match (child, field.selection()) {
+        (Some(child), Some(selection)) => child.holds_selection(selection, ex),
         _ => false,
+    }
+}
+
+/// The fields `selection` asks of an object of type `type_name`, fragments
+/// flattened (directives are ignored: a skipped field is merely fetched).
+pub fn requested_fields<'s, S: ScalarValue>(
+    selection: &'s [Selection<'s, S>],
+    type_name: &str,
+    ex: &'s Ex<'_, S>,
+) -> Vec<Asked<'s, S>> {
+    let mut fields = Vec::new();
+    for item in selection {
+        match item {
+            Selection::Field(_) => fields.push(Asked(item)),
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = ex.fragment_by_name(spread.item.name.item)
+                    && fragment.type_condition.item == type_name
+                {
+                    fields.extend(requested_fields(&fragment.selection_set, type_name, ex));
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                let inline = &inline.item;
+                if inline
+                    .type_condition
+                    .as_ref()
+                    .is_none_or(|condition| condition.item == type_name)
+                {
+                    fields.extend(requested_fields(&inline.selection_set, type_name, ex));
+                }
+            }
+        }
+    }
+    fields
+}
+
+impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Vec<T> {
+    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
+        self.iter().all(|item| item.holds(field, ex))
+    }
+
+    fn holds_selection(&self, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool {
+        self.iter().all(|item| item.holds_selection(selection, ex))
+    }
+}
+
+impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Option<T> {
+    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
+        self.as_ref().is_none_or(|item| item.holds(field, ex))
+    }
+
+    fn holds_selection(&self, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool {
+        self.as_ref()
+            .is_none_or(|item| item.holds_selection(selection, ex))
+    }
+}
+
+impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Arc<T> {
+    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
+        (**self).holds(field, ex)
+    }
+
+    fn holds_selection(&self, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool {
+        (**self).holds_selection(selection, ex)
+    }
+}
+
+/// A field of a query (juniper does not export its AST field type): only
+/// ever built from a `Selection::Field`.
+pub struct Asked<'f, S>(&'f Selection<'f, S>);
+
+impl<'f, S: ScalarValue> Asked<'f, S> {
+    pub fn name(&self) -> &'f str {
+        match self.0 {
+            Selection::Field(field) => field.item.name.item,
+            _ => "",
+        }
+    }
+
+    pub fn selection(&self) -> Option<&'f [Selection<'f, S>]> {
+        match self.0 {
+            Selection::Field(field) => field.item.selection_set.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn has_argument(&self, name: &str) -> bool {
+        let Selection::Field(field) = self.0 else {
+            return false;
+        };
+        field
+            .item
+            .arguments
+            .as_ref()
+            .is_some_and(|arguments| arguments.item.get(name).is_some())
+    }
+
+    /// The argument `name` with variables substituted; None when absent or
+    /// when it names a variable the request did not give.
+    pub fn argument(&self, name: &str, ex: &Ex<'_, S>) -> Option<InputValue<S>> {
+        let Selection::Field(field) = self.0 else {
+            return None;
+        };
+        let value = field.item.arguments.as_ref()?.item.get(name)?;
+        value.item.clone().into_const(ex.variables())
     }
 }
 
@@ -97,7 +201,7 @@ pub enum Prefetched<T: Load> {
 impl<S, T> GraphQLValue<S> for Prefetched<T>
 where
     S: ScalarValue,
-    T: Prefetch<S>,
+    T: Prefetch<S> + Load,
 {
     type Context = Context;
     type TypeInfo = ();
@@ -149,7 +253,7 @@ fn not_read<S: ScalarValue>() -> juniper::FieldError<S> {
 impl<S, T> GraphQLValueAsync<S> for Prefetched<T>
 where
     S: ScalarValue + Send + Sync,
-    T: Prefetch<S> + GraphQLValueAsync<S>,
+    T: Prefetch<S> + Load + GraphQLValueAsync<S>,
 {
     fn resolve_async<'a>(
         &'a self,
@@ -159,7 +263,7 @@ where
     ) -> BoxFuture<'a, ExecutionResult<S>> {
         match self {
             Prefetched::Held(value) => match selection {
-                Some(fields) if holds_all(value, fields, ex) => {
+                Some(fields) if value.holds_selection(fields, ex) => {
                     Box::pin(std::future::ready(value.resolve(info, selection, ex)))
                 }
                 _ => value.resolve_async(info, selection, ex),
@@ -177,7 +281,7 @@ where
 impl<S, T> GraphQLType<S> for Prefetched<T>
 where
     S: ScalarValue,
-    T: Prefetch<S>,
+    T: Prefetch<S> + Load,
 {
     fn name(info: &()) -> Option<ArcStr> {
         T::name(info)
@@ -191,7 +295,7 @@ where
 impl<S, T> IsOutputType<S> for Prefetched<T>
 where
     S: ScalarValue,
-    T: Prefetch<S> + IsOutputType<S>,
+    T: Prefetch<S> + Load + IsOutputType<S>,
 {
     fn mark() {
         T::mark()
@@ -201,7 +305,7 @@ where
 impl<S, T> BaseType<S> for Prefetched<T>
 where
     S: ScalarValue,
-    T: Prefetch<S> + BaseType<S>,
+    T: Prefetch<S> + Load + BaseType<S>,
 {
     const NAME: Type = T::NAME;
 }
@@ -209,7 +313,7 @@ where
 impl<S, T> BaseSubTypes<S> for Prefetched<T>
 where
     S: ScalarValue,
-    T: Prefetch<S> + BaseSubTypes<S>,
+    T: Prefetch<S> + Load + BaseSubTypes<S>,
 {
     const NAMES: Types = T::NAMES;
 }
@@ -217,7 +321,128 @@ where
 impl<S, T> WrappedType<S> for Prefetched<T>
 where
     S: ScalarValue,
-    T: Prefetch<S> + WrappedType<S>,
+    T: Prefetch<S> + Load + WrappedType<S>,
 {
     const VALUE: WrappedValue = T::VALUE;
+}
+
+/// An object type whose lists read what their items are asked for together,
+/// before the items are answered (one statement per kind of child for the
+/// whole list instead of a loader round per field).
+pub trait PrefetchList<S: ScalarValue>: Prefetch<S> + Sized + Sync {
+    /// What a selection asks the items for, in owned form.
+    type Wants: Send;
+
+    fn wants(selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> Self::Wants;
+
+    /// Reads what `wants` names for every item and hands it to them.
+    fn prefetch<'a>(
+        ctx: &'a Context,
+        items: &'a [Self],
+        wants: Self::Wants,
+    ) -> BoxFuture<'a, GqlResult<()>>;
+}
+
+/// A list answered after its items' children were read together; when every
+/// item then holds its whole selection, without a future per field.
+pub struct Prefetching<T>(pub Vec<T>);
+
+impl<S, T> GraphQLValue<S> for Prefetching<T>
+where
+    S: ScalarValue,
+    T: PrefetchList<S>,
+{
+    type Context = Context;
+    type TypeInfo = ();
+
+    fn type_name(&self, _: &()) -> Option<ArcStr> {
+        None
+    }
+
+    /// Only reached through a synchronous parent, which no list of this kind
+    /// has: the items are answered as they are, without reading ahead.
+    fn resolve(
+        &self,
+        info: &(),
+        selection: Option<&[Selection<S>]>,
+        ex: &Executor<Context, S>,
+    ) -> ExecutionResult<S> {
+        self.0.resolve(info, selection, ex)
+    }
+}
+
+impl<S, T> GraphQLValueAsync<S> for Prefetching<T>
+where
+    S: ScalarValue + Send + Sync,
+    T: PrefetchList<S> + GraphQLValueAsync<S>,
+{
+    fn resolve_async<'a>(
+        &'a self,
+        info: &'a (),
+        selection: Option<&'a [Selection<S>]>,
+        ex: &'a Executor<Context, S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        let Some(fields) = selection else {
+            return self.0.resolve_async(info, selection, ex);
+        };
+        let wants = T::wants(fields, ex);
+        Box::pin(async move {
+            T::prefetch(ex.context(), &self.0, wants)
+                .await
+                .map_err(IntoFieldError::into_field_error)?;
+            if self.0.holds_selection(fields, ex) {
+                self.0.resolve(info, selection, ex)
+            } else {
+                self.0.resolve_async(info, selection, ex).await
+            }
+        })
+    }
+}
+
+impl<S, T> GraphQLType<S> for Prefetching<T>
+where
+    S: ScalarValue,
+    T: PrefetchList<S>,
+{
+    fn name(_: &()) -> Option<ArcStr> {
+        None
+    }
+
+    fn meta(info: &(), registry: &mut Registry<S>) -> MetaType<S> {
+        Vec::<T>::meta(info, registry)
+    }
+}
+
+impl<S, T> IsOutputType<S> for Prefetching<T>
+where
+    S: ScalarValue,
+    T: PrefetchList<S> + IsOutputType<S>,
+{
+    fn mark() {
+        T::mark()
+    }
+}
+
+impl<S, T> BaseType<S> for Prefetching<T>
+where
+    S: ScalarValue,
+    T: PrefetchList<S> + BaseType<S>,
+{
+    const NAME: Type = T::NAME;
+}
+
+impl<S, T> BaseSubTypes<S> for Prefetching<T>
+where
+    S: ScalarValue,
+    T: PrefetchList<S> + BaseSubTypes<S>,
+{
+    const NAMES: Types = T::NAMES;
+}
+
+impl<S, T> WrappedType<S> for Prefetching<T>
+where
+    S: ScalarValue,
+    T: PrefetchList<S> + WrappedType<S>,
+{
+    const VALUE: WrappedValue = <Vec<T> as WrappedType<S>>::VALUE;
 }

@@ -8,6 +8,7 @@ use crate::graphql::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::orders::*;
 use crate::graphql::pagination::{Page, PaginationInput};
+use crate::graphql::prefetched::Prefetching;
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::trading as t;
 use crate::graphql::users::{User, gql_id};
@@ -129,6 +130,7 @@ async fn connectable_users(
                     .and_then(|c| c.apply_status.parse().ok())
                     .map(GqlApplyStatus::from_domain),
                 biz_connection_id: link.map(|c| gql_id(c.id)),
+                held_business_info: None,
                 row,
             }
         })
@@ -239,7 +241,7 @@ impl Query {
         ctx: &Context,
         filter: Option<DateFilterInput>,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Vec<OrderSheet>> {
+    ) -> GqlResult<Prefetching<OrderSheet>> {
         t::order_sheets(ctx, filter, pagination).await
     }
 
@@ -248,7 +250,7 @@ impl Query {
         ctx: &Context,
         filter: Option<DateFilterInput>,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Vec<OrderSheet>> {
+    ) -> GqlResult<Prefetching<OrderSheet>> {
         t::order_sheets(ctx, filter, pagination).await
     }
 

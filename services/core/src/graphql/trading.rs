@@ -9,6 +9,7 @@ use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::orders::*;
 use crate::graphql::pagination::{Page, PaginationInput};
+use crate::graphql::prefetched::Prefetching;
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::User;
 use crate::trading::{auctions, cart, custom_items, ordering, pricing, receipts, scope};
@@ -76,7 +77,7 @@ pub async fn order_sheets(
     ctx: &Context,
     filter: Option<DateFilterInput>,
     pagination: Option<PaginationInput>,
-) -> GqlResult<Vec<OrderSheet>> {
+) -> GqlResult<Prefetching<OrderSheet>> {
     let viewer = ctx.require_viewer()?;
     let page = Page::from_input(pagination.as_ref())?;
     let mut conn = ctx.conn().await?;
@@ -90,14 +91,14 @@ pub async fn order_sheets(
         page.limit,
     )
     .await?;
-    Ok(rows.into_iter().map(OrderSheet).collect())
+    drop(conn);
+    Ok(Prefetching(OrderSheet::read_many(ctx, rows).await?))
 }
 
 pub async fn order_sheet(ctx: &Context, id: i32) -> GqlResult<OrderSheet> {
     let viewer = ctx.require_viewer()?;
-    ordering::visible_sheet(ctx, viewer, id64(id))
-        .await
-        .map(OrderSheet)
+    let row = ordering::visible_sheet(ctx, viewer, id64(id)).await?;
+    OrderSheet::read(ctx, row).await
 }
 
 pub async fn order_items(
@@ -248,9 +249,8 @@ pub async fn upsert_wholesaler_on_cart_items(
 
 pub async fn order_cart_items(ctx: &Context) -> GqlResult<Option<OrderSheet>> {
     let viewer = ctx.require_role(RETAILER)?;
-    ordering::order_cart(ctx, viewer)
-        .await
-        .map(|s| Some(OrderSheet(s)))
+    let row = ordering::order_cart(ctx, viewer).await?;
+    OrderSheet::read(ctx, row).await.map(Some)
 }
 
 pub async fn remove_order_sheet(ctx: &Context, id: i32) -> GqlResult<()> {

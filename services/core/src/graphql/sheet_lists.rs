@@ -1,0 +1,170 @@
+//! A list of order sheets reads what its sheets are asked for together: one
+//! batched statement per page of lines (with their flowers), per page of
+//! custom lines, for the parties and for their business info. The sheets then
+//! hold their whole answer and are answered without a future per field.
+
+use crate::graphql::context::Context;
+use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::orders::{CustomOrderItem, HeldChildren, OrderItem, OrderSheet};
+use crate::graphql::pagination::{Page, page_asked};
+use crate::graphql::prefetched::{Ex, PrefetchList, requested_fields};
+use crate::graphql::users::{BusinessInfo, User};
+use juniper::{BoxFuture, ScalarValue, Selection};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// What a selection asks of every sheet of a list.
+#[derive(Debug, Default, PartialEq)]
+pub struct SheetWants {
+    lines: Vec<Page>,
+    custom_lines: Vec<Page>,
+    /// Some(with business info) when the party is asked for.
+    retailer: Option<bool>,
+    wholesaler: Option<bool>,
+}
+
+fn push_page(pages: &mut Vec<Page>, page: Option<Page>) {
+    if let Some(page) = page
+        && !pages.contains(&page)
+    {
+        pages.push(page);
+    }
+}
+
+impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
+    type Wants = SheetWants;
+
+    fn wants(selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> SheetWants {
+        let mut wants = SheetWants::default();
+        for field in requested_fields(selection, "OrderSheet", ex) {
+            let with_business_info = || {
+                field.selection().is_some_and(|user| {
+                    requested_fields(user, "User", ex)
+                        .iter()
+                        .any(|f| f.name() == "businessInfo")
+                })
+            };
+            match field.name() {
+                "orderItems" => push_page(&mut wants.lines, page_asked(&field, ex)),
+                "customOrderItems" => push_page(&mut wants.custom_lines, page_asked(&field, ex)),
+                "retailer" => {
+                    wants.retailer = Some(wants.retailer == Some(true) || with_business_info());
+                }
+                "wholesaler" => {
+                    wants.wholesaler = Some(wants.wholesaler == Some(true) || with_business_info());
+                }
+                _ => {}
+            }
+        }
+        wants
+    }
+
+    fn prefetch<'a>(
+        ctx: &'a Context,
+        sheets: &'a [OrderSheet],
+        wants: SheetWants,
+    ) -> BoxFuture<'a, GqlResult<()>> {
+        Box::pin(async move {
+            let mut held: HashMap<i64, HeldChildren> = sheets
+                .iter()
+                .map(|s| (s.row.id, HeldChildren::default()))
+                .collect();
+            let ids: Vec<i64> = held.keys().copied().collect();
+            for &page in &wants.lines {
+                let keys = ids.iter().map(|id| (page, *id)).collect();
+                for ((_, sheet), lines) in ctx.loaders.sheet_items.load_many(keys).await {
+                    let lines = lines.map_err(|e| GqlError::internal("order items", e))?;
+                    let lines = lines.iter().map(|line| OrderItem::from(&**line)).collect();
+                    if let Some(h) = held.get_mut(&sheet) {
+                        h.lines.push((page, Arc::new(lines)));
+                    }
+                }
+            }
+            for &page in &wants.custom_lines {
+                let keys = ids.iter().map(|id| (page, *id)).collect();
+                for ((_, sheet), rows) in ctx.loaders.sheet_custom_items.load_many(keys).await {
+                    let rows = rows.map_err(|e| GqlError::internal("custom order items", e))?;
+                    let rows = rows
+                        .iter()
+                        .map(|r| CustomOrderItem((**r).clone()))
+                        .collect();
+                    if let Some(h) = held.get_mut(&sheet) {
+                        h.custom_lines.push((page, Arc::new(rows)));
+                    }
+                }
+            }
+            let parties = Parties::read(ctx, sheets, &wants).await?;
+            for sheet in sheets {
+                let Some(mut children) = held.remove(&sheet.row.id) else {
+                    continue;
+                };
+                if wants.retailer.is_some() {
+                    children.retailer = Some(parties.get(sheet.row.retailer_id));
+                }
+                if wants.wholesaler.is_some() {
+                    children.wholesaler = Some(parties.get(sheet.row.wholesaler_id));
+                }
+                sheet.hold(children);
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The retailers and wholesalers of a list of sheets, each read once.
+#[derive(Default)]
+struct Parties(HashMap<i64, Arc<User>>);
+
+impl Parties {
+    async fn read(ctx: &Context, sheets: &[OrderSheet], wants: &SheetWants) -> GqlResult<Self> {
+        let mut ids: HashSet<i64> = HashSet::new();
+        let mut with_business_info: HashSet<i64> = HashSet::new();
+        for sheet in sheets {
+            for (id, wanted) in [
+                (sheet.row.retailer_id, wants.retailer),
+                (sheet.row.wholesaler_id, wants.wholesaler),
+            ] {
+                if let Some(info) = wanted {
+                    ids.insert(id);
+                    if info {
+                        with_business_info.insert(id);
+                    }
+                }
+            }
+        }
+        if ids.is_empty() {
+            return Ok(Parties::default());
+        }
+        let users = ctx.loaders.users.load_many(ids.into_iter().collect()).await;
+        let mut visible = Vec::new();
+        for id in &with_business_info {
+            if ctx.can_see_private(*id).await? {
+                visible.push(*id);
+            }
+        }
+        let mut infos = ctx.loaders.business_infos.load_many(visible).await;
+        let mut parties = HashMap::new();
+        for (id, row) in users {
+            let Some(row) = row.map_err(|e| GqlError::internal("users", e))? else {
+                continue;
+            };
+            let mut user = User::from(row);
+            if with_business_info.contains(&id) {
+                let info = match infos.remove(&id) {
+                    Some(found) => found
+                        .map_err(|e| GqlError::internal("loading business info", e))?
+                        .map(BusinessInfo),
+                    None => None,
+                };
+                user.held_business_info = Some(info);
+            }
+            parties.insert(id, Arc::new(user));
+        }
+        Ok(Parties(parties))
+    }
+
+    /// The party, or None when its account is gone.
+    fn get(&self, id: i64) -> Option<Arc<User>> {
+        self.0.get(&id).cloned()
+    }
+}
