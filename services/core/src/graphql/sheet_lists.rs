@@ -70,30 +70,22 @@ impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
                 .map(|s| (s.row.id, HeldChildren::default()))
                 .collect();
             let ids: Vec<i64> = held.keys().copied().collect();
-            for &page in &wants.lines {
-                let keys = ids.iter().map(|id| (page, *id)).collect();
-                for ((_, sheet), lines) in ctx.loaders.sheet_items.load_many(keys).await {
-                    let lines = lines.map_err(|e| GqlError::internal("order items", e))?;
-                    let lines = lines.iter().map(|line| OrderItem::from(&**line)).collect();
-                    if let Some(h) = held.get_mut(&sheet) {
-                        h.lines.push((page, Arc::new(lines)));
-                    }
+            // Independent reads, each batched over the list: run side by side.
+            let (lines, custom_lines, parties) = futures_util::try_join!(
+                lines_per_page(ctx, &ids, &wants.lines),
+                custom_lines_per_page(ctx, &ids, &wants.custom_lines),
+                Parties::read(ctx, sheets, &wants),
+            )?;
+            for (page, sheet, lines) in lines {
+                if let Some(h) = held.get_mut(&sheet) {
+                    h.lines.push((page, lines));
                 }
             }
-            for &page in &wants.custom_lines {
-                let keys = ids.iter().map(|id| (page, *id)).collect();
-                for ((_, sheet), rows) in ctx.loaders.sheet_custom_items.load_many(keys).await {
-                    let rows = rows.map_err(|e| GqlError::internal("custom order items", e))?;
-                    let rows = rows
-                        .iter()
-                        .map(|r| CustomOrderItem((**r).clone()))
-                        .collect();
-                    if let Some(h) = held.get_mut(&sheet) {
-                        h.custom_lines.push((page, Arc::new(rows)));
-                    }
+            for (page, sheet, rows) in custom_lines {
+                if let Some(h) = held.get_mut(&sheet) {
+                    h.custom_lines.push((page, rows));
                 }
             }
-            let parties = Parties::read(ctx, sheets, &wants).await?;
             for sheet in sheets {
                 let Some(mut children) = held.remove(&sheet.row.id) else {
                     continue;
@@ -109,6 +101,45 @@ impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
             Ok(())
         })
     }
+}
+
+type PerSheet<T> = Vec<(Page, i64, Arc<Vec<T>>)>;
+
+async fn lines_per_page(
+    ctx: &Context,
+    ids: &[i64],
+    pages: &[Page],
+) -> GqlResult<PerSheet<OrderItem>> {
+    let mut out = Vec::new();
+    for &page in pages {
+        let keys = ids.iter().map(|id| (page, *id)).collect();
+        for ((_, sheet), lines) in ctx.loaders.sheet_items.load_many(keys).await {
+            let lines = lines.map_err(|e| GqlError::internal("order items", e))?;
+            let lines = lines.iter().map(|line| OrderItem::from(&**line)).collect();
+            out.push((page, sheet, Arc::new(lines)));
+        }
+    }
+    Ok(out)
+}
+
+async fn custom_lines_per_page(
+    ctx: &Context,
+    ids: &[i64],
+    pages: &[Page],
+) -> GqlResult<PerSheet<CustomOrderItem>> {
+    let mut out = Vec::new();
+    for &page in pages {
+        let keys = ids.iter().map(|id| (page, *id)).collect();
+        for ((_, sheet), rows) in ctx.loaders.sheet_custom_items.load_many(keys).await {
+            let rows = rows.map_err(|e| GqlError::internal("custom order items", e))?;
+            let rows = rows
+                .iter()
+                .map(|r| CustomOrderItem((**r).clone()))
+                .collect();
+            out.push((page, sheet, Arc::new(rows)));
+        }
+    }
+    Ok(out)
 }
 
 /// The retailers and wholesalers of a list of sheets, each read once.
@@ -135,14 +166,20 @@ impl Parties {
         if ids.is_empty() {
             return Ok(Parties::default());
         }
-        let users = ctx.loaders.users.load_many(ids.into_iter().collect()).await;
-        let mut visible = Vec::new();
-        for id in &with_business_info {
-            if ctx.can_see_private(*id).await? {
-                visible.push(*id);
+        let business_infos = async {
+            let mut visible = Vec::new();
+            for id in &with_business_info {
+                if ctx.can_see_private(*id).await? {
+                    visible.push(*id);
+                }
             }
-        }
-        let mut infos = ctx.loaders.business_infos.load_many(visible).await;
+            Ok::<_, GqlError>(ctx.loaders.business_infos.load_many(visible).await)
+        };
+        let (users, infos) = futures_util::join!(
+            ctx.loaders.users.load_many(ids.into_iter().collect()),
+            business_infos
+        );
+        let mut infos = infos?;
         let mut parties = HashMap::new();
         for (id, row) in users {
             let Some(row) = row.map_err(|e| GqlError::internal("users", e))? else {
