@@ -372,3 +372,113 @@ async fn prefetched_lines_answer_as_the_ordinary_resolvers() {
         assert_eq!(flower["flowerType"], held_flower["kind"]);
     }
 }
+
+/// A list of sheets reads its children ahead and answers without a future per
+/// field; the same sheets answered the ordinary way (one field not read ahead
+/// at one level at a time, or one sheet at a time) must look the same.
+#[actix_web::test]
+async fn sheets_read_ahead_answer_as_the_ordinary_resolvers() {
+    let m = market().await;
+    let c = &m.core;
+    let first = m
+        .ordered_sheet(&[(0, 2, "UPPER"), (1, 1, "LOWER"), (2, 4, "MIDDLE")])
+        .await;
+    let second = m.ordered_sheet(&[(2, 5, "MIDDLE")]).await;
+    let (first, second) = (
+        first["id"].as_i64().expect("id"),
+        second["id"].as_i64().expect("id"),
+    );
+    let upsert =
+        "mutation($i: UpsertCustomOrderItemsInput!) { upsertCustomOrderItems(input: $i) { id } }";
+    let custom = json!({ "i": { "orderSheetId": first, "items": [
+        { "flowerName": "포장", "flowerTypeName": "부자재", "quantity": 3, "price": 1000 },
+        { "flowerName": "배송비", "quantity": 1, "price": 5000 } ] } });
+    data(&c.gql(Some(&m.owner), upsert, custom).await);
+    c.sql(&format!(
+        "INSERT INTO business_infos (user_id, company_name, company_phone_no, employer_name, address, \
+           business_no, business_main_category, business_sub_category, seal_stamp_img_url, bank_account) \
+         VALUES ({}, '행복꽃집', '0212345678', '김행복', '서울', '1234567891', '소매', '꽃', '', '')",
+        m.retailer_id
+    ))
+    .await;
+    for name in ["old", "new"] {
+        c.sql(&format!(
+            "INSERT INTO order_sheet_receipts (order_sheet_id, file_name, file_path, file_format, storage_key) \
+             VALUES ({second}, '{name}', 'http://x/{name}.pdf', '.pdf', '{name}')"
+        ))
+        .await;
+    }
+
+    let sheet_fields = "id orderNo memo isPriceUpdated totalFlowerQuantity totalFlowerTypeCount \
+        totalFlowerPrice hasReceipt recentReceipt { id fileName filePath } \
+        retailer { id name businessInfo { companyName businessNo } } wholesaler { id name } \
+        orderItems(pagination: $lines) { id quantity grade flower { id name flowerType { name } } } \
+        firstLine: orderItems(pagination: { size: 1 }) { id } \
+        customOrderItems { id flowerName flowerTypeName quantity price }";
+    let list = |extra: &str| {
+        format!(
+            "query($lines: PaginationInput) {{ orderSheets(pagination: {{ size: 10 }}) {{ {sheet_fields} {extra} }} }}"
+        )
+    };
+    let variables = json!({ "lines": { "size": 2, "sort": "DESCEND" } });
+    let held =
+        data(&c.gql(Some(&m.owner), &list(""), variables.clone()).await)["orderSheets"].clone();
+    let sheets = held.as_array().expect("sheets");
+    assert_eq!(sheets.len(), 2);
+    let by_id = |id: i64| sheets.iter().find(|s| s["id"] == json!(id)).expect("sheet");
+    assert_eq!(
+        by_id(first)["orderItems"].as_array().expect("lines").len(),
+        2
+    );
+    assert_eq!(
+        by_id(first)["totalFlowerQuantity"],
+        json!(2 + 1 + 4 + 3 + 1)
+    );
+    assert_eq!(
+        by_id(first)["customOrderItems"]
+            .as_array()
+            .expect("custom")
+            .len(),
+        2
+    );
+    assert_eq!(by_id(second)["hasReceipt"], json!(true));
+    assert_eq!(by_id(second)["recentReceipt"]["fileName"], json!("new"));
+    assert!(
+        by_id(first)["retailer"]["businessInfo"]["companyName"].is_string(),
+        "{held}"
+    );
+
+    // One field that is never read ahead, at the sheet or at the party level:
+    // those sheets are answered by the ordinary asynchronous resolvers.
+    for extra in [
+        "orderSheetReceipts { id }",
+        "retailer { userCredential { id } }",
+        "orderItems(pagination: $lines) { orderSheet { id } }",
+    ] {
+        let ordinary = c.gql(Some(&m.owner), &list(extra), variables.clone()).await;
+        let mut ordinary = data(&ordinary)["orderSheets"].clone();
+        for sheet in ordinary.as_array_mut().expect("sheets") {
+            let sheet = sheet.as_object_mut().expect("sheet");
+            sheet.remove("orderSheetReceipts");
+            sheet["retailer"]
+                .as_object_mut()
+                .expect("retailer")
+                .remove("userCredential");
+            for line in sheet["orderItems"].as_array_mut().expect("lines") {
+                line.as_object_mut().expect("line").remove("orderSheet");
+            }
+        }
+        assert_eq!(held, ordinary, "with {extra}");
+    }
+
+    // Each sheet on its own (no list reads ahead for it) looks the same.
+    for sheet in sheets {
+        let single = format!(
+            "query($lines: PaginationInput, $id: Int!) {{ orderSheet(orderSheetId: $id) {{ {sheet_fields} }} }}"
+        );
+        let mut variables = variables.clone();
+        variables["id"] = sheet["id"].clone();
+        let alone = c.gql(Some(&m.owner), &single, variables).await;
+        assert_eq!(&data(&alone)["orderSheet"], sheet);
+    }
+}

@@ -24,7 +24,12 @@ pub async fn market(pool: &db::DbPool, day: NaiveDate) -> Result<(), String> {
     let mut conn = pool.get().await.map_err(|e| e.to_string())?;
     conn.batch_execute(&script(day))
         .await
-        .map_err(|e| format!("seeding failed: {e}"))
+        .map_err(|e| format!("seeding failed: {e}"))?;
+    // A market that has been running has planner statistics; without them
+    // autovacuum would gather them halfway through the measurement.
+    conn.batch_execute("ANALYZE")
+        .await
+        .map_err(|e| format!("analyzing the seeded market failed: {e}"))
 }
 
 fn script(day: NaiveDate) -> String {
