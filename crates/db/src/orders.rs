@@ -335,6 +335,27 @@ impl LineWithFlower {
         };
         Some((flower, flower_type))
     }
+
+    /// The line and, when both are live, its flower and type, moved out.
+    pub fn into_parts(self) -> (OrderItemRow, Option<(FlowerRow, FlowerTypeRow)>) {
+        let parts = (|| {
+            let flower = FlowerRow {
+                id: self.item.flower_id,
+                name: self.flower_name?,
+                images: self.flower_images,
+                flower_type_id: self.type_id?,
+                flower_color_id: self.flower_color_id,
+                created_at: self.flower_created_at?,
+            };
+            let flower_type = FlowerTypeRow {
+                id: self.type_id?,
+                name: self.type_name?,
+                img_url: self.type_img_url,
+            };
+            Some((flower, flower_type))
+        })();
+        (self.item, parts)
+    }
 }
 
 /// One page of lines per sheet with their flowers, every sheet in one
@@ -423,16 +444,58 @@ pub struct SheetTotals {
     pub receipt_count: i64,
 }
 
-pub async fn totals(
+/// What every answered sheet carries: its totals and its newest live receipt.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct SheetSummary {
+    #[diesel(embed)]
+    pub totals: SheetTotals,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    recent_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    recent_file_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    recent_file_path: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    recent_file_format: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    recent_metadata: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    recent_created_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    recent_updated_at: Option<DateTime<Utc>>,
+}
+
+impl SheetSummary {
+    /// The newest live receipt, if the sheet has one.
+    pub fn recent_receipt(&self) -> Option<SheetReceiptRow> {
+        Some(SheetReceiptRow {
+            id: self.recent_id?,
+            order_sheet_id: self.totals.order_sheet_id,
+            file_name: self.recent_file_name.clone()?,
+            file_path: self.recent_file_path.clone()?,
+            file_format: self.recent_file_format.clone()?,
+            metadata: self.recent_metadata.clone()?,
+            created_at: self.recent_created_at?,
+            updated_at: self.recent_updated_at?,
+            deleted_at: None,
+        })
+    }
+}
+
+/// The summary of each of `sheet_ids`, in one statement.
+pub async fn summaries(
     conn: &mut AsyncPgConnection,
     sheet_ids: &[i64],
-) -> QueryResult<Vec<SheetTotals>> {
+) -> QueryResult<Vec<SheetSummary>> {
     crate::statement::prepared(
         "SELECT s.id AS order_sheet_id, \
            coalesce(oi.quantity, 0) + coalesce(ci.quantity, 0) AS total_quantity, \
            coalesce(oi.types, 0) + coalesce(ci.types, 0) AS flower_type_count, \
            coalesce(oi.price, 0) + coalesce(ci.price, 0) AS total_price, \
-           coalesce(r.receipts, 0) AS receipt_count \
+           coalesce(r.receipts, 0) AS receipt_count, \
+           rr.id AS recent_id, rr.file_name AS recent_file_name, rr.file_path AS recent_file_path, \
+           rr.file_format AS recent_file_format, rr.metadata AS recent_metadata, \
+           rr.created_at AS recent_created_at, rr.updated_at AS recent_updated_at \
          FROM unnest($1::bigint[]) AS s(id) \
          LEFT JOIN LATERAL ( \
            SELECT sum(i.quantity)::bigint AS quantity, count(DISTINCT f.flower_type_id) AS types, \
@@ -447,22 +510,11 @@ pub async fn totals(
            WHERE c.order_sheet_id = s.id AND c.deleted_at IS NULL) ci ON true \
          LEFT JOIN LATERAL ( \
            SELECT count(*) AS receipts FROM order_sheet_receipts r \
-           WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL) r ON true",
-    )
-    .bind::<Array<BigInt>, _>(sheet_ids)
-    .load(conn)
-    .await
-}
-
-/// The newest live receipt of each sheet that has one.
-pub async fn recent_receipts(
-    conn: &mut AsyncPgConnection,
-    sheet_ids: &[i64],
-) -> QueryResult<Vec<SheetReceiptRow>> {
-    crate::statement::prepared(
-        "SELECT DISTINCT ON (order_sheet_id) * FROM order_sheet_receipts \
-         WHERE order_sheet_id = ANY($1) AND deleted_at IS NULL \
-         ORDER BY order_sheet_id, created_at DESC, id DESC",
+           WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL) r ON true \
+         LEFT JOIN LATERAL ( \
+           SELECT * FROM order_sheet_receipts r \
+           WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL \
+           ORDER BY r.created_at DESC, r.id DESC LIMIT 1) rr ON true",
     )
     .bind::<Array<BigInt>, _>(sheet_ids)
     .load(conn)

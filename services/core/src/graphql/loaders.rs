@@ -10,7 +10,7 @@ use db::carts::{CartItemRow, SessionRow};
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
 use db::connections::WholesalerConnectionRow;
 use db::orders::{
-    ChildTable, CustomOrderItemRow, LineWithFlower, OrderSheetRow, SheetReceiptRow, SheetTotals,
+    ChildTable, CustomOrderItemRow, LineWithFlower, OrderSheetRow, SheetReceiptRow, SheetSummary,
 };
 use db::users::{CredentialRow, UserRow};
 use diesel::QueryResult;
@@ -25,7 +25,7 @@ use crate::graphql::pagination::Page;
 pub type Loaded<T> = Result<Option<T>, String>;
 
 macro_rules! by_id_loader {
-    ($name:ident, $row:ty, $query:path, $key:ident) => {
+    ($name:ident, $row:ty, $query:path, $($key:ident).+) => {
         pub struct $name(DbPool);
 
         impl BatchFn<i64, Loaded<$row>> for $name {
@@ -39,7 +39,7 @@ macro_rules! by_id_loader {
                         let mut found: HashMap<i64, Loaded<$row>> =
                             keys.iter().map(|k| (*k, Ok(None))).collect();
                         for row in rows {
-                            found.insert(row.$key, Ok(Some(row)));
+                            found.insert(row.$($key).+, Ok(Some(row)));
                         }
                         found
                     }
@@ -85,16 +85,10 @@ by_id_loader!(
 );
 by_id_loader!(SessionsById, SessionRow, db::carts::sessions_by_ids, id);
 by_id_loader!(
-    TotalsBySheet,
-    SheetTotals,
-    db::orders::totals,
-    order_sheet_id
-);
-by_id_loader!(
-    RecentReceiptBySheet,
-    SheetReceiptRow,
-    db::orders::recent_receipts,
-    order_sheet_id
+    SummaryBySheet,
+    SheetSummary,
+    db::orders::summaries,
+    totals.order_sheet_id
 );
 
 /// A batch's outcome for one parent: its children, or why the batch failed.
@@ -340,8 +334,7 @@ pub struct Loaders {
     pub flowers_of_type: Children<(), FlowerRow, FlowersPerType>,
     pub sheets: Cached<Loaded<OrderSheetRow>, SheetsById>,
     pub sessions: Cached<Loaded<SessionRow>, SessionsById>,
-    pub totals: Cached<Loaded<SheetTotals>, TotalsBySheet>,
-    pub recent_receipts: Cached<Loaded<SheetReceiptRow>, RecentReceiptBySheet>,
+    pub summaries: Cached<Loaded<SheetSummary>, SummaryBySheet>,
     pub sheet_items: Children<Page, LineWithFlower, ItemsPerSheet>,
     pub sheet_custom_items: Children<Page, CustomOrderItemRow, CustomItemsPerSheet>,
     pub sheet_receipts: Children<Page, SheetReceiptRow, ReceiptsPerSheet>,
@@ -387,8 +380,7 @@ impl Loaders {
             flowers_of_type: cached(FlowersPerType(p())),
             sheets: cached(SheetsById(p())),
             sessions: cached(SessionsById(p())),
-            totals: cached(TotalsBySheet(p())),
-            recent_receipts: cached(RecentReceiptBySheet(p())),
+            summaries: cached(SummaryBySheet(p())),
             sheet_items: cached(ItemsPerSheet(p())),
             sheet_custom_items: cached(CustomItemsPerSheet(p())),
             sheet_receipts: cached(ReceiptsPerSheet(p())),

@@ -78,26 +78,23 @@ impl OrderSheet {
     /// batched statement each, shared with sibling sheets of the request).
     pub async fn read_many(ctx: &Context, rows: Vec<OrderSheetRow>) -> GqlResult<Vec<OrderSheet>> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let (mut totals, mut recent) = futures_util::join!(
-            ctx.loaders.totals.load_many(ids.clone()),
-            ctx.loaders.recent_receipts.load_many(ids)
-        );
+        let mut summaries = ctx.loaders.summaries.load_many(ids).await;
         rows.into_iter()
             .map(|row| {
-                let sheet_totals = totals
+                let summary = summaries
                     .remove(&row.id)
                     .unwrap_or(Ok(None))
-                    .map_err(|e| GqlError::internal("sheet totals", e))?;
-                let newest = recent
-                    .remove(&row.id)
-                    .unwrap_or(Ok(None))
-                    .map_err(|e| GqlError::internal("receipts", e))?;
+                    .map_err(|e| GqlError::internal("sheet summaries", e))?;
+                let (totals, recent) = match summary {
+                    Some(summary) => {
+                        let recent = summary.recent_receipt().map(OrderSheetReceipt);
+                        (summary.totals, recent)
+                    }
+                    None => (SheetTotals::default(), None),
+                };
                 Ok(OrderSheet {
                     row,
-                    summary: SheetSummary {
-                        totals: sheet_totals.unwrap_or_default(),
-                        recent: newest.map(OrderSheetReceipt),
-                    },
+                    summary: SheetSummary { totals, recent },
                     held: OnceLock::new(),
                 })
             })
@@ -154,6 +151,14 @@ impl From<&db::orders::LineWithFlower> for OrderItem {
         OrderItem(line.item.clone(), flower)
     }
 }
+impl From<db::orders::LineWithFlower> for OrderItem {
+    fn from(line: db::orders::LineWithFlower) -> Self {
+        let (item, flower) = line.into_parts();
+        let flower = flower.map(|(f, t)| Flower(Arc::new(f), Some(FlowerType(Arc::new(t)))));
+        OrderItem(item, flower)
+    }
+}
+
 #[derive(Clone)]
 pub struct CustomOrderItem(pub CustomOrderItemRow);
 pub struct DailyOrderItem(pub DailyItemRow);

@@ -105,19 +105,39 @@ impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
 
 type PerSheet<T> = Vec<(Page, i64, Arc<Vec<T>>)>;
 
+/// Lines are read by the list itself rather than through the loader: the
+/// rows are then moved into the answer instead of copied out of a cache.
 async fn lines_per_page(
     ctx: &Context,
     ids: &[i64],
     pages: &[Page],
 ) -> GqlResult<PerSheet<OrderItem>> {
+    if pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = ctx.conn().await?;
     let mut out = Vec::new();
     for &page in pages {
-        let keys = ids.iter().map(|id| (page, *id)).collect();
-        for ((_, sheet), lines) in ctx.loaders.sheet_items.load_many(keys).await {
-            let lines = lines.map_err(|e| GqlError::internal("order items", e))?;
-            let lines = lines.iter().map(|line| OrderItem::from(&**line)).collect();
-            out.push((page, sheet, Arc::new(lines)));
+        let rows = db::orders::lines_with_flowers_per_sheet(
+            &mut conn,
+            ids,
+            page.descending,
+            page.offset,
+            page.limit,
+        )
+        .await?;
+        let mut per_sheet: HashMap<i64, Vec<OrderItem>> =
+            ids.iter().map(|id| (*id, Vec::new())).collect();
+        for row in rows {
+            if let Some(lines) = per_sheet.get_mut(&row.item.order_sheet_id) {
+                lines.push(OrderItem::from(row));
+            }
         }
+        out.extend(
+            per_sheet
+                .into_iter()
+                .map(|(sheet, lines)| (page, sheet, Arc::new(lines))),
+        );
     }
     Ok(out)
 }
