@@ -7,6 +7,7 @@
 //! requests per client and scenario. CORE_BIN overrides the server binary
 //! (default: the `core` next to this benchmark's profile directory).
 
+mod cpu;
 mod handwritten;
 mod load;
 mod seed;
@@ -124,54 +125,73 @@ async fn run() {
         day_view_of(w).await.expect("warm-up");
     }
 
-    let day_view_sequential = load::run(1, per_client, |_, n| day_view_of(n)).await;
-    let day_view_gql = load::run(clients, per_client, |c, n| day_view_of(c * 7 + n)).await;
-    let day_view_sql = load::run(clients, per_client, |c, n| {
-        let wholesaler = ((c * 7 + n) % tokens.len()) as i64 + 1;
-        async move {
-            handwritten::day_view(pool, wholesaler, from, to)
-                .await
-                .map(drop)
-        }
-    })
-    .await;
-    let catalogue_gql = load::run(clients, per_client, |c, n| {
-        let (token, page) = (&tokens[c % tokens.len()], (c * 5 + n) % CATALOGUE_PAGES);
-        async move {
-            core.graphql(token, CATALOGUE, json!({ "page": page }))
-                .await
-                .map(drop)
-        }
-    })
-    .await;
-    let catalogue_sql = load::run(clients, per_client, |c, n| {
-        let page = ((c * 5 + n) % CATALOGUE_PAGES) as i64;
-        async move { handwritten::catalogue_page(pool, page).await.map(drop) }
-    })
-    .await;
+    let meter = cpu::Meter::new(core.pid());
+    let measured = |figures: load::Figures, before: cpu::Sample, label: String| {
+        let cost = meter.per_request(before, figures.requests);
+        (figures, label, cost)
+    };
 
-    println!(
-        "{}",
-        day_view_sequential.line("day view, core GraphQL, 1 client")
+    let before = meter.sample();
+    let day_view_sequential = measured(
+        load::run(1, per_client, |_, n| day_view_of(n)).await,
+        before,
+        "day view, core GraphQL, 1 client".to_owned(),
     );
-    println!(
-        "{}",
-        day_view_gql.line(&format!("day view, core GraphQL, {clients} clients"))
+    let before = meter.sample();
+    let day_view_gql = measured(
+        load::run(clients, per_client, |c, n| day_view_of(c * 7 + n)).await,
+        before,
+        format!("day view, core GraphQL, {clients} clients"),
     );
-    println!(
-        "{}",
-        day_view_sql.line(&format!("day view, hand-written SQL, {clients} clients"))
+    let before = meter.sample();
+    let day_view_sql = measured(
+        load::run(clients, per_client, |c, n| {
+            let wholesaler = ((c * 7 + n) % tokens.len()) as i64 + 1;
+            async move {
+                handwritten::day_view(pool, wholesaler, from, to)
+                    .await
+                    .map(drop)
+            }
+        })
+        .await,
+        before,
+        format!("day view, hand-written SQL, {clients} clients"),
     );
-    println!(
-        "{}",
-        catalogue_gql.line(&format!("flowers page, core GraphQL, {clients} clients"))
+    let before = meter.sample();
+    let catalogue_gql = measured(
+        load::run(clients, per_client, |c, n| {
+            let (token, page) = (&tokens[c % tokens.len()], (c * 5 + n) % CATALOGUE_PAGES);
+            async move {
+                core.graphql(token, CATALOGUE, json!({ "page": page }))
+                    .await
+                    .map(drop)
+            }
+        })
+        .await,
+        before,
+        format!("flowers page, core GraphQL, {clients} clients"),
     );
-    println!(
-        "{}",
-        catalogue_sql.line(&format!(
-            "flowers page, hand-written SQL, {clients} clients"
-        ))
+    let before = meter.sample();
+    let catalogue_sql = measured(
+        load::run(clients, per_client, |c, n| {
+            let page = ((c * 5 + n) % CATALOGUE_PAGES) as i64;
+            async move { handwritten::catalogue_page(pool, page).await.map(drop) }
+        })
+        .await,
+        before,
+        format!("flowers page, hand-written SQL, {clients} clients"),
     );
+
+    for (figures, label, cost) in [
+        &day_view_sequential,
+        &day_view_gql,
+        &day_view_sql,
+        &catalogue_gql,
+        &catalogue_sql,
+    ] {
+        println!("{}\n{:<44} {cost}", figures.line(label), "");
+    }
+    let (day_view_gql, day_view_sql) = (&day_view_gql.0, &day_view_sql.0);
 
     let p99 = day_view_gql.quantile_ms(0.99);
     let ratio = day_view_gql.quantile_ms(0.5) / day_view_sql.quantile_ms(0.5);

@@ -71,6 +71,10 @@ impl Core {
         core
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     async fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         let ready = format!("{}/readyz", self.url);
