@@ -219,18 +219,6 @@ pub async fn live_sheet_for_update(
         .optional()
 }
 
-/// A party's live sheets, optionally of one KST day [from, to), by creation time.
-pub async fn sheets_page(
-    conn: &mut AsyncPgConnection,
-    party: Party,
-    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    descending: bool,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<OrderSheetRow>> {
-    scoped_page(conn, "order_sheets", party, day, descending, offset, limit).await
-}
-
 /// A party's live order lines, optionally of one KST day, by creation time.
 pub async fn items_page(
     conn: &mut AsyncPgConnection,
@@ -243,9 +231,76 @@ pub async fn items_page(
     scoped_page(conn, "order_items", party, day, descending, offset, limit).await
 }
 
+/// A party's live sheets, optionally of one KST day [from, to), by creation
+/// time, each with its summary: one statement (a day view needs both).
+pub async fn sheets_page_with_summaries(
+    conn: &mut AsyncPgConnection,
+    party: Party,
+    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<SheetWithSummary>> {
+    let direction = if descending { "DESC" } else { "ASC" };
+    let wrap = |page: String| {
+        format!(
+            "SELECT s.*, s.id AS order_sheet_id, {SUMMARY_COLUMNS} FROM ({page}) s {SUMMARY_JOINS} \
+             ORDER BY s.created_at {direction}, s.id {direction}"
+        )
+    };
+    scoped_page_as(
+        conn,
+        "order_sheets",
+        wrap,
+        party,
+        day,
+        descending,
+        offset,
+        limit,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct SheetWithSummary {
+    #[diesel(embed)]
+    pub sheet: OrderSheetRow,
+    #[diesel(embed)]
+    pub summary: SheetSummary,
+}
+
 async fn scoped_page<T>(
     conn: &mut AsyncPgConnection,
     table: &'static str,
+    party: Party,
+    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + Send + 'static,
+{
+    scoped_page_as(
+        conn,
+        table,
+        |page| page,
+        party,
+        day,
+        descending,
+        offset,
+        limit,
+    )
+    .await
+}
+
+/// A page of `table` scoped to `party`, its SELECT passed through `wrap`
+/// (which may only add fixed SQL around it).
+#[allow(clippy::too_many_arguments)]
+async fn scoped_page_as<T>(
+    conn: &mut AsyncPgConnection,
+    table: &'static str,
+    wrap: impl FnOnce(String) -> String,
     party: Party,
     day: Option<(DateTime<Utc>, DateTime<Utc>)>,
     descending: bool,
@@ -265,7 +320,7 @@ where
            AND ($3::timestamptz IS NULL OR (created_at >= $3 AND created_at < $4)) \
          ORDER BY created_at {direction}, id {direction} OFFSET $5 LIMIT $6"
     );
-    crate::statement::prepared(sql)
+    crate::statement::prepared(wrap(sql))
         .bind::<Nullable<BigInt>, _>(retailer)
         .bind::<Nullable<BigInt>, _>(wholesaler)
         .bind::<Nullable<Timestamptz>, _>(from)
@@ -482,21 +537,16 @@ impl SheetSummary {
     }
 }
 
-/// The summary of each of `sheet_ids`, in one statement.
-pub async fn summaries(
-    conn: &mut AsyncPgConnection,
-    sheet_ids: &[i64],
-) -> QueryResult<Vec<SheetSummary>> {
-    crate::statement::prepared(
-        "SELECT s.id AS order_sheet_id, \
+/// The summary's columns and joins, over sheets aliased `s`.
+const SUMMARY_COLUMNS: &str = "\
            coalesce(oi.quantity, 0) + coalesce(ci.quantity, 0) AS total_quantity, \
            coalesce(oi.types, 0) + coalesce(ci.types, 0) AS flower_type_count, \
            coalesce(oi.price, 0) + coalesce(ci.price, 0) AS total_price, \
            coalesce(r.receipts, 0) AS receipt_count, \
            rr.id AS recent_id, rr.file_name AS recent_file_name, rr.file_path AS recent_file_path, \
            rr.file_format AS recent_file_format, rr.metadata AS recent_metadata, \
-           rr.created_at AS recent_created_at, rr.updated_at AS recent_updated_at \
-         FROM unnest($1::bigint[]) AS s(id) \
+           rr.created_at AS recent_created_at, rr.updated_at AS recent_updated_at";
+const SUMMARY_JOINS: &str = "\
          LEFT JOIN LATERAL ( \
            SELECT sum(i.quantity)::bigint AS quantity, count(DISTINCT f.flower_type_id) AS types, \
                   sum(coalesce(i.price, 0))::bigint AS price \
@@ -514,8 +564,17 @@ pub async fn summaries(
          LEFT JOIN LATERAL ( \
            SELECT * FROM order_sheet_receipts r \
            WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL \
-           ORDER BY r.created_at DESC, r.id DESC LIMIT 1) rr ON true",
-    )
+           ORDER BY r.created_at DESC, r.id DESC LIMIT 1) rr ON true";
+
+/// The summary of each of `sheet_ids`, in one statement.
+pub async fn summaries(
+    conn: &mut AsyncPgConnection,
+    sheet_ids: &[i64],
+) -> QueryResult<Vec<SheetSummary>> {
+    crate::statement::prepared(format!(
+        "SELECT s.id AS order_sheet_id, {SUMMARY_COLUMNS} \
+         FROM unnest($1::bigint[]) AS s(id) {SUMMARY_JOINS}"
+    ))
     .bind::<Array<BigInt>, _>(sheet_ids)
     .load(conn)
     .await

@@ -85,20 +85,26 @@ impl OrderSheet {
                     .remove(&row.id)
                     .unwrap_or(Ok(None))
                     .map_err(|e| GqlError::internal("sheet summaries", e))?;
-                let (totals, recent) = match summary {
-                    Some(summary) => {
-                        let recent = summary.recent_receipt().map(OrderSheetReceipt);
-                        (summary.totals, recent)
-                    }
-                    None => (SheetTotals::default(), None),
-                };
-                Ok(OrderSheet {
-                    row,
-                    summary: SheetSummary { totals, recent },
-                    held: OnceLock::new(),
-                })
+                Ok(OrderSheet::with_summary(row, summary))
             })
             .collect()
+    }
+
+    /// A sheet read together with its summary (None: no such row came back,
+    /// which only a sheet removed meanwhile can cause; it then counts nothing).
+    pub fn with_summary(row: OrderSheetRow, summary: Option<db::orders::SheetSummary>) -> Self {
+        let (totals, recent) = match summary {
+            Some(summary) => {
+                let recent = summary.recent_receipt().map(OrderSheetReceipt);
+                (summary.totals, recent)
+            }
+            None => (SheetTotals::default(), None),
+        };
+        OrderSheet {
+            row,
+            summary: SheetSummary { totals, recent },
+            held: OnceLock::new(),
+        }
     }
 
     pub async fn read(ctx: &Context, row: OrderSheetRow) -> GqlResult<OrderSheet> {

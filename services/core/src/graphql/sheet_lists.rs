@@ -186,34 +186,29 @@ impl Parties {
         if ids.is_empty() {
             return Ok(Parties::default());
         }
-        let business_infos = async {
-            let mut visible = Vec::new();
+        // Who may see whose business info is decided while the parties are read.
+        let visible = async {
+            let mut visible = HashSet::new();
             for id in &with_business_info {
                 if ctx.can_see_private(*id).await? {
-                    visible.push(*id);
+                    visible.insert(*id);
                 }
             }
-            Ok::<_, GqlError>(ctx.loaders.business_infos.load_many(visible).await)
+            Ok::<_, GqlError>(visible)
         };
-        let (users, infos) = futures_util::join!(
-            ctx.loaders.users.load_many(ids.into_iter().collect()),
-            business_infos
-        );
-        let mut infos = infos?;
+        let ids: Vec<i64> = ids.into_iter().collect();
+        let rows = async {
+            let mut conn = ctx.conn().await?;
+            Ok::<_, GqlError>(db::business_infos::live_users_with_infos(&mut conn, &ids).await?)
+        };
+        let (rows, visible) = futures_util::try_join!(rows, visible)?;
         let mut parties = HashMap::new();
-        for (id, row) in users {
-            let Some(row) = row.map_err(|e| GqlError::internal("users", e))? else {
-                continue;
-            };
+        for (row, info) in rows {
+            let id = row.id;
             let mut user = User::from(row);
             if with_business_info.contains(&id) {
-                let info = match infos.remove(&id) {
-                    Some(found) => found
-                        .map_err(|e| GqlError::internal("loading business info", e))?
-                        .map(BusinessInfo),
-                    None => None,
-                };
-                user.held_business_info = Some(info);
+                let shown = visible.contains(&id).then_some(info).flatten();
+                user.held_business_info = Some(shown.map(BusinessInfo));
             }
             parties.insert(id, Arc::new(user));
         }

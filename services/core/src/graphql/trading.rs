@@ -82,7 +82,7 @@ pub async fn order_sheets(
     let page = Page::from_input(pagination.as_ref())?;
     let mut conn = ctx.conn().await?;
     let party = scope::party(&mut conn, viewer).await?;
-    let rows = db::orders::sheets_page(
+    let rows = db::orders::sheets_page_with_summaries(
         &mut conn,
         party,
         day_of(filter),
@@ -91,8 +91,11 @@ pub async fn order_sheets(
         page.limit,
     )
     .await?;
-    drop(conn);
-    Ok(Prefetching(OrderSheet::read_many(ctx, rows).await?))
+    Ok(Prefetching(
+        rows.into_iter()
+            .map(|r| OrderSheet::with_summary(r.sheet, Some(r.summary)))
+            .collect(),
+    ))
 }
 
 pub async fn order_sheet(ctx: &Context, id: i32) -> GqlResult<OrderSheet> {
