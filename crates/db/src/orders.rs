@@ -313,11 +313,21 @@ where
     let direction = if descending { "DESC" } else { "ASC" };
     let (retailer, wholesaler) = party.bind();
     let (from, to) = day.map_or((None, None), |(f, t)| (Some(f), Some(t)));
+    // Each filter is spelled out only when it applies (the unused binds are
+    // checked to be null), never `$1 IS NULL OR …`: PostgreSQL's generic plan
+    // of that form, chosen after a few executions, scans the whole table.
+    let party_filter = match party {
+        Party::Retailer(_) => "retailer_id = $1 AND $2::bigint IS NULL",
+        Party::Wholesaler(_) => "wholesaler_id = $2 AND $1::bigint IS NULL",
+        Party::Anyone => "$1::bigint IS NULL AND $2::bigint IS NULL",
+    };
+    let day_filter = if day.is_some() {
+        "created_at >= $3 AND created_at < $4"
+    } else {
+        "$3::timestamptz IS NULL AND $4::timestamptz IS NULL"
+    };
     let sql = format!(
-        "SELECT * FROM {table} WHERE deleted_at IS NULL \
-           AND ($1::bigint IS NULL OR retailer_id = $1) \
-           AND ($2::bigint IS NULL OR wholesaler_id = $2) \
-           AND ($3::timestamptz IS NULL OR (created_at >= $3 AND created_at < $4)) \
+        "SELECT * FROM {table} WHERE deleted_at IS NULL AND {party_filter} AND {day_filter} \
          ORDER BY created_at {direction}, id {direction} OFFSET $5 LIMIT $6"
     );
     crate::statement::prepared(wrap(sql))
