@@ -382,26 +382,8 @@ pub struct LineWithFlower {
 }
 
 impl LineWithFlower {
-    /// The flower and its type, when both are live (otherwise callers look
-    /// them up and report what is missing, as for any other line).
-    pub fn flower(&self) -> Option<(FlowerRow, FlowerTypeRow)> {
-        let flower = FlowerRow {
-            id: self.item.flower_id,
-            name: self.flower_name.clone()?,
-            images: self.flower_images.clone(),
-            flower_type_id: self.type_id?,
-            flower_color_id: self.flower_color_id,
-            created_at: self.flower_created_at?,
-        };
-        let flower_type = FlowerTypeRow {
-            id: self.type_id?,
-            name: self.type_name.clone()?,
-            img_url: self.type_img_url.clone(),
-        };
-        Some((flower, flower_type))
-    }
-
-    /// The line and, when both are live, its flower and type, moved out.
+    /// The line and, when both are live, its flower and type (otherwise
+    /// callers look them up and report what is missing, as for any other line).
     pub fn into_parts(self) -> (OrderItemRow, Option<(FlowerRow, FlowerTypeRow)>) {
         let parts = (|| {
             let flower = FlowerRow {
@@ -531,19 +513,22 @@ pub struct SheetSummary {
 }
 
 impl SheetSummary {
-    /// The newest live receipt, if the sheet has one.
-    pub fn recent_receipt(&self) -> Option<SheetReceiptRow> {
-        Some(SheetReceiptRow {
-            id: self.recent_id?,
-            order_sheet_id: self.totals.order_sheet_id,
-            file_name: self.recent_file_name.clone()?,
-            file_path: self.recent_file_path.clone()?,
-            file_format: self.recent_file_format.clone()?,
-            metadata: self.recent_metadata.clone()?,
-            created_at: self.recent_created_at?,
-            updated_at: self.recent_updated_at?,
-            deleted_at: None,
-        })
+    /// The totals and the newest live receipt, if the sheet has one.
+    pub fn into_parts(self) -> (SheetTotals, Option<SheetReceiptRow>) {
+        let recent = (|| {
+            Some(SheetReceiptRow {
+                id: self.recent_id?,
+                order_sheet_id: self.totals.order_sheet_id,
+                file_name: self.recent_file_name?,
+                file_path: self.recent_file_path?,
+                file_format: self.recent_file_format?,
+                metadata: self.recent_metadata?,
+                created_at: self.recent_created_at?,
+                updated_at: self.recent_updated_at?,
+                deleted_at: None,
+            })
+        })();
+        (self.totals, recent)
     }
 }
 

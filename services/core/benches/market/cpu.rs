@@ -9,7 +9,7 @@ use std::fs;
 /// this runs on.
 const TICKS_PER_SECOND: f64 = 100.0;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Sample {
     core: u64,
     postgres: u64,

@@ -126,25 +126,21 @@ async fn run() {
     }
 
     let meter = cpu::Meter::new(core.pid());
-    let measured = |figures: load::Figures, before: cpu::Sample, label: String| {
-        let cost = meter.per_request(before, figures.requests);
-        (figures, label, cost)
-    };
-
-    let before = meter.sample();
     let day_view_sequential = measured(
-        load::run(1, per_client, |_, n| day_view_of(n)).await,
-        before,
+        &meter,
         "day view, core GraphQL, 1 client".to_owned(),
-    );
-    let before = meter.sample();
+        load::run(1, per_client, |_, n| day_view_of(n)),
+    )
+    .await;
     let day_view_gql = measured(
-        load::run(clients, per_client, |c, n| day_view_of(c * 7 + n)).await,
-        before,
+        &meter,
         format!("day view, core GraphQL, {clients} clients"),
-    );
-    let before = meter.sample();
+        load::run(clients, per_client, |c, n| day_view_of(c * 7 + n)),
+    )
+    .await;
     let day_view_sql = measured(
+        &meter,
+        format!("day view, hand-written SQL, {clients} clients"),
         load::run(clients, per_client, |c, n| {
             let wholesaler = ((c * 7 + n) % tokens.len()) as i64 + 1;
             async move {
@@ -152,13 +148,12 @@ async fn run() {
                     .await
                     .map(drop)
             }
-        })
-        .await,
-        before,
-        format!("day view, hand-written SQL, {clients} clients"),
-    );
-    let before = meter.sample();
+        }),
+    )
+    .await;
     let catalogue_gql = measured(
+        &meter,
+        format!("flowers page, core GraphQL, {clients} clients"),
         load::run(clients, per_client, |c, n| {
             let (token, page) = (&tokens[c % tokens.len()], (c * 5 + n) % CATALOGUE_PAGES);
             async move {
@@ -166,21 +161,18 @@ async fn run() {
                     .await
                     .map(drop)
             }
-        })
-        .await,
-        before,
-        format!("flowers page, core GraphQL, {clients} clients"),
-    );
-    let before = meter.sample();
+        }),
+    )
+    .await;
     let catalogue_sql = measured(
+        &meter,
+        format!("flowers page, hand-written SQL, {clients} clients"),
         load::run(clients, per_client, |c, n| {
             let page = ((c * 5 + n) % CATALOGUE_PAGES) as i64;
             async move { handwritten::catalogue_page(pool, page).await.map(drop) }
-        })
-        .await,
-        before,
-        format!("flowers page, hand-written SQL, {clients} clients"),
-    );
+        }),
+    )
+    .await;
 
     for (figures, label, cost) in [
         &day_view_sequential,
@@ -200,6 +192,19 @@ async fn run() {
         verdict(p99 <= 50.0),
         verdict(ratio <= 2.0)
     );
+}
+
+/// Runs one scenario and what its requests cost in CPU (the run starts only
+/// when awaited, after the first sample).
+async fn measured(
+    meter: &cpu::Meter,
+    label: String,
+    run: impl std::future::Future<Output = load::Figures>,
+) -> (load::Figures, String, String) {
+    let before = meter.sample();
+    let figures = run.await;
+    let cost = meter.per_request(before, figures.requests);
+    (figures, label, cost)
 }
 
 fn verdict(met: bool) -> &'static str {

@@ -94,12 +94,10 @@ impl OrderSheet {
     /// which only a sheet removed meanwhile can cause; it then counts nothing).
     pub fn with_summary(row: OrderSheetRow, summary: Option<db::orders::SheetSummary>) -> Self {
         let (totals, recent) = match summary {
-            Some(summary) => {
-                let recent = summary.recent_receipt().map(OrderSheetReceipt);
-                (summary.totals, recent)
-            }
+            Some(summary) => summary.into_parts(),
             None => (SheetTotals::default(), None),
         };
+        let recent = recent.map(OrderSheetReceipt);
         OrderSheet {
             row,
             summary: SheetSummary { totals, recent },
@@ -151,10 +149,7 @@ impl From<OrderItemRow> for OrderItem {
 
 impl From<&db::orders::LineWithFlower> for OrderItem {
     fn from(line: &db::orders::LineWithFlower) -> Self {
-        let flower = line
-            .flower()
-            .map(|(f, t)| Flower(Arc::new(f), Some(FlowerType(Arc::new(t)))));
-        OrderItem(line.item.clone(), flower)
+        OrderItem::from(line.clone())
     }
 }
 impl From<db::orders::LineWithFlower> for OrderItem {

@@ -105,8 +105,30 @@ impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
 
 type PerSheet<T> = Vec<(Page, i64, Arc<Vec<T>>)>;
 
-/// Lines are read by the list itself rather than through the loader: the
-/// rows are then moved into the answer instead of copied out of a cache.
+/// The rows of one page, grouped by sheet; every sheet of `ids` gets a
+/// (possibly empty) list, so an empty sheet counts as read too.
+fn by_sheet<R, T>(
+    ids: &[i64],
+    page: Page,
+    rows: Vec<R>,
+    sheet_of: fn(&R) -> i64,
+    answer: fn(R) -> T,
+) -> PerSheet<T> {
+    let mut per_sheet: HashMap<i64, Vec<T>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        if let Some(children) = per_sheet.get_mut(&sheet_of(&row)) {
+            children.push(answer(row));
+        }
+    }
+    per_sheet
+        .into_iter()
+        .map(|(sheet, children)| (page, sheet, Arc::new(children)))
+        .collect()
+}
+
+// Children are read by the list itself rather than through the loaders: the
+// rows are then moved into the answer instead of copied out of a cache.
+
 async fn lines_per_page(
     ctx: &Context,
     ids: &[i64],
@@ -126,18 +148,13 @@ async fn lines_per_page(
             page.limit,
         )
         .await?;
-        let mut per_sheet: HashMap<i64, Vec<OrderItem>> =
-            ids.iter().map(|id| (*id, Vec::new())).collect();
-        for row in rows {
-            if let Some(lines) = per_sheet.get_mut(&row.item.order_sheet_id) {
-                lines.push(OrderItem::from(row));
-            }
-        }
-        out.extend(
-            per_sheet
-                .into_iter()
-                .map(|(sheet, lines)| (page, sheet, Arc::new(lines))),
-        );
+        out.extend(by_sheet(
+            ids,
+            page,
+            rows,
+            |r| r.item.order_sheet_id,
+            OrderItem::from,
+        ));
     }
     Ok(out)
 }
@@ -147,17 +164,28 @@ async fn custom_lines_per_page(
     ids: &[i64],
     pages: &[Page],
 ) -> GqlResult<PerSheet<CustomOrderItem>> {
+    if pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = ctx.conn().await?;
     let mut out = Vec::new();
     for &page in pages {
-        let keys = ids.iter().map(|id| (page, *id)).collect();
-        for ((_, sheet), rows) in ctx.loaders.sheet_custom_items.load_many(keys).await {
-            let rows = rows.map_err(|e| GqlError::internal("custom order items", e))?;
-            let rows = rows
-                .iter()
-                .map(|r| CustomOrderItem((**r).clone()))
-                .collect();
-            out.push((page, sheet, Arc::new(rows)));
-        }
+        let rows: Vec<db::orders::CustomOrderItemRow> = db::orders::page_per_sheet(
+            &mut conn,
+            db::orders::ChildTable::CustomOrderItems,
+            ids,
+            page.descending,
+            page.offset,
+            page.limit,
+        )
+        .await?;
+        out.extend(by_sheet(
+            ids,
+            page,
+            rows,
+            |r| r.order_sheet_id,
+            CustomOrderItem,
+        ));
     }
     Ok(out)
 }
