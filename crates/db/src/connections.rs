@@ -221,8 +221,9 @@ pub async fn employer_of(
 }
 
 /// Everyone `user_id` has a live link with: owner/employee colleagues, the
-/// retailers that applied to its company (any status, so a wholesaler can
-/// judge an applicant; an employee counts its employer's), and the
+/// retailers that applied to its company and were not rejected (so a
+/// wholesaler can judge an applicant, and stops seeing one it turned down;
+/// an employee counts its employer's), and the
 /// wholesalers that CONFIRMED its own applications (applying alone opens
 /// nothing of the wholesaler's).
 pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> QueryResult<Vec<i64>> {
@@ -243,6 +244,7 @@ pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> Que
          SELECT id FROM company \
          UNION SELECT c.retailer_id FROM biz_connections c \
           WHERE c.deleted_at IS NULL AND c.wholesaler_id IN (SELECT id FROM company) \
+            AND c.apply_status <> 'REJECTED' \
          UNION SELECT c.wholesaler_id FROM biz_connections c \
           WHERE c.deleted_at IS NULL AND c.retailer_id IN (SELECT id FROM company) \
             AND c.apply_status = 'CONFIRMED'",

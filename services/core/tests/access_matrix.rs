@@ -199,6 +199,7 @@ const PROFILE: &str = "query($id: Int!) { user(id: $id) { userCredential { phone
     businessInfo { companyName } appliedConnections { id } receivedConnections { id } connectedEmployees { id } } }";
 const RETAILER_PHONE: &str = "01022220001";
 const OWNER_PHONE: &str = "01011110001";
+const OTHER_RETAILER_PHONE: &str = "01022220002";
 
 #[actix_web::test]
 async fn profiles_show_private_details_only_to_those_entitled() {
@@ -315,6 +316,40 @@ async fn profiles_show_private_details_only_to_those_entitled() {
         |d| vec![list_has(&d["users"], m.retailer_id)],
     )
     .await;
+
+    // An applicant's details are open to the wholesaler while it judges the
+    // application, and closed again once it turns the applicant down.
+    let applicant = c
+        .count("SELECT id FROM users WHERE name = '다른꽃집'")
+        .await;
+    let shows_applicant = |body: &Value| {
+        let user = &data(body)["user"];
+        (
+            user["userCredential"]["phoneNo"] == OTHER_RETAILER_PHONE,
+            user["businessInfo"].is_object(),
+        )
+    };
+    c.business_info(&m.other_retailer, applicant, "다른꽃집")
+        .await;
+    for who in [&m.owner, &m.employee] {
+        let judging = c.gql(Some(who), PROFILE, json!({ "id": applicant })).await;
+        assert_eq!(shows_applicant(&judging), (true, true), "{judging}");
+    }
+    let application = c
+        .count("SELECT max(id) FROM biz_connections WHERE apply_status = 'APPLYING'")
+        .await;
+    data(
+        &c.gql(
+            Some(&m.owner),
+            "mutation($c: Int!) { updateBizConnection(bizConnId: $c, status: REJECTED) { id } }",
+            json!({ "c": application }),
+        )
+        .await,
+    );
+    for who in [&m.owner, &m.employee] {
+        let rejected = c.gql(Some(who), PROFILE, json!({ "id": applicant })).await;
+        assert_eq!(shows_applicant(&rejected), (false, false), "{rejected}");
+    }
 }
 
 #[actix_web::test]
@@ -829,6 +864,49 @@ async fn dashboards_auctions_and_the_batch_follow_the_matrix() {
         "query($id: Int!) { auctionResultDetail(filter: { id: $id }) { item { id } } }",
         json!({ "id": lot }),
         |d| vec![d["auctionResultDetail"]["item"]["id"] == lot],
+    )
+    .await;
+    // The retailers' detail: a lot not yet offered (no retail price) is only
+    // the wholesaler's purchase, so outside its company it looks missing ...
+    let for_sale_detail = "query($id: Int!) { auctionResultForSaleDetail(filter: { id: $id }) { item { id price } } }";
+    let no_lot = Refused("NO_AUCTION_RESULT");
+    reads(
+        &m,
+        "auctionResultForSaleDetail(unoffered)",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, no_lot),
+            (OtherRetailer, no_lot),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, no_lot),
+            (Admin, Allowed),
+        ],
+        for_sale_detail,
+        json!({ "id": lot }),
+        |d| vec![d["auctionResultForSaleDetail"]["item"]["id"] == lot],
+    )
+    .await;
+    // ... and once offered, every signed-in user may open it.
+    c.sql(&format!(
+        "UPDATE auction_results SET retail_price = 1500 WHERE id = {lot}"
+    ))
+    .await;
+    reads(
+        &m,
+        "auctionResultForSaleDetail(offered)",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, Allowed),
+            (OtherRetailer, Allowed),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, Allowed),
+            (Admin, Allowed),
+        ],
+        for_sale_detail,
+        json!({ "id": lot }),
+        |d| vec![d["auctionResultForSaleDetail"]["item"]["id"] == lot],
     )
     .await;
     writes(

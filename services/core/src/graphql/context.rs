@@ -86,8 +86,10 @@ impl Context {
 
 impl Context {
     /// Whether the caller may see `user_id`'s private details: itself, an
-    /// admin, its own company (owner ↔ employee), or a trading partner (any
-    /// live application between them). Computed once per request.
+    /// admin, its own company (owner ↔ employee), or a trading partner (see
+    /// `db::connections::related_user_ids`: a wholesaler sees applicants it has
+    /// not rejected, a retailer the wholesalers that confirmed it). Computed
+    /// once per request.
     pub async fn can_see_private(&self, user_id: i64) -> GqlResult<bool> {
         let Some(viewer) = self.viewer() else {
             return Ok(false);

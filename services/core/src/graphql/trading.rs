@@ -433,7 +433,7 @@ pub async fn auction_result_for_sale(
 }
 
 pub async fn auction_result_for_sale_detail(ctx: &Context, id: i32) -> GqlResult<AuctionResult> {
-    ctx.require_viewer()?;
-    let row = auctions::any_result(ctx, id64(id)).await?;
+    let viewer = ctx.require_viewer()?;
+    let row = auctions::offered_result(ctx, viewer, id64(id)).await?;
     one_with_images(ctx, row).await
 }

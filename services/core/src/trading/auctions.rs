@@ -1,12 +1,12 @@
 //! Auction purchases: the wholesaler (owner or employee) sees and prices its
-//! own lines; signed-in retailers browse the priced, available ones.
+//! own lines; signed-in retailers browse the ones it offers (priced).
 
 use crate::graphql::context::{Context, Viewer};
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::pagination::Page;
 use crate::trading::scope::acting_wholesaler;
 use db::auctions::{AuctionResultRow, SaleGroup};
-use domain::ErrorCode;
+use domain::{ErrorCode, Role};
 use std::collections::HashMap;
 
 /// Days before today the retailer-facing list covers (the original's fixed 3).
@@ -117,9 +117,25 @@ pub async fn for_sale(ctx: &Context, wholesaler_id: i64, page: Page) -> GqlResul
     .await?)
 }
 
-pub async fn any_result(ctx: &Context, id: i64) -> GqlResult<AuctionResultRow> {
+/// One lot as the for-sale detail shows it: a lot its wholesaler has priced
+/// (offered to retailers, sold out or not, as the original shows it), or any
+/// lot to that wholesaler's own people and to an admin. An unoffered lot
+/// carries only the wholesaler's purchase, so to anyone else it looks missing.
+pub async fn offered_result(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<AuctionResultRow> {
     let mut conn = ctx.conn().await?;
-    db::auctions::live_by_id(&mut conn, id)
+    let row = db::auctions::live_by_id(&mut conn, id)
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(not_found)?;
+    if row.retail_price.is_some() || viewer.role == Role::Admin {
+        return Ok(row);
+    }
+    let acts_for = match viewer.role {
+        Role::WholesalerEmpr => Some(viewer.user_id.get()),
+        Role::WholesalerEmpe => {
+            db::connections::employer_of(&mut conn, viewer.user_id.get()).await?
+        }
+        Role::Retailer | Role::Admin => None,
+    };
+    let own = acts_for == Some(row.wholesaler_id);
+    if own { Ok(row) } else { Err(not_found()) }
 }
