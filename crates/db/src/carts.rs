@@ -333,9 +333,10 @@ pub async fn items_page_per_session(
     limit: i64,
 ) -> QueryResult<Vec<CartItemRow>> {
     let direction = if descending { "DESC" } else { "ASC" };
+    let columns = crate::columns::qualified("c", crate::columns::CART_ITEMS);
     let sql = format!(
         "SELECT * FROM ( \
-           SELECT c.*, row_number() OVER ( \
+           SELECT {columns}, row_number() OVER ( \
              PARTITION BY c.session_id ORDER BY c.created_at {direction}, c.id {direction}) AS rn \
            FROM cart_items c \
            WHERE c.session_id = ANY($1) AND c.deleted_at IS NULL AND c.ordered_at IS NULL \

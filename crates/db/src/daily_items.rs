@@ -55,8 +55,9 @@ pub async fn page(
 ) -> QueryResult<Vec<DailyItemRow>> {
     let direction = if descending { "DESC" } else { "ASC" };
     let (from, to) = range.map_or((None, None), |(f, t)| (Some(f), Some(t)));
+    let columns = crate::columns::DAILY_ORDER_ITEMS;
     crate::statement::prepared(format!(
-        "SELECT * FROM daily_order_items WHERE wholesaler_id = $1 AND deleted_at IS NULL \
+        "SELECT {columns} FROM daily_order_items WHERE wholesaler_id = $1 AND deleted_at IS NULL \
            AND ($2::date IS NULL OR order_date BETWEEN $2 AND $3) \
          ORDER BY created_at {direction}, id {direction} OFFSET $4 LIMIT $5"
     ))
@@ -93,11 +94,12 @@ pub async fn set_prices(
         order_sheet_id: i64,
     }
     let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
-    let rows: Vec<DailyItemRow> = crate::statement::prepared(
+    let returning = crate::columns::qualified("d", crate::columns::DAILY_ORDER_ITEMS);
+    let rows: Vec<DailyItemRow> = crate::statement::prepared(format!(
         "UPDATE daily_order_items d SET price = p.price \
          FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \
-         WHERE d.id = p.id AND d.deleted_at IS NULL RETURNING d.*",
-    )
+         WHERE d.id = p.id AND d.deleted_at IS NULL RETURNING {returning}"
+    ))
     .bind::<Array<BigInt>, _>(&ids)
     .bind::<Array<Integer>, _>(&values)
     .load(conn)

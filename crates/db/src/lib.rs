@@ -10,6 +10,7 @@ pub mod batch_logs;
 pub mod business_infos;
 pub mod carts;
 pub mod catalogue;
+pub mod columns;
 pub mod connections;
 pub mod custom_items;
 pub mod daily_items;

@@ -145,7 +145,8 @@ pub async fn insert_lines_from_cart(
     let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
     let grades: Vec<String> = lines.iter().map(|l| l.grade.clone()).collect();
     let memos: Vec<Option<String>> = lines.iter().map(|l| l.memo.clone()).collect();
-    crate::statement::prepared(
+    let returning = crate::columns::ORDER_ITEMS;
+    crate::statement::prepared(format!(
         "INSERT INTO order_items (order_sheet_id, retailer_id, wholesaler_id, flower_id, quantity, grade, price, memo) \
          SELECT $1, $2, $3, l.flower_id, l.quantity, l.grade, d.price, l.memo \
          FROM unnest($4::bigint[], $5::int[], $6::text[], $7::text[]) WITH ORDINALITY \
@@ -153,8 +154,8 @@ pub async fn insert_lines_from_cart(
          LEFT JOIN daily_order_items d ON d.wholesaler_id = $3 AND d.flower_id = l.flower_id \
               AND d.grade = l.grade AND d.order_date = $8 AND d.deleted_at IS NULL \
          ORDER BY l.n \
-         RETURNING *",
-    )
+         RETURNING {returning}"
+    ))
     .bind::<BigInt, _>(sheet.id)
     .bind::<BigInt, _>(sheet.retailer_id)
     .bind::<BigInt, _>(sheet.wholesaler_id)
@@ -228,7 +229,16 @@ pub async fn items_page(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<OrderItemRow>> {
-    scoped_page(conn, "order_items", party, day, descending, offset, limit).await
+    scoped_page(
+        conn,
+        Scoped::OrderItems,
+        party,
+        day,
+        descending,
+        offset,
+        limit,
+    )
+    .await
 }
 
 /// A party's live sheets, optionally of one KST day [from, to), by creation
@@ -250,7 +260,7 @@ pub async fn sheets_page_with_summaries(
     };
     scoped_page_as(
         conn,
-        "order_sheets",
+        Scoped::OrderSheets,
         wrap,
         party,
         day,
@@ -269,9 +279,32 @@ pub struct SheetWithSummary {
     pub summary: SheetSummary,
 }
 
+/// The tables a party reads a page of.
+#[derive(Debug, Clone, Copy)]
+enum Scoped {
+    OrderSheets,
+    OrderItems,
+}
+
+impl Scoped {
+    fn name(self) -> &'static str {
+        match self {
+            Scoped::OrderSheets => "order_sheets",
+            Scoped::OrderItems => "order_items",
+        }
+    }
+
+    fn columns(self) -> &'static str {
+        match self {
+            Scoped::OrderSheets => crate::columns::ORDER_SHEETS,
+            Scoped::OrderItems => crate::columns::ORDER_ITEMS,
+        }
+    }
+}
+
 async fn scoped_page<T>(
     conn: &mut AsyncPgConnection,
-    table: &'static str,
+    table: Scoped,
     party: Party,
     day: Option<(DateTime<Utc>, DateTime<Utc>)>,
     descending: bool,
@@ -299,7 +332,7 @@ where
 #[allow(clippy::too_many_arguments)]
 async fn scoped_page_as<T>(
     conn: &mut AsyncPgConnection,
-    table: &'static str,
+    table: Scoped,
     wrap: impl FnOnce(String) -> String,
     party: Party,
     day: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -326,8 +359,9 @@ where
     } else {
         "$3::timestamptz IS NULL AND $4::timestamptz IS NULL"
     };
+    let (columns, table) = (table.columns(), table.name());
     let sql = format!(
-        "SELECT * FROM {table} WHERE deleted_at IS NULL AND {party_filter} AND {day_filter} \
+        "SELECT {columns} FROM {table} WHERE deleted_at IS NULL AND {party_filter} AND {day_filter} \
          ORDER BY created_at {direction}, id {direction} OFFSET $5 LIMIT $6"
     );
     crate::statement::prepared(wrap(sql))
@@ -355,7 +389,8 @@ where
     T: QueryableByName<diesel::pg::Pg> + Send + 'static,
 {
     let from = format!("{} c", table.name());
-    ranked_per_sheet(conn, "c.*", &from, sheet_ids, descending, offset, limit).await
+    let columns = crate::columns::qualified("c", table.columns());
+    ranked_per_sheet(conn, &columns, &from, sheet_ids, descending, offset, limit).await
 }
 
 /// An order line with its (live) flower and flower type, read in the same
@@ -414,11 +449,15 @@ pub async fn lines_with_flowers_per_sheet(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<LineWithFlower>> {
-    ranked_per_sheet(
-        conn,
-        "c.*, f.name AS flower_name, f.images AS flower_images, \
+    let columns = format!(
+        "{}, f.name AS flower_name, f.images AS flower_images, \
          f.flower_color_id AS flower_color_id, f.created_at AS flower_created_at, \
          t.id AS type_id, t.name AS type_name, t.img_url AS type_img_url",
+        crate::columns::qualified("c", crate::columns::ORDER_ITEMS)
+    );
+    ranked_per_sheet(
+        conn,
+        &columns,
         "order_items c \
          LEFT JOIN flowers f ON f.id = c.flower_id AND f.deleted_at IS NULL \
          LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL",
@@ -472,6 +511,13 @@ impl ChildTable {
         match self {
             ChildTable::CustomOrderItems => "custom_order_items",
             ChildTable::Receipts => "order_sheet_receipts",
+        }
+    }
+
+    fn columns(self) -> &'static str {
+        match self {
+            ChildTable::CustomOrderItems => crate::columns::CUSTOM_ORDER_ITEMS,
+            ChildTable::Receipts => crate::columns::ORDER_SHEET_RECEIPTS,
         }
     }
 }
@@ -628,10 +674,11 @@ pub async fn set_item_prices(
     prices: &[(i64, i32)],
 ) -> QueryResult<Vec<OrderItemRow>> {
     let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
-    crate::statement::prepared(
+    let returning = crate::columns::qualified("i", crate::columns::ORDER_ITEMS);
+    crate::statement::prepared(format!(
         "UPDATE order_items i SET price = p.price FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \
-         WHERE i.id = p.id AND i.deleted_at IS NULL RETURNING i.*",
-    )
+         WHERE i.id = p.id AND i.deleted_at IS NULL RETURNING {returning}"
+    ))
     .bind::<Array<BigInt>, _>(&ids)
     .bind::<Array<diesel::sql_types::Integer>, _>(&values)
     .load(conn)
