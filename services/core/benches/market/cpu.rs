@@ -9,7 +9,7 @@ use std::fs;
 /// this runs on.
 const TICKS_PER_SECOND: f64 = 100.0;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Sample {
     core: u64,
     postgres: u64,
@@ -56,17 +56,36 @@ impl Meter {
         }
     }
 
-    /// "core x ms, PostgreSQL y ms, client z ms of CPU per request" since `before`.
-    pub fn per_request(&self, before: Sample, requests: usize) -> String {
+    /// The CPU spent since `before`.
+    pub fn since(&self, before: Sample) -> Spent {
         let after = self.sample();
-        let ms = |a: u64, b: u64| {
-            a.saturating_sub(b) as f64 / TICKS_PER_SECOND * 1000.0 / requests.max(1) as f64
-        };
+        Spent(Sample {
+            core: after.core.saturating_sub(before.core),
+            postgres: after.postgres.saturating_sub(before.postgres),
+            load: after.load.saturating_sub(before.load),
+        })
+    }
+}
+
+/// CPU ticks spent by each process over one or more runs of a scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spent(Sample);
+
+impl Spent {
+    pub fn add(&mut self, other: Spent) {
+        self.0.core += other.0.core;
+        self.0.postgres += other.0.postgres;
+        self.0.load += other.0.load;
+    }
+
+    /// "core x ms, PostgreSQL y ms, client z ms of CPU per request".
+    pub fn per_request(&self, requests: usize) -> String {
+        let ms = |ticks: u64| ticks as f64 / TICKS_PER_SECOND * 1000.0 / requests.max(1) as f64;
         format!(
             "CPU/req: core {:.2} ms, PostgreSQL {:.2} ms, client {:.2} ms",
-            ms(after.core, before.core),
-            ms(after.postgres, before.postgres),
-            ms(after.load, before.load)
+            ms(self.0.core),
+            ms(self.0.postgres),
+            ms(self.0.load)
         )
     }
 }

@@ -12,6 +12,22 @@ pub struct Figures {
 }
 
 impl Figures {
+    pub fn empty() -> Self {
+        Figures {
+            requests: 0,
+            elapsed: Duration::ZERO,
+            latencies: Vec::new(),
+        }
+    }
+
+    /// Adds another run of the same scenario (another round of it).
+    pub fn absorb(&mut self, other: Figures) {
+        self.requests += other.requests;
+        self.elapsed += other.elapsed;
+        self.latencies.extend(other.latencies);
+        self.latencies.sort();
+    }
+
     pub fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }

@@ -4,7 +4,8 @@
 //! fetched by hand-written SQL, printing p50/p99 latency and requests/s.
 //!
 //! BENCH_CLIENTS (default 8) concurrent clients, BENCH_REQUESTS (default 200)
-//! requests per client and scenario. CORE_BIN overrides the server binary
+//! requests per client and scenario; each GraphQL scenario and its SQL
+//! counterpart alternate in 4 rounds of a quarter of those. CORE_BIN overrides the server binary
 //! (default: the `core` next to this benchmark's profile directory).
 
 mod cpu;
@@ -36,6 +37,9 @@ const CATALOGUE: &str = "query Catalogue($page: Int!) {
 
 /// Catalogue pages the clients walk through (2,000 flowers / 50 = 40 pages).
 const CATALOGUE_PAGES: usize = 40;
+
+/// Rounds each comparison alternates its two sides in.
+const ROUNDS: usize = 4;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -126,64 +130,79 @@ async fn run() {
     }
 
     let meter = cpu::Meter::new(core.pid());
-    let day_view_sequential = measured(
-        &meter,
-        "day view, core GraphQL, 1 client".to_owned(),
-        load::run(1, per_client, |_, n| day_view_of(n)),
-    )
-    .await;
-    let day_view_gql = measured(
-        &meter,
-        format!("day view, core GraphQL, {clients} clients"),
-        load::run(clients, per_client, |c, n| day_view_of(c * 7 + n)),
-    )
-    .await;
-    let day_view_sql = measured(
-        &meter,
-        format!("day view, hand-written SQL, {clients} clients"),
-        load::run(clients, per_client, |c, n| {
-            let wholesaler = ((c * 7 + n) % tokens.len()) as i64 + 1;
-            async move {
-                handwritten::day_view(pool, wholesaler, from, to)
-                    .await
-                    .map(drop)
-            }
-        }),
-    )
-    .await;
-    let catalogue_gql = measured(
-        &meter,
-        format!("flowers page, core GraphQL, {clients} clients"),
-        load::run(clients, per_client, |c, n| {
-            let (token, page) = (&tokens[c % tokens.len()], (c * 5 + n) % CATALOGUE_PAGES);
-            async move {
-                core.graphql(token, CATALOGUE, json!({ "page": page }))
-                    .await
-                    .map(drop)
-            }
-        }),
-    )
-    .await;
-    let catalogue_sql = measured(
-        &meter,
-        format!("flowers page, hand-written SQL, {clients} clients"),
-        load::run(clients, per_client, |c, n| {
-            let page = ((c * 5 + n) % CATALOGUE_PAGES) as i64;
-            async move { handwritten::catalogue_page(pool, page).await.map(drop) }
-        }),
-    )
-    .await;
+    let mut day_view_sequential = Scenario::new("day view, core GraphQL, 1 client".to_owned());
+    day_view_sequential
+        .measure(&meter, load::run(1, per_client, |_, n| day_view_of(n)))
+        .await;
 
-    for (figures, label, cost) in [
+    // Each comparison alternates its two sides in rounds: this machine's speed
+    // drifts by up to 3× within minutes, and a ratio of two runs minutes apart
+    // would measure the drift as much as the code.
+    let per_round = per_client.div_ceil(ROUNDS);
+    let mut day_view_gql = Scenario::new(format!("day view, core GraphQL, {clients} clients"));
+    let mut day_view_sql = Scenario::new(format!("day view, hand-written SQL, {clients} clients"));
+    let mut catalogue_gql = Scenario::new(format!("flowers page, core GraphQL, {clients} clients"));
+    let mut catalogue_sql =
+        Scenario::new(format!("flowers page, hand-written SQL, {clients} clients"));
+    for round in 0..ROUNDS {
+        let first = round * per_round;
+        day_view_gql
+            .measure(
+                &meter,
+                load::run(clients, per_round, |c, n| day_view_of(c * 7 + first + n)),
+            )
+            .await;
+        day_view_sql
+            .measure(
+                &meter,
+                load::run(clients, per_round, |c, n| {
+                    let wholesaler = ((c * 7 + first + n) % tokens.len()) as i64 + 1;
+                    async move {
+                        handwritten::day_view(pool, wholesaler, from, to)
+                            .await
+                            .map(drop)
+                    }
+                }),
+            )
+            .await;
+    }
+    for round in 0..ROUNDS {
+        let first = round * per_round;
+        catalogue_gql
+            .measure(
+                &meter,
+                load::run(clients, per_round, |c, n| {
+                    let token = &tokens[c % tokens.len()];
+                    let page = (c * 5 + first + n) % CATALOGUE_PAGES;
+                    async move {
+                        core.graphql(token, CATALOGUE, json!({ "page": page }))
+                            .await
+                            .map(drop)
+                    }
+                }),
+            )
+            .await;
+        catalogue_sql
+            .measure(
+                &meter,
+                load::run(clients, per_round, |c, n| {
+                    let page = ((c * 5 + first + n) % CATALOGUE_PAGES) as i64;
+                    async move { handwritten::catalogue_page(pool, page).await.map(drop) }
+                }),
+            )
+            .await;
+    }
+
+    for scenario in [
         &day_view_sequential,
         &day_view_gql,
         &day_view_sql,
         &catalogue_gql,
         &catalogue_sql,
     ] {
-        println!("{}\n{:<44} {cost}", figures.line(label), "");
+        println!("{scenario}");
     }
-    let (day_view_gql, day_view_sql) = (&day_view_gql.0, &day_view_sql.0);
+    let (day_view_gql, day_view_sql) = (&day_view_gql.figures, &day_view_sql.figures);
 
     let p99 = day_view_gql.quantile_ms(0.99);
     let ratio = day_view_gql.quantile_ms(0.5) / day_view_sql.quantile_ms(0.5);
@@ -194,17 +213,45 @@ async fn run() {
     );
 }
 
-/// Runs one scenario and what its requests cost in CPU (the run starts only
-/// when awaited, after the first sample).
-async fn measured(
-    meter: &cpu::Meter,
+/// One scenario's figures and CPU, over every round it ran.
+struct Scenario {
     label: String,
-    run: impl std::future::Future<Output = load::Figures>,
-) -> (load::Figures, String, String) {
-    let before = meter.sample();
-    let figures = run.await;
-    let cost = meter.per_request(before, figures.requests);
-    (figures, label, cost)
+    figures: load::Figures,
+    spent: cpu::Spent,
+}
+
+impl Scenario {
+    fn new(label: String) -> Self {
+        Scenario {
+            label,
+            figures: load::Figures::empty(),
+            spent: cpu::Spent::default(),
+        }
+    }
+
+    /// Runs one round (the run starts only when awaited, after the first
+    /// CPU sample) and adds it.
+    async fn measure(
+        &mut self,
+        meter: &cpu::Meter,
+        run: impl std::future::Future<Output = load::Figures>,
+    ) {
+        let before = meter.sample();
+        self.figures.absorb(run.await);
+        self.spent.add(meter.since(before));
+    }
+}
+
+impl std::fmt::Display for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}", self.figures.line(&self.label))?;
+        write!(
+            f,
+            "{:<44} {}",
+            "",
+            self.spent.per_request(self.figures.requests)
+        )
+    }
 }
 
 fn verdict(met: bool) -> &'static str {
