@@ -92,6 +92,7 @@ async fn graphql(
         settings: state.settings.clone(),
         loaders: Loaders::new(&state.pool),
         related: tokio::sync::OnceCell::new(),
+        spent: Default::default(),
     };
     juniper_actix::graphql_handler(&state.schema, &ctx, req, payload).await
 }

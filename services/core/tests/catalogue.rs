@@ -482,3 +482,62 @@ async fn sheets_read_ahead_answer_as_the_ordinary_resolvers() {
         assert_eq!(&data(&alone)["orderSheet"], sheet);
     }
 }
+
+#[actix_web::test]
+async fn a_query_that_asks_for_too_much_is_refused_before_it_runs() {
+    let m = market().await;
+    let c = &m.core;
+
+    // A wholesaler's largest screen (100 sheets × 100 lines, nested) fits.
+    let day_view = "{ orderSheets(pagination: { size: 100 }) { id orderNo memo totalFlowerPrice hasReceipt \
+        recentReceipt { id fileName } retailer { id name businessInfo { companyName } } \
+        orderItems(pagination: { size: 100 }) { id quantity grade price flower { id name flowerType { name } } } \
+        customOrderItems { id flowerName quantity price } } }";
+    data(&c.gql(Some(&m.owner), day_view, json!({})).await);
+
+    // Pages of pages multiply: 1,000 sheets × 1,000 lines is refused.
+    let nested = "{ orderSheets(pagination: { size: 1000 }) { id orderItems(pagination: { size: $s }) { id } } }"
+        .replace("$s", "1000");
+    let refused = c.gql(Some(&m.owner), &nested, json!({})).await;
+    assert_eq!(error_code(&refused), "INVALID_DATA", "{refused}");
+    assert!(refused["data"].is_null(), "nothing ran: {refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("too much at once")),
+        "{refused}"
+    );
+
+    // Aliases add up over the request: of an anonymous caller's 300 pages of
+    // 1,000 flowers, those past the budget are refused (and, the field being
+    // non-null, the answer carries no data).
+    let pages: Vec<String> = (0..300)
+        .map(|i| format!("p{i}: flowers(filter: {{ keyword: \"\" }}, pagination: {{ size: $size }}) {{ items {{ id name }} }}"))
+        .collect();
+    let aliased = format!("query($size: Int) {{ {} }}", pages.join(" "));
+    let body = c.gql(None, &aliased, json!({ "size": 1000 })).await;
+    let errors = body["errors"].as_array().cloned().unwrap_or_default();
+    assert!(
+        (1..300).contains(&errors.len()),
+        "some pages fit the budget, the rest are refused: {} refused",
+        errors.len()
+    );
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["extensions"]["code"] == "INVALID_DATA"),
+        "{body}"
+    );
+    // Smaller pages fit.
+    let body = c.gql(None, &aliased, json!({ "size": 5 })).await;
+    let answered = data(&body);
+    assert_eq!(
+        answered["p299"], answered["p0"],
+        "every page answered alike"
+    );
+    assert!(
+        answered["p0"]["items"]
+            .as_array()
+            .is_some_and(|items| !items.is_empty())
+    );
+}

@@ -44,6 +44,8 @@ pub struct Context {
     pub loaders: Loaders,
     /// Users the viewer has a trading or employment link with (lazy).
     pub related: tokio::sync::OnceCell<std::collections::HashSet<i64>>,
+    /// What the request's query fields have cost so far (see `cost`).
+    pub spent: crate::graphql::cost::Spent,
 }
 
 impl juniper::Context for Context {}

@@ -5,6 +5,7 @@ pub mod auction;
 pub mod cart;
 pub mod catalogue;
 pub mod context;
+pub mod cost;
 pub mod enums;
 pub mod error;
 pub mod loaders;
@@ -21,13 +22,19 @@ pub mod users;
 use context::Context;
 use juniper::{EmptySubscription, RootNode};
 
-pub type Schema = RootNode<query::Query, mutation::Mutation, EmptySubscription<Context>>;
+pub type Schema =
+    RootNode<cost::Budgeted<query::Query>, mutation::Mutation, EmptySubscription<Context>>;
 
 /// Queries nested deeper than this are refused before they run.
 pub const MAX_DEPTH: usize = 15;
 
 pub fn schema() -> Schema {
-    Schema::new(query::Query, mutation::Mutation, EmptySubscription::new()).limit_depth(MAX_DEPTH)
+    Schema::new(
+        cost::Budgeted(query::Query),
+        mutation::Mutation,
+        EmptySubscription::new(),
+    )
+    .limit_depth(MAX_DEPTH)
 }
 
 /// The schema in SDL. juniper prints an enum default as a string literal

@@ -1,0 +1,187 @@
+//! A budget on what one query may make the server produce.
+//!
+//! juniper bounds a document's depth and its number of fields, not its
+//! answer: a field under a page is answered once per item. 300 aliased
+//! `flowers` pages of 1,000 flowers are a 23 KB anonymous request that cost
+//! 2.6 s of CPU and a 9 MB answer. So every root field of a query is charged,
+//! before it runs, with the values it can produce (each field once per item of
+//! the pages above it); once a request's budget is spent, its remaining root
+//! fields are refused with a clear error instead of run.
+
+use crate::graphql::context::Context;
+use crate::graphql::error::GqlError;
+use crate::graphql::pagination::MAX_PAGE_SIZE;
+use domain::ErrorCode;
+use juniper::meta::MetaType;
+use juniper::{
+    ArcStr, Arguments, BoxFuture, ExecutionResult, Executor, GraphQLType, GraphQLValue,
+    GraphQLValueAsync, IntoFieldError, LookAheadSelection, LookAheadValue, Registry, ScalarValue,
+    SchemaType, Selection,
+};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Values one request may produce: twice the largest page a wholesaler's
+/// screen asks for (100 sheets × 100 lines with flowers, parties and totals
+/// is about 92,000).
+pub const BUDGET: u64 = 200_000;
+
+/// Items of a page whose `pagination` is omitted (the original's default).
+const DEFAULT_PAGE: u64 = 15;
+
+/// What a request has spent of its budget so far.
+#[derive(Debug, Default)]
+pub struct Spent(AtomicU64);
+
+impl Spent {
+    /// Charges `cost`; refuses it when it would go over the budget.
+    fn charge(&self, cost: u64) -> Result<(), GqlError> {
+        let before = self.0.fetch_add(cost, Ordering::Relaxed);
+        if before.saturating_add(cost) > BUDGET {
+            return Err(GqlError::message(
+                ErrorCode::InvalidData,
+                format!(
+                    "This request asks for too much at once (about {} values, at most {BUDGET}): \
+                     ask for smaller pages or fewer fields.",
+                    before.saturating_add(cost)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The values `field` of type `parent` produces when it is asked `items`
+/// times: itself, and its children once per item of its page.
+pub fn cost<S: ScalarValue>(
+    schema: &SchemaType<S>,
+    parent: &str,
+    field: &LookAheadSelection<'_, S>,
+    items: u64,
+) -> u64 {
+    let meta = schema
+        .concrete_type_by_name(parent)
+        .and_then(|t| t.field_by_name(field.field_original_name()));
+    let Some(meta) = meta else {
+        return items; // __typename and introspection: one value each
+    };
+    let paginated = meta
+        .arguments
+        .as_ref()
+        .is_some_and(|args| args.iter().any(|a| a.name == "pagination"));
+    let per_item = if paginated { page_size(field) } else { 1 };
+    let inner = items.saturating_mul(per_item);
+    let child_type = meta.field_type.innermost_name();
+    field.children().iter().fold(items, |sum, child| {
+        let of = child.applies_for().unwrap_or(child_type);
+        sum.saturating_add(cost(schema, of, child, inner))
+    })
+}
+
+/// The items a page of `field` can hold, as its resolver will read them.
+fn page_size<S: ScalarValue>(field: &LookAheadSelection<'_, S>) -> u64 {
+    let Some(LookAheadValue::Object(input)) = field.argument("pagination").map(|a| a.value())
+    else {
+        return DEFAULT_PAGE;
+    };
+    let size =
+        input
+            .iter()
+            .find(|(name, _)| name.item == "size")
+            .and_then(|(_, value)| match value.item {
+                LookAheadValue::Scalar(size) => size.try_to_int(),
+                _ => None,
+            });
+    match size {
+        // A size the resolver refuses produces nothing.
+        Some(size) => u64::try_from(size.clamp(0, MAX_PAGE_SIZE)).unwrap_or(0),
+        None => DEFAULT_PAGE,
+    }
+}
+
+/// The query root, charging each of its fields to the request's budget
+/// before resolving it. Everything else is the wrapped root's.
+pub struct Budgeted<T>(pub T);
+
+impl<S, T> GraphQLValue<S> for Budgeted<T>
+where
+    S: ScalarValue,
+    T: GraphQLType<S, Context = Context, TypeInfo = ()>,
+{
+    type Context = Context;
+    type TypeInfo = ();
+
+    fn type_name(&self, info: &()) -> Option<ArcStr> {
+        self.0.type_name(info)
+    }
+
+    fn concrete_type_name(&self, ctx: &Context, info: &()) -> String {
+        self.0.concrete_type_name(ctx, info)
+    }
+
+    fn resolve_field(
+        &self,
+        info: &(),
+        field: &str,
+        args: &Arguments<S>,
+        ex: &Executor<Context, S>,
+    ) -> ExecutionResult<S> {
+        charge::<S, T>(ex)?;
+        self.0.resolve_field(info, field, args, ex)
+    }
+
+    fn resolve(
+        &self,
+        info: &(),
+        selection: Option<&[Selection<S>]>,
+        ex: &Executor<Context, S>,
+    ) -> ExecutionResult<S> {
+        self.0.resolve(info, selection, ex)
+    }
+}
+
+/// Charges the root field `ex` is about to resolve.
+fn charge<S, T>(ex: &Executor<Context, S>) -> Result<(), juniper::FieldError<S>>
+where
+    S: ScalarValue,
+    T: GraphQLType<S, Context = Context, TypeInfo = ()>,
+{
+    let root = T::name(&()).unwrap_or_default();
+    let cost = cost(ex.schema(), &root, &ex.look_ahead(), 1);
+    ex.context()
+        .spent
+        .charge(cost)
+        .map_err(IntoFieldError::into_field_error)
+}
+
+impl<S, T> GraphQLValueAsync<S> for Budgeted<T>
+where
+    S: ScalarValue + Send + Sync,
+    T: GraphQLType<S, Context = Context, TypeInfo = ()> + GraphQLValueAsync<S>,
+{
+    fn resolve_field_async<'a>(
+        &'a self,
+        info: &'a (),
+        field: &'a str,
+        args: &'a Arguments<S>,
+        ex: &'a Executor<Context, S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        if let Err(refused) = charge::<S, T>(ex) {
+            return Box::pin(std::future::ready(Err(refused)));
+        }
+        self.0.resolve_field_async(info, field, args, ex)
+    }
+}
+
+impl<S, T> GraphQLType<S> for Budgeted<T>
+where
+    S: ScalarValue,
+    T: GraphQLType<S, Context = Context, TypeInfo = ()>,
+{
+    fn name(info: &()) -> Option<ArcStr> {
+        T::name(info)
+    }
+
+    fn meta(info: &(), registry: &mut Registry<S>) -> MetaType<S> {
+        T::meta(info, registry)
+    }
+}
