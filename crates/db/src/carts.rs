@@ -333,7 +333,7 @@ pub async fn items_page_per_session(
     limit: i64,
 ) -> QueryResult<Vec<CartItemRow>> {
     let direction = if descending { "DESC" } else { "ASC" };
-    let columns = crate::columns::qualified("c", crate::columns::CART_ITEMS);
+    let columns = crate::columns::CART_ITEMS.qualified("c");
     let sql = format!(
         "SELECT * FROM ( \
            SELECT {columns}, row_number() OVER ( \

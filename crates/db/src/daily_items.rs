@@ -55,7 +55,7 @@ pub async fn page(
 ) -> QueryResult<Vec<DailyItemRow>> {
     let direction = if descending { "DESC" } else { "ASC" };
     let (from, to) = range.map_or((None, None), |(f, t)| (Some(f), Some(t)));
-    let columns = crate::columns::DAILY_ORDER_ITEMS;
+    let columns = crate::columns::DAILY_ORDER_ITEMS.columns;
     crate::statement::prepared(format!(
         "SELECT {columns} FROM daily_order_items WHERE wholesaler_id = $1 AND deleted_at IS NULL \
            AND ($2::date IS NULL OR order_date BETWEEN $2 AND $3) \
@@ -94,7 +94,7 @@ pub async fn set_prices(
         order_sheet_id: i64,
     }
     let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
-    let returning = crate::columns::qualified("d", crate::columns::DAILY_ORDER_ITEMS);
+    let returning = crate::columns::DAILY_ORDER_ITEMS.qualified("d");
     let rows: Vec<DailyItemRow> = crate::statement::prepared(format!(
         "UPDATE daily_order_items d SET price = p.price \
          FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \

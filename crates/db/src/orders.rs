@@ -5,6 +5,7 @@
 
 use crate::carts::CartItemRow;
 use crate::catalogue::{FlowerRow, FlowerTypeRow};
+use crate::columns::Table;
 use crate::schema::{custom_order_items, order_items, order_sheet_receipts, order_sheets};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -145,7 +146,7 @@ pub async fn insert_lines_from_cart(
     let quantities: Vec<i32> = lines.iter().map(|l| l.quantity).collect();
     let grades: Vec<String> = lines.iter().map(|l| l.grade.clone()).collect();
     let memos: Vec<Option<String>> = lines.iter().map(|l| l.memo.clone()).collect();
-    let returning = crate::columns::ORDER_ITEMS;
+    let returning = crate::columns::ORDER_ITEMS.columns;
     crate::statement::prepared(format!(
         "INSERT INTO order_items (order_sheet_id, retailer_id, wholesaler_id, flower_id, quantity, grade, price, memo) \
          SELECT $1, $2, $3, l.flower_id, l.quantity, l.grade, d.price, l.memo \
@@ -287,14 +288,7 @@ enum Scoped {
 }
 
 impl Scoped {
-    fn name(self) -> &'static str {
-        match self {
-            Scoped::OrderSheets => "order_sheets",
-            Scoped::OrderItems => "order_items",
-        }
-    }
-
-    fn columns(self) -> &'static str {
+    fn table(self) -> Table {
         match self {
             Scoped::OrderSheets => crate::columns::ORDER_SHEETS,
             Scoped::OrderItems => crate::columns::ORDER_ITEMS,
@@ -359,7 +353,10 @@ where
     } else {
         "$3::timestamptz IS NULL AND $4::timestamptz IS NULL"
     };
-    let (columns, table) = (table.columns(), table.name());
+    let Table {
+        name: table,
+        columns,
+    } = table.table();
     let sql = format!(
         "SELECT {columns} FROM {table} WHERE deleted_at IS NULL AND {party_filter} AND {day_filter} \
          ORDER BY created_at {direction}, id {direction} OFFSET $5 LIMIT $6"
@@ -388,8 +385,8 @@ pub async fn page_per_sheet<T>(
 where
     T: QueryableByName<diesel::pg::Pg> + Send + 'static,
 {
-    let from = format!("{} c", table.name());
-    let columns = crate::columns::qualified("c", table.columns());
+    let from = format!("{} c", table.table().name);
+    let columns = table.table().qualified("c");
     ranked_per_sheet(conn, &columns, &from, sheet_ids, descending, offset, limit).await
 }
 
@@ -453,7 +450,7 @@ pub async fn lines_with_flowers_per_sheet(
         "{}, f.name AS flower_name, f.images AS flower_images, \
          f.flower_color_id AS flower_color_id, f.created_at AS flower_created_at, \
          t.id AS type_id, t.name AS type_name, t.img_url AS type_img_url",
-        crate::columns::qualified("c", crate::columns::ORDER_ITEMS)
+        crate::columns::ORDER_ITEMS.qualified("c")
     );
     ranked_per_sheet(
         conn,
@@ -507,14 +504,7 @@ pub enum ChildTable {
 }
 
 impl ChildTable {
-    fn name(self) -> &'static str {
-        match self {
-            ChildTable::CustomOrderItems => "custom_order_items",
-            ChildTable::Receipts => "order_sheet_receipts",
-        }
-    }
-
-    fn columns(self) -> &'static str {
+    fn table(self) -> Table {
         match self {
             ChildTable::CustomOrderItems => crate::columns::CUSTOM_ORDER_ITEMS,
             ChildTable::Receipts => crate::columns::ORDER_SHEET_RECEIPTS,
@@ -674,7 +664,7 @@ pub async fn set_item_prices(
     prices: &[(i64, i32)],
 ) -> QueryResult<Vec<OrderItemRow>> {
     let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
-    let returning = crate::columns::qualified("i", crate::columns::ORDER_ITEMS);
+    let returning = crate::columns::ORDER_ITEMS.qualified("i");
     crate::statement::prepared(format!(
         "UPDATE order_items i SET price = p.price FROM unnest($1::bigint[], $2::int[]) AS p(id, price) \
          WHERE i.id = p.id AND i.deleted_at IS NULL RETURNING {returning}"

@@ -16,7 +16,7 @@ use juniper::meta::MetaType;
 use juniper::{
     ArcStr, Arguments, BoxFuture, ExecutionResult, Executor, GraphQLType, GraphQLValue,
     GraphQLValueAsync, IntoFieldError, LookAheadSelection, LookAheadValue, Registry, ScalarValue,
-    SchemaType, Selection,
+    SchemaType,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -127,15 +127,6 @@ where
     ) -> ExecutionResult<S> {
         charge::<S, T>(ex)?;
         self.0.resolve_field(info, field, args, ex)
-    }
-
-    fn resolve(
-        &self,
-        info: &(),
-        selection: Option<&[Selection<S>]>,
-        ex: &Executor<Context, S>,
-    ) -> ExecutionResult<S> {
-        self.0.resolve(info, selection, ex)
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::graphql::context::{Context, Viewer};
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::pagination::Page;
-use crate::trading::scope::acting_wholesaler;
+use crate::trading::scope::{acting_wholesaler, wholesaler_of};
 use db::auctions::{AuctionResultRow, SaleGroup};
 use domain::{ErrorCode, Role};
 use std::collections::HashMap;
@@ -129,13 +129,9 @@ pub async fn offered_result(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult
     if row.retail_price.is_some() || viewer.role == Role::Admin {
         return Ok(row);
     }
-    let acts_for = match viewer.role {
-        Role::WholesalerEmpr => Some(viewer.user_id.get()),
-        Role::WholesalerEmpe => {
-            db::connections::employer_of(&mut conn, viewer.user_id.get()).await?
-        }
-        Role::Retailer | Role::Admin => None,
-    };
-    let own = acts_for == Some(row.wholesaler_id);
-    if own { Ok(row) } else { Err(not_found()) }
+    if wholesaler_of(&mut conn, viewer).await? == Some(row.wholesaler_id) {
+        Ok(row)
+    } else {
+        Err(not_found())
+    }
 }

@@ -7,14 +7,23 @@ use db::orders::{OrderSheetRow, Party};
 use diesel_async::AsyncPgConnection;
 use domain::{ErrorCode, Role};
 
-/// The wholesaler (owner) a wholesaler account acts for.
+/// The wholesaler (owner) an account acts for: itself for an owner, its
+/// employer for an employee; None for anyone else, and for an employee no
+/// owner has taken on.
+pub async fn wholesaler_of(conn: &mut AsyncPgConnection, viewer: Viewer) -> GqlResult<Option<i64>> {
+    Ok(match viewer.role {
+        Role::WholesalerEmpr => Some(viewer.user_id.get()),
+        Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get()).await?,
+        Role::Retailer | Role::Admin => None,
+    })
+}
+
+/// The wholesaler (owner) a wholesaler account acts for, or why it has none.
 pub async fn acting_wholesaler(conn: &mut AsyncPgConnection, viewer: Viewer) -> GqlResult<i64> {
-    match viewer.role {
-        Role::WholesalerEmpr => Ok(viewer.user_id.get()),
-        Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get())
-            .await?
-            .ok_or_else(|| GqlError::code(ErrorCode::NoWholesaleConnection)),
-        _ => Err(GqlError::message(
+    match (wholesaler_of(conn, viewer).await?, viewer.role) {
+        (Some(wholesaler), _) => Ok(wholesaler),
+        (None, Role::WholesalerEmpe) => Err(GqlError::code(ErrorCode::NoWholesaleConnection)),
+        (None, _) => Err(GqlError::message(
             ErrorCode::PermissionDenied,
             "Only a wholesaler (owner or employee) can do this.",
         )),
