@@ -344,6 +344,35 @@ async fn prefetched_lines_answer_as_the_ordinary_resolvers() {
         assert_eq!(held_lines, lines, "{line_extra}{flower_extra}{type_extra}");
     }
     assert_eq!(held_lines.len(), 3);
+
+    // Fragments on the line's own type and a field asked twice (whose answers
+    // merge) are answered from what is held as well; the same query with one
+    // field not held is the ordinary answer to compare with.
+    let merged = |extra: &str| {
+        format!(
+            "{{ orderSheets {{ orderItems {{ ...line flower {{ id }}                flower {{ name kind: flowerType {{ id }} }} flower {{ kind: flowerType {{ name }} }}                ... on OrderItem {{ price n: quantity }} __typename {extra} }} }} }}              fragment line on OrderItem {{ id quantity grade }}"
+        )
+    };
+    let held_merged = lines_of(&c.gql(Some(&m.owner), &merged(""), json!({})).await);
+    let mut ordinary_merged = lines_of(
+        &c.gql(Some(&m.owner), &merged("orderSheet { id }"), json!({}))
+            .await,
+    );
+    for line in &mut ordinary_merged {
+        line.as_object_mut().expect("line").remove("orderSheet");
+    }
+    assert_eq!(held_merged, ordinary_merged);
+    let flower = &held_merged[0]["flower"];
+    assert_eq!(
+        (
+            flower["kind"]["id"].is_i64(),
+            flower["kind"]["name"].is_string()
+        ),
+        (true, true),
+        "the flower asked three times has every field: {flower}"
+    );
+    assert_eq!(held_merged[0]["n"], held_merged[0]["quantity"]);
+
     let first = &held_lines
         .iter()
         .find(|l| l["flower"]["id"] == json!(m.flowers[0]))

@@ -135,8 +135,25 @@ impl Core {
     }
 }
 
+/// How long core may take to finish its requests and exit when asked to stop
+/// (a profiler around it writes its report then).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(60);
+
 impl Drop for Core {
+    /// Stops core as a deployment would, with SIGTERM, and kills it only if it
+    /// does not exit in time.
     fn drop(&mut self) {
+        let asked = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|status| status.success());
+        let deadline = Instant::now() + SHUTDOWN_GRACE;
+        while asked && Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -8,6 +8,7 @@ pub mod context;
 pub mod cost;
 pub mod enums;
 pub mod error;
+pub mod held;
 pub mod loaders;
 pub mod mutation;
 pub mod orders;

@@ -10,13 +10,14 @@
 
 use crate::graphql::context::Context;
 use crate::graphql::error::GqlResult;
+use crate::graphql::held;
 use juniper::InputValue;
 use juniper::macros::reflect::{BaseSubTypes, BaseType, Type, Types, WrappedType, WrappedValue};
 use juniper::marker::IsOutputType;
 use juniper::meta::MetaType;
 use juniper::{
     ArcStr, Arguments, BoxFuture, ExecutionResult, Executor, GraphQLType, GraphQLValue,
-    GraphQLValueAsync, IntoFieldError, Registry, ScalarValue, Selection,
+    GraphQLValueAsync, IntoFieldError, Registry, ScalarValue, Selection, Value,
 };
 use std::sync::Arc;
 
@@ -38,6 +39,12 @@ pub trait Prefetch<S: ScalarValue>: GraphQLType<S, Context = Context, TypeInfo =
     /// Whether this value answers the whole `selection` from what it holds.
     fn holds_selection(&self, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool {
         holds_all(self, selection, ex)
+    }
+
+    /// Answers `selection` once `holds_selection` said yes: the response
+    /// juniper's synchronous executor would give, built with less of it.
+    fn answer(&self, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> ExecutionResult<S> {
+        held::answer_object(self, selection, ex)
     }
 }
 
@@ -128,6 +135,24 @@ impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Vec<T> {
     fn holds_selection(&self, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool {
         self.iter().all(|item| item.holds_selection(selection, ex))
     }
+
+    /// As juniper answers a list: a null item in a non-null list makes the
+    /// list null.
+    fn answer(&self, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> ExecutionResult<S> {
+        let non_null_items = ex
+            .current_type()
+            .list_contents()
+            .is_some_and(|item| item.is_non_null());
+        let mut answers = Vec::with_capacity(self.len());
+        for item in self {
+            let answer = item.answer(selection, ex)?;
+            if non_null_items && answer.is_null() {
+                return Ok(answer);
+            }
+            answers.push(answer);
+        }
+        Ok(Value::list(answers))
+    }
 }
 
 impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Option<T> {
@@ -139,6 +164,13 @@ impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Option<T> {
         self.as_ref()
             .is_none_or(|item| item.holds_selection(selection, ex))
     }
+
+    fn answer(&self, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> ExecutionResult<S> {
+        match self {
+            Some(item) => item.answer(selection, ex),
+            None => Ok(Value::null()),
+        }
+    }
 }
 
 impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Arc<T> {
@@ -148,6 +180,10 @@ impl<S: ScalarValue, T: Prefetch<S>> Prefetch<S> for Arc<T> {
 
     fn holds_selection(&self, selection: &[Selection<'_, S>], ex: &Ex<'_, S>) -> bool {
         (**self).holds_selection(selection, ex)
+    }
+
+    fn answer(&self, selection: Option<&[Selection<'_, S>]>, ex: &Ex<'_, S>) -> ExecutionResult<S> {
+        (**self).answer(selection, ex)
     }
 }
 
@@ -234,12 +270,12 @@ where
     /// this value is held.
     fn resolve(
         &self,
-        info: &(),
+        _: &(),
         selection: Option<&[Selection<S>]>,
         ex: &Executor<Context, S>,
     ) -> ExecutionResult<S> {
         match self {
-            Prefetched::Held(value) => value.resolve(info, selection, ex),
+            Prefetched::Held(value) => value.answer(selection, ex),
             Prefetched::Key(_) => Err(not_read()),
         }
     }
@@ -264,7 +300,7 @@ where
         match self {
             Prefetched::Held(value) => match selection {
                 Some(fields) if value.holds_selection(fields, ex) => {
-                    Box::pin(std::future::ready(value.resolve(info, selection, ex)))
+                    Box::pin(std::future::ready(value.answer(selection, ex)))
                 }
                 _ => value.resolve_async(info, selection, ex),
             },
@@ -391,7 +427,7 @@ where
                 .await
                 .map_err(IntoFieldError::into_field_error)?;
             if self.0.holds_selection(fields, ex) {
-                self.0.resolve(info, selection, ex)
+                self.0.answer(selection, ex)
             } else {
                 self.0.resolve_async(info, selection, ex).await
             }
