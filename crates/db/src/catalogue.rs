@@ -2,7 +2,7 @@
 //! colours and the auction days each flower was sold on. The scheduler writes
 //! it; core reads it here, always in batches of ids.
 
-use crate::schema::{bidding_flowers, flower_colors, flower_types, flowers};
+use crate::schema::{bidding_flowers, catalogue_versions, flower_colors, flower_types, flowers};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamptz};
@@ -59,6 +59,32 @@ pub async fn flowers_by_ids(
         .select(FlowerRow::as_select())
         .load(conn)
         .await
+}
+
+/// The catalogue's version, which every statement changing flowers or flower
+/// types bumps (a trigger): equal versions mean an unchanged catalogue.
+pub async fn version(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    catalogue_versions::table
+        .select(catalogue_versions::version)
+        .first(conn)
+        .await
+}
+
+/// Live flowers with their live types: all of them (`ids` None) or those of
+/// `ids`. A flower whose type is gone counts as gone, as in every listing.
+pub async fn live_flowers_with_types(
+    conn: &mut AsyncPgConnection,
+    ids: Option<&[i64]>,
+) -> QueryResult<Vec<(FlowerRow, FlowerTypeRow)>> {
+    let live = flowers::table
+        .inner_join(flower_types::table.on(flower_types::id.eq(flowers::flower_type_id)))
+        .filter(flowers::deleted_at.is_null())
+        .filter(flower_types::deleted_at.is_null())
+        .select((FlowerRow::as_select(), FlowerTypeRow::as_select()));
+    match ids {
+        Some(ids) => live.filter(flowers::id.eq_any(ids)).load(conn).await,
+        None => live.load(conn).await,
+    }
 }
 
 /// Every live flower of the given types (a type has tens, not thousands).

@@ -372,8 +372,7 @@ where
         .await
 }
 
-/// One page per sheet of a child table (custom_order_items or
-/// order_sheet_receipts), every sheet in one statement.
+/// One page per sheet of a child table, every sheet in one statement.
 pub async fn page_per_sheet<T>(
     conn: &mut AsyncPgConnection,
     table: ChildTable,
@@ -499,6 +498,7 @@ where
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChildTable {
+    OrderItems,
     CustomOrderItems,
     Receipts,
 }
@@ -506,6 +506,7 @@ pub enum ChildTable {
 impl ChildTable {
     fn table(self) -> Table {
         match self {
+            ChildTable::OrderItems => crate::columns::ORDER_ITEMS,
             ChildTable::CustomOrderItems => crate::columns::CUSTOM_ORDER_ITEMS,
             ChildTable::Receipts => crate::columns::ORDER_SHEET_RECEIPTS,
         }

@@ -22,6 +22,7 @@ pub struct GraphqlState {
     pub issuer: TokenIssuer,
     pub verifier: TokenVerifier,
     pub settings: Arc<Settings>,
+    pub catalogue: Arc<crate::graphql::live_catalogue::LiveCatalogue>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -91,6 +92,7 @@ async fn graphql(
         issuer: state.issuer.clone(),
         settings: state.settings.clone(),
         loaders: Loaders::new(&state.pool),
+        catalogue: state.catalogue.clone(),
         related: tokio::sync::OnceCell::new(),
         spent: Default::default(),
     };

@@ -57,6 +57,7 @@ impl Application {
             issuer: TokenIssuer::from_signing_key(&config.jwt_signing_key)?,
             verifier: TokenVerifier::from_public_key(&config.common.jwt_public_key)?,
             settings: Arc::new(config.settings.clone()),
+            catalogue: Default::default(),
         });
         config.common.start_with(pool, move |cfg| {
             cfg.app_data(state.clone()).configure(crate::http::routes);

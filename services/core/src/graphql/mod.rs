@@ -9,6 +9,7 @@ pub mod cost;
 pub mod enums;
 pub mod error;
 pub mod held;
+pub mod live_catalogue;
 pub mod loaders;
 pub mod mutation;
 pub mod orders;

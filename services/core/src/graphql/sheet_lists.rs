@@ -9,6 +9,7 @@ use crate::graphql::orders::{CustomOrderItem, HeldChildren, OrderItem, OrderShee
 use crate::graphql::pagination::{Page, page_asked};
 use crate::graphql::prefetched::{Ex, PrefetchList, requested_fields};
 use crate::graphql::users::{BusinessInfo, User};
+use db::orders::OrderItemRow;
 use juniper::{BoxFuture, ScalarValue, Selection};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -110,7 +111,7 @@ type PerSheet<T> = Vec<(Page, i64, Arc<Vec<T>>)>;
 fn by_sheet<R, T>(
     ids: &[i64],
     page: Page,
-    rows: Vec<R>,
+    rows: impl IntoIterator<Item = R>,
     sheet_of: fn(&R) -> i64,
     answer: fn(R) -> T,
 ) -> PerSheet<T> {
@@ -138,23 +139,34 @@ async fn lines_per_page(
         return Ok(Vec::new());
     }
     let mut conn = ctx.conn().await?;
-    let mut out = Vec::new();
+    // Read before the lines, so the flowers answered are at least as new.
+    let version = db::catalogue::version(&mut conn).await?;
+    let mut pages_read = Vec::with_capacity(pages.len());
     for &page in pages {
-        let rows = db::orders::lines_with_flowers_per_sheet(
+        let rows: Vec<OrderItemRow> = db::orders::page_per_sheet(
             &mut conn,
+            db::orders::ChildTable::OrderItems,
             ids,
             page.descending,
             page.offset,
             page.limit,
         )
         .await?;
-        out.extend(by_sheet(
-            ids,
-            page,
-            rows,
-            |r| r.item.order_sheet_id,
-            OrderItem::from,
-        ));
+        pages_read.push((page, rows));
+    }
+    let catalogue = ctx.catalogue.at_least(&mut conn, version).await?;
+    let flower_ids: Vec<i64> = pages_read
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|r| r.flower_id))
+        .collect();
+    let flowers = catalogue.flowers(&mut conn, &flower_ids).await?;
+    let mut out = Vec::new();
+    for (page, rows) in pages_read {
+        let lines = rows.into_iter().map(|row| {
+            let flower = flowers.get(&row.flower_id).cloned();
+            OrderItem(row, flower)
+        });
+        out.extend(by_sheet(ids, page, lines, |l| l.0.order_sheet_id, |l| l));
     }
     Ok(out)
 }
