@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-core bench-messaging bench-receipt bench-scheduler
+.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-core profile-core bench-messaging bench-receipt bench-scheduler
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -50,6 +50,14 @@ check-contract:
 bench-core:
 	cargo build --release --quiet -p core-service --bin core
 	cargo bench --quiet -p core-service --bench market
+
+## Core's instructions for a short bench-core run under callgrind (repeatable,
+## unlike wall time here): the total, then the costliest functions.
+profile-core:
+	cargo build --release --quiet -p core-service --bin core
+	CORE_BIN=$(CURDIR)/scripts/callgrind-core.sh BENCH_CLIENTS=1 BENCH_REQUESTS=8 \
+	  cargo bench --quiet -p core-service --bench market 2>&1 | grep -E "I +refs|^day view"
+	callgrind_annotate --inclusive=yes target/callgrind.core.out | sed -n "20,70p" | cut -c1-200
 
 ## Receipt statements: p50/p99 render+store for 1/20/200 lines, throughput, PDF sizes (release).
 bench-receipt:
