@@ -4,10 +4,10 @@
 //!
 //! A wholesaler's day view shows 300 lines' flowers. Joining them in SQL made
 //! PostgreSQL hash all 2,000 flowers for every view, about a third of its
-//! work. A list of lines instead reads the version before its lines and takes
-//! flowers from a snapshot at least that new, so a renamed or removed flower
-//! is never answered from an older snapshot. A flower the snapshot lacks (one
-//! added after the version was read, or one removed) is looked up by id.
+//! work. A list of lines instead reads the version after its lines and takes
+//! flowers from a snapshot at least that new, so no flower is answered older
+//! than the lines saw it. A flower the snapshot lacks (removed since) is
+//! looked up by id, and answered as gone when it is.
 
 use crate::graphql::catalogue::{Flower, FlowerType};
 use db::catalogue::{FlowerRow, FlowerTypeRow};
@@ -42,7 +42,7 @@ impl Default for LiveCatalogue {
 }
 
 impl LiveCatalogue {
-    /// The catalogue at `version` (read by the caller before the rows that
+    /// The catalogue at `version` (read by the caller after the rows that
     /// refer to it) or newer.
     pub async fn at_least(
         &self,

@@ -139,8 +139,6 @@ async fn lines_per_page(
         return Ok(Vec::new());
     }
     let mut conn = ctx.conn().await?;
-    // Read before the lines, so the flowers answered are at least as new.
-    let version = db::catalogue::version(&mut conn).await?;
     let mut pages_read = Vec::with_capacity(pages.len());
     for &page in pages {
         let rows: Vec<OrderItemRow> = db::orders::page_per_sheet(
@@ -154,6 +152,9 @@ async fn lines_per_page(
         .await?;
         pages_read.push((page, rows));
     }
+    // Read after the lines: a snapshot this new has every flower the lines
+    // saw, as they saw it or newer.
+    let version = db::catalogue::version(&mut conn).await?;
     let catalogue = ctx.catalogue.at_least(&mut conn, version).await?;
     let flower_ids: Vec<i64> = pages_read
         .iter()
