@@ -1,7 +1,8 @@
 //! A list of order sheets reads what its sheets are asked for together: one
-//! batched statement per page of lines (with their flowers), per page of
-//! custom lines, for the parties and for their business info. The sheets then
-//! hold their whole answer and are answered without a future per field.
+//! batched statement per page of lines (their flowers come from the live
+//! catalogue), per page of custom lines, for the parties and for their
+//! business info. The sheets then hold their whole answer and are answered
+//! without a future per field.
 
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
