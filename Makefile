@@ -41,9 +41,10 @@ keys:
 schema: tools
 	@scripts/print-schema.sh > crates/db/src/schema.rs
 
-## Compare the printed GraphQL schema with the original contract.
+## Compare the printed GraphQL schema with the original contract, and validate the
+## operations a florist's and a wholesaler's client send (services/core/operations).
 check-contract:
-	../shared/tools/check-contract.sh services/core/schema.graphql
+	../shared/tools/check-contract.sh services/core/schema.graphql services/core/operations/*.graphql
 
 ## Core: a seeded market (30 wholesalers, 600 retailers, 2,000 flowers, 600 sheets × 15 lines a day)
 ## under 8 concurrent GraphQL clients from a second process; p50/p99, req/s, vs hand-written SQL (release).
