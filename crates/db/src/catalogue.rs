@@ -70,21 +70,18 @@ pub async fn version(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .await
 }
 
-/// Live flowers with their live types: all of them (`ids` None) or those of
-/// `ids`. A flower whose type is gone counts as gone, as in every listing.
+/// Every live flower with its live type. A flower whose type is gone counts
+/// as gone, as in every listing.
 pub async fn live_flowers_with_types(
     conn: &mut AsyncPgConnection,
-    ids: Option<&[i64]>,
 ) -> QueryResult<Vec<(FlowerRow, FlowerTypeRow)>> {
-    let live = flowers::table
+    flowers::table
         .inner_join(flower_types::table.on(flower_types::id.eq(flowers::flower_type_id)))
         .filter(flowers::deleted_at.is_null())
         .filter(flower_types::deleted_at.is_null())
-        .select((FlowerRow::as_select(), FlowerTypeRow::as_select()));
-    match ids {
-        Some(ids) => live.filter(flowers::id.eq_any(ids)).load(conn).await,
-        None => live.load(conn).await,
-    }
+        .select((FlowerRow::as_select(), FlowerTypeRow::as_select()))
+        .load(conn)
+        .await
 }
 
 /// Every live flower of the given types (a type has tens, not thousands).

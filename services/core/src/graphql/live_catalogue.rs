@@ -6,8 +6,8 @@
 //! PostgreSQL hash all 2,000 flowers for every view, about a third of its
 //! work. A list of lines instead reads the version after its lines and takes
 //! flowers from a snapshot at least that new, so no flower is answered older
-//! than the lines saw it. A flower the snapshot lacks (removed since) is
-//! looked up by id, and answered as gone when it is.
+//! than the lines saw it. A flower such a snapshot lacks was removed (or its
+//! type was) by the time the snapshot was read, and is answered as gone.
 
 use crate::graphql::catalogue::{Flower, FlowerType};
 use db::catalogue::{FlowerRow, FlowerTypeRow};
@@ -58,7 +58,7 @@ impl LiveCatalogue {
         }
         // The version first: flowers read after it are at least that new.
         let read_at = db::catalogue::version(conn).await?;
-        let rows = db::catalogue::live_flowers_with_types(conn, None).await?;
+        let rows = db::catalogue::live_flowers_with_types(conn).await?;
         let snapshot = Arc::new(Snapshot {
             version: read_at,
             flowers: flowers_of(rows),
@@ -74,29 +74,9 @@ impl LiveCatalogue {
 }
 
 impl Snapshot {
-    /// The live flowers of `ids`: from the snapshot, and those it lacks read
-    /// by id (absent when gone).
-    pub async fn flowers(
-        &self,
-        conn: &mut AsyncPgConnection,
-        ids: &[i64],
-    ) -> QueryResult<HashMap<i64, Flower>> {
-        let mut found = HashMap::new();
-        let mut missing = Vec::new();
-        for &id in ids {
-            match self.flowers.get(&id) {
-                Some(flower) => {
-                    found.insert(id, flower.clone());
-                }
-                None if !missing.contains(&id) => missing.push(id),
-                None => {}
-            }
-        }
-        if !missing.is_empty() {
-            let rows = db::catalogue::live_flowers_with_types(conn, Some(&missing)).await?;
-            found.extend(flowers_of(rows));
-        }
-        Ok(found)
+    /// The live flower `id` with its type; None when it is gone.
+    pub fn flower(&self, id: i64) -> Option<&Flower> {
+        self.flowers.get(&id)
     }
 }
 

@@ -157,15 +157,10 @@ async fn lines_per_page(
     // saw, as they saw it or newer.
     let version = db::catalogue::version(&mut conn).await?;
     let catalogue = ctx.catalogue.at_least(&mut conn, version).await?;
-    let flower_ids: Vec<i64> = pages_read
-        .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|r| r.flower_id))
-        .collect();
-    let flowers = catalogue.flowers(&mut conn, &flower_ids).await?;
     let mut out = Vec::new();
     for (page, rows) in pages_read {
         let lines = rows.into_iter().map(|row| {
-            let flower = flowers.get(&row.flower_id).cloned();
+            let flower = catalogue.flower(row.flower_id).cloned();
             OrderItem(row, flower)
         });
         out.extend(by_sheet(ids, page, lines, |l| l.0.order_sheet_id, |l| l));
