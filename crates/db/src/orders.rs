@@ -243,8 +243,10 @@ pub async fn items_page(
 }
 
 /// A party's live sheets, optionally of one KST day [from, to), by creation
-/// time, each with its summary: one statement (a day view needs both).
-pub async fn sheets_page_with_summaries(
+/// time, each with its receipts (count and newest) but not its line totals,
+/// which are left zero: a list counts them from the lines it reads anyway
+/// (see [`SheetTotals::of_lines`]), or asks [`summaries`] when it reads none.
+pub async fn sheets_page_with_receipts(
     conn: &mut AsyncPgConnection,
     party: Party,
     day: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -255,7 +257,9 @@ pub async fn sheets_page_with_summaries(
     let direction = if descending { "DESC" } else { "ASC" };
     let wrap = |page: String| {
         format!(
-            "SELECT s.*, s.id AS order_sheet_id, {SUMMARY_COLUMNS} FROM ({page}) s {SUMMARY_JOINS} \
+            "SELECT s.*, s.id AS order_sheet_id, 0::bigint AS total_quantity, \
+             0::bigint AS flower_type_count, 0::bigint AS total_price, {RECEIPT_COLUMNS} \
+             FROM ({page}) s {RECEIPT_JOINS} \
              ORDER BY s.created_at {direction}, s.id {direction}"
         )
     };
@@ -387,6 +391,27 @@ where
     let from = format!("{} c", table.table().name);
     let columns = table.table().qualified("c");
     ranked_per_sheet(conn, &columns, &from, sheet_ids, descending, offset, limit).await
+}
+
+/// Every live row of a child table for each of `sheet_ids`, by sheet and then
+/// creation time: what a list that counts its sheets' totals reads, its
+/// pages then cut from these in memory.
+pub async fn all_per_sheet<T>(
+    conn: &mut AsyncPgConnection,
+    table: ChildTable,
+    sheet_ids: &[i64],
+) -> QueryResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + Send + 'static,
+{
+    let Table { name, columns } = table.table();
+    crate::statement::prepared(format!(
+        "SELECT {columns} FROM {name} WHERE order_sheet_id = ANY($1) AND deleted_at IS NULL \
+         ORDER BY order_sheet_id, created_at, id"
+    ))
+    .bind::<Array<BigInt>, _>(sheet_ids)
+    .load(conn)
+    .await
 }
 
 /// An order line with its (live) flower and flower type, read in the same
@@ -528,6 +553,42 @@ pub struct SheetTotals {
     pub receipt_count: i64,
 }
 
+impl SheetTotals {
+    /// The line totals of a sheet counted from all its live lines and custom
+    /// lines, by the rules of [`summaries`]: Σ quantity, distinct flower types
+    /// of the lines plus distinct custom type names, Σ unit price (a missing
+    /// price or custom quantity counts 0). `flower_type` gives a line's flower
+    /// type; None when it does not know it, and then neither does this.
+    /// `receipt_count` is left 0.
+    pub fn of_lines<'a>(
+        order_sheet_id: i64,
+        lines: impl IntoIterator<Item = &'a OrderItemRow>,
+        custom_lines: impl IntoIterator<Item = &'a CustomOrderItemRow>,
+        flower_type: impl Fn(i64) -> Option<i64>,
+    ) -> Option<SheetTotals> {
+        let mut totals = SheetTotals {
+            order_sheet_id,
+            ..SheetTotals::default()
+        };
+        let mut types = std::collections::HashSet::new();
+        for line in lines {
+            totals.total_quantity += i64::from(line.quantity);
+            totals.total_price += i64::from(line.price.unwrap_or(0));
+            types.insert(flower_type(line.flower_id)?);
+        }
+        let mut custom_types = std::collections::HashSet::new();
+        for line in custom_lines {
+            totals.total_quantity += i64::from(line.quantity.unwrap_or(0));
+            totals.total_price += i64::from(line.price.unwrap_or(0));
+            if let Some(name) = &line.flower_type_name {
+                custom_types.insert(name.as_str());
+            }
+        }
+        totals.flower_type_count = (types.len() + custom_types.len()) as i64;
+        Some(totals)
+    }
+}
+
 /// What every answered sheet carries: its totals and its newest live receipt.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct SheetSummary {
@@ -569,15 +630,12 @@ impl SheetSummary {
     }
 }
 
-/// The summary's columns and joins, over sheets aliased `s`.
+/// The summary's columns and joins, over sheets aliased `s`: the line
+/// totals, then the receipts.
 const SUMMARY_COLUMNS: &str = "\
            coalesce(oi.quantity, 0) + coalesce(ci.quantity, 0) AS total_quantity, \
            coalesce(oi.types, 0) + coalesce(ci.types, 0) AS flower_type_count, \
-           coalesce(oi.price, 0) + coalesce(ci.price, 0) AS total_price, \
-           coalesce(r.receipts, 0) AS receipt_count, \
-           rr.id AS recent_id, rr.file_name AS recent_file_name, rr.file_path AS recent_file_path, \
-           rr.file_format AS recent_file_format, rr.metadata AS recent_metadata, \
-           rr.created_at AS recent_created_at, rr.updated_at AS recent_updated_at";
+           coalesce(oi.price, 0) + coalesce(ci.price, 0) AS total_price";
 const SUMMARY_JOINS: &str = "\
          LEFT JOIN LATERAL ( \
            SELECT sum(i.quantity)::bigint AS quantity, count(DISTINCT f.flower_type_id) AS types, \
@@ -589,7 +647,13 @@ const SUMMARY_JOINS: &str = "\
                   count(DISTINCT c.flower_type_name) AS types, \
                   sum(coalesce(c.price, 0))::bigint AS price \
            FROM custom_order_items c \
-           WHERE c.order_sheet_id = s.id AND c.deleted_at IS NULL) ci ON true \
+           WHERE c.order_sheet_id = s.id AND c.deleted_at IS NULL) ci ON true";
+const RECEIPT_COLUMNS: &str = "\
+           coalesce(r.receipts, 0) AS receipt_count, \
+           rr.id AS recent_id, rr.file_name AS recent_file_name, rr.file_path AS recent_file_path, \
+           rr.file_format AS recent_file_format, rr.metadata AS recent_metadata, \
+           rr.created_at AS recent_created_at, rr.updated_at AS recent_updated_at";
+const RECEIPT_JOINS: &str = "\
          LEFT JOIN LATERAL ( \
            SELECT count(*) AS receipts FROM order_sheet_receipts r \
            WHERE r.order_sheet_id = s.id AND r.deleted_at IS NULL) r ON true \
@@ -604,8 +668,8 @@ pub async fn summaries(
     sheet_ids: &[i64],
 ) -> QueryResult<Vec<SheetSummary>> {
     crate::statement::prepared(format!(
-        "SELECT s.id AS order_sheet_id, {SUMMARY_COLUMNS} \
-         FROM unnest($1::bigint[]) AS s(id) {SUMMARY_JOINS}"
+        "SELECT s.id AS order_sheet_id, {SUMMARY_COLUMNS}, {RECEIPT_COLUMNS} \
+         FROM unnest($1::bigint[]) AS s(id) {SUMMARY_JOINS} {RECEIPT_JOINS}"
     ))
     .bind::<Array<BigInt>, _>(sheet_ids)
     .load(conn)

@@ -242,3 +242,152 @@ async fn the_nightly_batch_orders_open_carts_once_and_logs_the_run() {
         1
     );
 }
+
+/// The owner's sheets answering `selection`, by id.
+async fn owner_sheets(m: &support::Market, selection: &str) -> Vec<serde_json::Value> {
+    let query = format!("{{ orderSheets {{ {selection} }} }}");
+    let body = m.core.gql(Some(&m.owner), &query, json!({})).await;
+    let mut sheets = data(&body)["orderSheets"]
+        .as_array()
+        .expect("sheets")
+        .clone();
+    sheets.sort_by_key(|s| s["id"].as_i64());
+    sheets
+}
+
+const TOTALS: [&str; 3] = [
+    "totalFlowerQuantity",
+    "totalFlowerTypeCount",
+    "totalFlowerPrice",
+];
+
+/// [id, quantity, type count, price] of each sheet.
+fn totals_of(sheets: &[serde_json::Value]) -> serde_json::Value {
+    sheets
+        .iter()
+        .map(|s| {
+            let mut row = vec![s["id"].clone()];
+            row.extend(TOTALS.iter().map(|t| s[*t].clone()));
+            row
+        })
+        .collect()
+}
+
+/// The totals and pages of the owner's sheets read the three ways, checked
+/// to agree with each other and with `expected`; the counted sheets.
+async fn totals_agree(m: &support::Market, expected: serde_json::Value) -> Vec<serde_json::Value> {
+    let totals = format!("id {}", TOTALS.join(" "));
+    let pages = "orderItems { id } later: orderItems(pagination: { page: 1, size: 1 }) { id } \
+                 customOrderItems(pagination: { size: 2, sort: DESCEND }) { id }";
+    let counted = owner_sheets(m, &format!("{totals} {pages}")).await;
+    assert_eq!(totals_of(&counted), expected, "counted from the lines");
+    assert_eq!(
+        totals_of(&owner_sheets(m, &totals).await),
+        expected,
+        "summed in a list"
+    );
+    let mut one_by_one = Vec::new();
+    for sheet in &counted {
+        let query = format!(
+            "{{ orderSheet(orderSheetId: {}) {{ {totals} }} }}",
+            sheet["id"]
+        );
+        let body = m.core.gql(Some(&m.owner), &query, json!({})).await;
+        one_by_one.push(data(&body)["orderSheet"].clone());
+    }
+    assert_eq!(totals_of(&one_by_one), expected, "summed for one sheet");
+    // The pages cut from every line are the pages the database cuts.
+    let without_totals: Vec<serde_json::Value> = counted
+        .iter()
+        .map(|sheet| {
+            let mut sheet = sheet.clone();
+            for total in TOTALS {
+                sheet.as_object_mut().expect("sheet").remove(total);
+            }
+            sheet
+        })
+        .collect();
+    assert_eq!(
+        owner_sheets(m, &format!("id {pages}")).await,
+        without_totals
+    );
+    counted
+}
+
+/// A list asked for totals and lines counts the totals from the lines it
+/// reads; asked for totals alone, or for one sheet, PostgreSQL sums them.
+/// All three give the same figures, and the same pages, on awkward data:
+/// missing prices and quantities, repeated and missing custom type names,
+/// removed lines, a flower of another type, and a line whose flower is gone.
+#[actix_web::test]
+async fn totals_counted_from_the_lines_match_the_database() {
+    let m = market().await;
+    let c = &m.core;
+    let today = chrono::Utc::now()
+        .with_timezone(&domain::time::KST)
+        .date_naive()
+        .to_string();
+    let tulip = c.flowers("튤립", &["퀸오브나이트"], &today).await[0];
+    c.sql(&format!(
+        "UPDATE flowers SET flower_type_id = (SELECT flower_type_id FROM flowers WHERE id = {tulip}) \
+         WHERE id = {}",
+        m.flowers[2]
+    ))
+    .await;
+    let first = m
+        .ordered_sheet(&[
+            (0, 2, "UPPER"),
+            (1, 3, "LOWER"),
+            (2, 1, "MIDDLE"),
+            (0, 7, "LOWER"),
+        ])
+        .await;
+    let second = m.ordered_sheet(&[(1, 4, "MIDDLE")]).await;
+    let (first, second) = (
+        first["id"].as_i64().expect("id"),
+        second["id"].as_i64().expect("id"),
+    );
+    c.sql(&format!(
+        "UPDATE order_items SET price = 1000 * quantity WHERE order_sheet_id = {first} AND grade <> '하'"
+    ))
+    .await;
+    c.sql(&format!(
+        "UPDATE order_items SET deleted_at = now() WHERE order_sheet_id = {first} AND quantity = 7"
+    ))
+    .await;
+    c.sql(&format!(
+        "INSERT INTO custom_order_items (order_sheet_id, retailer_id, wholesaler_id, flower_name, \
+           flower_type_name, quantity, price, deleted_at) \
+         SELECT id, retailer_id, wholesaler_id, n, t, q, p, d FROM order_sheets, (VALUES \
+           ('배송비', NULL, NULL::int, 5000, NULL::timestamptz), ('안개', '안개꽃', 3, NULL::int, NULL), \
+           ('안개 대', '안개꽃', 2, 100, NULL), ('장미', '장미', 1, 10, NULL), \
+           ('취소', '국화', 9, 900, now())) AS v(n, t, q, p, d) WHERE id = {first}"
+    ))
+    .await;
+
+    // First sheet: lines 2 + 3 + 1 (the 7 removed), custom 0 + 3 + 2 + 1
+    // (the removed 9 not counted); types 장미 and 튤립 from the lines, 안개꽃
+    // and 장미 from the custom lines' names; prices 2,000 + 0 + 1,000 of the
+    // lines and 5,000 + 0 + 100 + 10 of the custom lines.
+    let expected = json!([[first, 12, 4, 8110], [second, 4, 1, 0]]);
+    let counted = totals_agree(&m, expected.clone()).await;
+    let lines = counted[0]["orderItems"].as_array().expect("lines");
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[0]["id"].as_i64() > lines[2]["id"].as_i64(),
+        "newest first"
+    );
+    assert_eq!(counted[0]["later"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        counted[0]["customOrderItems"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // A line whose flower is gone still counts that flower's type.
+    c.sql(&format!(
+        "UPDATE flowers SET deleted_at = now() WHERE id = {}",
+        m.flowers[2]
+    ))
+    .await;
+    totals_agree(&m, expected).await;
+}

@@ -60,7 +60,10 @@ pub struct OrderSheet {
 }
 
 struct SheetSummary {
-    totals: SheetTotals,
+    /// The line totals: read with the sheet, or counted by the list that
+    /// read it (see `sheet_lists`) before any of its fields are answered.
+    totals: OnceLock<SheetTotals>,
+    receipt_count: i64,
     recent: Option<OrderSheetReceipt>,
 }
 
@@ -93,16 +96,53 @@ impl OrderSheet {
     /// A sheet read together with its summary (None: no such row came back,
     /// which only a sheet removed meanwhile can cause; it then counts nothing).
     pub fn with_summary(row: OrderSheetRow, summary: Option<db::orders::SheetSummary>) -> Self {
+        Self::from_parts(row, summary, true)
+    }
+
+    /// A sheet read with its receipts only (`sheets_page_with_receipts`):
+    /// the list that read it counts its line totals with [`Self::count`].
+    pub fn with_receipts(row: OrderSheetRow, summary: db::orders::SheetSummary) -> Self {
+        Self::from_parts(row, Some(summary), false)
+    }
+
+    fn from_parts(
+        row: OrderSheetRow,
+        summary: Option<db::orders::SheetSummary>,
+        with_totals: bool,
+    ) -> Self {
         let (totals, recent) = match summary {
             Some(summary) => summary.into_parts(),
             None => (SheetTotals::default(), None),
         };
-        let recent = recent.map(OrderSheetReceipt);
+        let receipt_count = totals.receipt_count;
+        let counted = OnceLock::new();
+        if with_totals {
+            let _ = counted.set(totals);
+        }
         OrderSheet {
             row,
-            summary: SheetSummary { totals, recent },
+            summary: SheetSummary {
+                totals: counted,
+                receipt_count,
+                recent: recent.map(OrderSheetReceipt),
+            },
             held: OnceLock::new(),
         }
+    }
+
+    /// Hands over the line totals a list counted (once; later calls are ignored).
+    pub fn count(&self, totals: SheetTotals) {
+        let _ = self.summary.totals.set(totals);
+    }
+
+    /// The line totals. Every way a sheet is read sets them before its fields
+    /// are answered; their absence is a bug, answered as an internal error
+    /// rather than as a wrong zero.
+    fn totals(&self) -> GqlResult<&SheetTotals> {
+        self.summary
+            .totals
+            .get()
+            .ok_or_else(|| GqlError::internal("order sheets", "line totals were not counted"))
     }
 
     pub async fn read(ctx: &Context, row: OrderSheetRow) -> GqlResult<OrderSheet> {
@@ -228,22 +268,22 @@ impl OrderSheet {
     }
 
     /// Σ quantity of live lines and custom lines (the shipping line included).
-    fn total_flower_quantity(&self) -> i32 {
-        count(self.summary.totals.total_quantity)
+    fn total_flower_quantity(&self) -> GqlResult<i32> {
+        Ok(count(self.totals()?.total_quantity))
     }
 
     /// Distinct flower types of the lines + distinct custom type names.
-    fn total_flower_type_count(&self) -> i32 {
-        count(self.summary.totals.flower_type_count)
+    fn total_flower_type_count(&self) -> GqlResult<i32> {
+        Ok(count(self.totals()?.flower_type_count))
     }
 
     /// Σ unit prices (not × quantity), as in the original.
-    fn total_flower_price(&self) -> i32 {
-        count(self.summary.totals.total_price)
+    fn total_flower_price(&self) -> GqlResult<i32> {
+        Ok(count(self.totals()?.total_price))
     }
 
     fn has_receipt(&self) -> bool {
-        self.summary.totals.receipt_count > 0
+        self.summary.receipt_count > 0
     }
 
     async fn order_sheet_receipts(

@@ -3,6 +3,12 @@
 //! catalogue), per page of custom lines, for the parties and for their
 //! business info. The sheets then hold their whole answer and are answered
 //! without a future per field.
+//!
+//! The sheets' line totals are counted here too. A list asked for totals and
+//! lines reads every live line and custom line of its sheets once, counts
+//! the totals from them and cuts the pages asked from them: PostgreSQL then
+//! reads each line once instead of once for the pages and again to sum them.
+//! Totals without lines are summed by PostgreSQL (`db::orders::summaries`).
 
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
@@ -10,7 +16,7 @@ use crate::graphql::orders::{CustomOrderItem, HeldChildren, OrderItem, OrderShee
 use crate::graphql::pagination::{Page, page_asked};
 use crate::graphql::prefetched::{Ex, PrefetchList, requested_fields};
 use crate::graphql::users::{BusinessInfo, User};
-use db::orders::OrderItemRow;
+use db::orders::{CustomOrderItemRow, OrderItemRow, SheetTotals};
 use juniper::{BoxFuture, ScalarValue, Selection};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -23,6 +29,8 @@ pub struct SheetWants {
     /// Some(with business info) when the party is asked for.
     retailer: Option<bool>,
     wholesaler: Option<bool>,
+    /// Whether any of the line totals is asked for.
+    totals: bool,
 }
 
 fn push_page(pages: &mut Vec<Page>, page: Option<Page>) {
@@ -55,6 +63,9 @@ impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
                 "wholesaler" => {
                     wants.wholesaler = Some(wants.wholesaler == Some(true) || with_business_info());
                 }
+                "totalFlowerQuantity" | "totalFlowerTypeCount" | "totalFlowerPrice" => {
+                    wants.totals = true;
+                }
                 _ => {}
             }
         }
@@ -73,11 +84,20 @@ impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
                 .collect();
             let ids: Vec<i64> = held.keys().copied().collect();
             // Independent reads, each batched over the list: run side by side.
-            let (lines, custom_lines, parties) = futures_util::try_join!(
-                lines_per_page(ctx, &ids, &wants.lines),
-                custom_lines_per_page(ctx, &ids, &wants.custom_lines),
+            let (lines, parties) = futures_util::try_join!(
+                Lines::read(ctx, &ids, &wants),
                 Parties::read(ctx, sheets, &wants),
             )?;
+            let Lines {
+                lines,
+                custom_lines,
+                totals,
+            } = lines;
+            for sheet in sheets {
+                if let Some(totals) = totals.get(&sheet.row.id) {
+                    sheet.count(totals.clone());
+                }
+            }
             for (page, sheet, lines) in lines {
                 if let Some(h) = held.get_mut(&sheet) {
                     h.lines.push((page, lines));
@@ -106,6 +126,149 @@ impl<S: ScalarValue> PrefetchList<S> for OrderSheet {
 }
 
 type PerSheet<T> = Vec<(Page, i64, Arc<Vec<T>>)>;
+
+/// The lines and custom lines of a list's sheets, per page asked, and the
+/// sheets' line totals when asked.
+#[derive(Default)]
+struct Lines {
+    lines: PerSheet<OrderItem>,
+    custom_lines: PerSheet<CustomOrderItem>,
+    totals: HashMap<i64, SheetTotals>,
+}
+
+impl Lines {
+    async fn read(ctx: &Context, ids: &[i64], wants: &SheetWants) -> GqlResult<Self> {
+        if wants.totals && !wants.lines.is_empty() {
+            return Self::count(ctx, ids, wants).await;
+        }
+        let (lines, custom_lines, totals) = futures_util::try_join!(
+            lines_per_page(ctx, ids, &wants.lines),
+            custom_lines_per_page(ctx, ids, &wants.custom_lines),
+            summed_totals(ctx, ids, wants.totals),
+        )?;
+        Ok(Lines {
+            lines,
+            custom_lines,
+            totals,
+        })
+    }
+
+    /// Every live line and custom line of the sheets: the totals counted and
+    /// the pages cut from them.
+    async fn count(ctx: &Context, ids: &[i64], wants: &SheetWants) -> GqlResult<Self> {
+        use db::orders::ChildTable;
+        let mut conn = ctx.conn().await?;
+        let lines: Vec<OrderItemRow> =
+            db::orders::all_per_sheet(&mut conn, ChildTable::OrderItems, ids).await?;
+        let custom_lines: Vec<CustomOrderItemRow> =
+            db::orders::all_per_sheet(&mut conn, ChildTable::CustomOrderItems, ids).await?;
+        // Read after the lines: a snapshot this new has every flower the lines
+        // saw, as they saw it or newer.
+        let version = db::catalogue::version(&mut conn).await?;
+        let catalogue = ctx.catalogue.at_least(&mut conn, version).await?;
+        let lines = group(ids, lines, |l| l.order_sheet_id);
+        let custom_lines = group(ids, custom_lines, |c| c.order_sheet_id);
+
+        let mut totals = HashMap::with_capacity(ids.len());
+        let mut uncounted = Vec::new();
+        for id in ids {
+            let flower_type = |flower| catalogue.flower(flower).map(|f| f.0.flower_type_id);
+            match SheetTotals::of_lines(*id, &lines[id], &custom_lines[id], flower_type) {
+                Some(counted) => {
+                    totals.insert(*id, counted);
+                }
+                None => uncounted.push(*id),
+            }
+        }
+        // A line whose flower is gone still counts that flower's type, which
+        // only the database knows now.
+        if !uncounted.is_empty() {
+            totals.extend(summed(&mut conn, &uncounted).await?);
+        }
+
+        let with_flower = |row: OrderItemRow| {
+            let flower = catalogue.flower(row.flower_id).cloned();
+            OrderItem(row, flower)
+        };
+        Ok(Lines {
+            lines: pages_of(lines, &wants.lines, with_flower),
+            custom_lines: pages_of(custom_lines, &wants.custom_lines, CustomOrderItem),
+            totals,
+        })
+    }
+}
+
+/// `rows` (in sheet order) grouped by sheet; every sheet of `ids` gets a
+/// (possibly empty) list.
+fn group<R>(ids: &[i64], rows: Vec<R>, sheet_of: fn(&R) -> i64) -> HashMap<i64, Vec<R>> {
+    let mut per_sheet: HashMap<i64, Vec<R>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        if let Some(children) = per_sheet.get_mut(&sheet_of(&row)) {
+            children.push(row);
+        }
+    }
+    per_sheet
+}
+
+/// Each page of `pages`, cut from every sheet's whole list (by creation
+/// time, oldest first) as the database would have cut it.
+fn pages_of<R: Clone, T>(
+    per_sheet: HashMap<i64, Vec<R>>,
+    pages: &[Page],
+    answer: impl Fn(R) -> T,
+) -> PerSheet<T> {
+    let mut out = Vec::with_capacity(per_sheet.len() * pages.len());
+    for (sheet, mut rows) in per_sheet {
+        for (n, page) in pages.iter().enumerate() {
+            // The last page asked takes the rows; earlier ones copy them.
+            let these = if n + 1 == pages.len() {
+                std::mem::take(&mut rows)
+            } else {
+                rows.clone()
+            };
+            out.push((
+                *page,
+                sheet,
+                Arc::new(cut(these, *page).map(&answer).collect()),
+            ));
+        }
+    }
+    out
+}
+
+/// The rows of `page` of a list by creation time (oldest first).
+fn cut<R>(mut rows: Vec<R>, page: Page) -> impl Iterator<Item = R> {
+    if page.descending {
+        rows.reverse();
+    }
+    let skip = usize::try_from(page.offset).unwrap_or(usize::MAX);
+    let take = usize::try_from(page.limit).unwrap_or(0);
+    rows.into_iter().skip(skip).take(take)
+}
+
+/// The line totals of `ids` summed by PostgreSQL, when asked.
+async fn summed_totals(
+    ctx: &Context,
+    ids: &[i64],
+    asked: bool,
+) -> GqlResult<HashMap<i64, SheetTotals>> {
+    if !asked {
+        return Ok(HashMap::new());
+    }
+    let mut conn = ctx.conn().await?;
+    summed(&mut conn, ids).await
+}
+
+async fn summed(conn: &mut db::DbConn, ids: &[i64]) -> GqlResult<HashMap<i64, SheetTotals>> {
+    let summaries = db::orders::summaries(conn, ids).await?;
+    Ok(summaries
+        .into_iter()
+        .map(|summary| {
+            let (totals, _) = summary.into_parts();
+            (totals.order_sheet_id, totals)
+        })
+        .collect())
+}
 
 /// The rows of one page, grouped by sheet; every sheet of `ids` gets a
 /// (possibly empty) list, so an empty sheet counts as read too.

@@ -82,7 +82,7 @@ pub async fn order_sheets(
     let page = Page::from_input(pagination.as_ref())?;
     let mut conn = ctx.conn().await?;
     let party = scope::party(&mut conn, viewer).await?;
-    let rows = db::orders::sheets_page_with_summaries(
+    let rows = db::orders::sheets_page_with_receipts(
         &mut conn,
         party,
         day_of(filter),
@@ -93,7 +93,7 @@ pub async fn order_sheets(
     .await?;
     Ok(Prefetching(
         rows.into_iter()
-            .map(|r| OrderSheet::with_summary(r.sheet, Some(r.summary)))
+            .map(|r| OrderSheet::with_receipts(r.sheet, r.summary))
             .collect(),
     ))
 }
