@@ -159,6 +159,27 @@ pub fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// The conditions of a search over `flowers f JOIN flower_types t`, binds
+/// $1/$2 (auction days) and $3 (name pattern). Each is spelled out only when
+/// it applies, an unused bind checked to be null instead, never
+/// `$1 IS NULL OR …`: PostgreSQL's generic plan of that form, chosen after five
+/// executions, cannot use the condition that does apply.
+fn search_filters(by_bidding_day: bool, by_keyword: bool) -> String {
+    let bidding = if by_bidding_day {
+        "AND EXISTS (SELECT 1 FROM bidding_flowers b \
+           WHERE b.flower_id = f.id AND b.deleted_at IS NULL \
+             AND b.bidding_date >= $1 AND b.bidding_date < $2)"
+    } else {
+        "AND $1::timestamptz IS NULL AND $2::timestamptz IS NULL"
+    };
+    let keyword = if by_keyword {
+        "AND (f.name LIKE $3 OR t.name LIKE $3)"
+    } else {
+        "AND $3::text IS NULL"
+    };
+    format!("{bidding} {keyword}")
+}
+
 /// One page of matching flowers and the total number of matches, in one
 /// statement (the count rides along as a window aggregate).
 pub async fn search(
@@ -169,16 +190,12 @@ pub async fn search(
     limit: i64,
 ) -> QueryResult<(i64, Vec<FlowerRow>)> {
     let direction = if descending { "DESC" } else { "ASC" };
+    let filters = search_filters(search.bidding_between.is_some(), search.keyword.is_some());
     let sql = format!(
         "SELECT f.id, f.name, f.images, f.flower_type_id, f.flower_color_id, f.created_at, \
                 count(*) OVER () AS total \
          FROM flowers f JOIN flower_types t ON t.id = f.flower_type_id \
-         WHERE f.deleted_at IS NULL \
-           AND ($1::timestamptz IS NULL OR EXISTS ( \
-                 SELECT 1 FROM bidding_flowers b \
-                 WHERE b.flower_id = f.id AND b.deleted_at IS NULL \
-                   AND b.bidding_date >= $1 AND b.bidding_date < $2)) \
-           AND ($3::text IS NULL OR f.name LIKE $3 OR t.name LIKE $3) \
+         WHERE f.deleted_at IS NULL {filters} \
          ORDER BY f.created_at {direction}, f.id {direction} \
          OFFSET $4 LIMIT $5"
     );
@@ -248,15 +265,11 @@ async fn count_matches(
     to: Option<DateTime<Utc>>,
     keyword: Option<&str>,
 ) -> QueryResult<i64> {
-    let row: Total = crate::statement::prepared(
+    let filters = search_filters(from.is_some(), keyword.is_some());
+    let row: Total = crate::statement::prepared(format!(
         "SELECT count(*) AS total FROM flowers f JOIN flower_types t ON t.id = f.flower_type_id \
-         WHERE f.deleted_at IS NULL \
-           AND ($1::timestamptz IS NULL OR EXISTS ( \
-                 SELECT 1 FROM bidding_flowers b \
-                 WHERE b.flower_id = f.id AND b.deleted_at IS NULL \
-                   AND b.bidding_date >= $1 AND b.bidding_date < $2)) \
-           AND ($3::text IS NULL OR f.name LIKE $3 OR t.name LIKE $3)",
-    )
+         WHERE f.deleted_at IS NULL {filters}"
+    ))
     .bind::<Nullable<Timestamptz>, _>(from)
     .bind::<Nullable<Timestamptz>, _>(to)
     .bind::<Nullable<Text>, _>(keyword.map(contains_pattern))

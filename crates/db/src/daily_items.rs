@@ -56,9 +56,15 @@ pub async fn page(
     let direction = if descending { "DESC" } else { "ASC" };
     let (from, to) = range.map_or((None, None), |(f, t)| (Some(f), Some(t)));
     let columns = crate::columns::DAILY_ORDER_ITEMS.columns;
+    // Spelled out per case, never `$2 IS NULL OR …` (see `catalogue::search_filters`).
+    let days = if range.is_some() {
+        "order_date BETWEEN $2 AND $3"
+    } else {
+        "$2::date IS NULL AND $3::date IS NULL"
+    };
     crate::statement::prepared(format!(
         "SELECT {columns} FROM daily_order_items WHERE wholesaler_id = $1 AND deleted_at IS NULL \
-           AND ($2::date IS NULL OR order_date BETWEEN $2 AND $3) \
+           AND {days} \
          ORDER BY created_at {direction}, id {direction} OFFSET $4 LIMIT $5"
     ))
     .bind::<BigInt, _>(wholesaler_id)
