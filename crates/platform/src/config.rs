@@ -138,7 +138,7 @@ impl DatabaseConfig {
 /// set DATABASE_POOL_SIZE when it runs elsewhere. Measured on 2 cores (the
 /// wholesaler's day view, 8 clients): 10 connections gave p99 47-59 ms, 5 gave
 /// 34-41 ms at the same throughput.
-fn default_pool_size() -> usize {
+pub fn default_pool_size() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     2 * cores + 1
 }

@@ -120,9 +120,12 @@ async fn run() {
         .map(|s| s["orderItems"].as_array().map_or(0, Vec::len))
         .sum();
     println!(
-        "day view: {} sheets, {lines} lines per wholesaler (checked against the SQL); {clients} clients × {per_client} requests each\n",
+        "day view: {} sheets, {lines} lines per wholesaler (checked against the SQL); {clients} clients × {per_client} requests each",
         sheets.len()
     );
+    let connections = std::env::var("DATABASE_POOL_SIZE")
+        .unwrap_or_else(|_| platform::config::default_pool_size().to_string());
+    println!("core: {connections} database connections\n");
 
     // Warm both paths (connections, caches) before measuring.
     for w in 0..tokens.len() {
