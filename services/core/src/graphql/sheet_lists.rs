@@ -173,7 +173,7 @@ impl Lines {
         let mut uncounted = Vec::new();
         for id in ids {
             let flower_type = |flower| catalogue.flower(flower).map(|f| f.0.flower_type_id);
-            match SheetTotals::of_lines(*id, &lines[id], &custom_lines[id], flower_type) {
+            match SheetTotals::of_lines(*id, of(&lines, id), of(&custom_lines, id), flower_type) {
                 Some(counted) => {
                     totals.insert(*id, counted);
                 }
@@ -196,6 +196,11 @@ impl Lines {
             totals,
         })
     }
+}
+
+/// The rows `group` gave sheet `id` (none for a sheet it was not given).
+fn of<'a, R>(per_sheet: &'a HashMap<i64, Vec<R>>, id: &i64) -> &'a [R] {
+    per_sheet.get(id).map_or(&[], Vec::as_slice)
 }
 
 /// `rows` (in sheet order) grouped by sheet; every sheet of `ids` gets a
