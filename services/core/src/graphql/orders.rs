@@ -50,9 +50,10 @@ pub struct UpsertCustomOrderItemsInput {
     pub items: Vec<CustomOrderItemInput>,
 }
 
-/// An order sheet as answered: its row, its computed totals and newest
-/// statement (read with it, so those fields are plain reads), and the
-/// children a list read ahead for it (see `sheet_lists`).
+/// An order sheet as answered: its row, its newest statement (read with
+/// it), its computed totals (read with it, or counted by the list that read
+/// it, so those fields are plain reads), and the children a list read ahead
+/// for it (see `sheet_lists`).
 pub struct OrderSheet {
     pub row: OrderSheetRow,
     summary: SheetSummary,
