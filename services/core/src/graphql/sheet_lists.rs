@@ -12,6 +12,7 @@
 
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::live_catalogue::Snapshot;
 use crate::graphql::orders::{CustomOrderItem, HeldChildren, OrderItem, OrderSheet};
 use crate::graphql::pagination::{Page, page_asked};
 use crate::graphql::prefetched::{Ex, PrefetchList, requested_fields};
@@ -162,10 +163,7 @@ impl Lines {
             db::orders::all_per_sheet(&mut conn, ChildTable::OrderItems, ids).await?;
         let custom_lines: Vec<CustomOrderItemRow> =
             db::orders::all_per_sheet(&mut conn, ChildTable::CustomOrderItems, ids).await?;
-        // Read after the lines: a snapshot this new has every flower the lines
-        // saw, as they saw it or newer.
-        let version = db::catalogue::version(&mut conn).await?;
-        let catalogue = ctx.catalogue.at_least(&mut conn, version).await?;
+        let catalogue = catalogue_after_lines(ctx, &mut conn).await?;
         let lines = group(ids, lines, |l| l.order_sheet_id);
         let custom_lines = group(ids, custom_lines, |c| c.order_sheet_id);
 
@@ -186,15 +184,26 @@ impl Lines {
             totals.extend(summed(&mut conn, &uncounted).await?);
         }
 
-        let with_flower = |row: OrderItemRow| {
-            let flower = catalogue.flower(row.flower_id).cloned();
-            OrderItem(row, flower)
-        };
         Ok(Lines {
-            lines: pages_of(lines, &wants.lines, with_flower),
+            lines: pages_of(lines, &wants.lines, line_with_flower(catalogue)),
             custom_lines: pages_of(custom_lines, &wants.custom_lines, CustomOrderItem),
             totals,
         })
+    }
+}
+
+/// The live catalogue for lines just read on `conn`. Read after the lines:
+/// a snapshot this new has every flower the lines saw, as they saw it or newer.
+async fn catalogue_after_lines(ctx: &Context, conn: &mut db::DbConn) -> GqlResult<Arc<Snapshot>> {
+    let version = db::catalogue::version(conn).await?;
+    Ok(ctx.catalogue.at_least(conn, version).await?)
+}
+
+/// Answers a line with its flower from `catalogue` (none: the flower is gone).
+fn line_with_flower(catalogue: Arc<Snapshot>) -> impl Fn(OrderItemRow) -> OrderItem {
+    move |row| {
+        let flower = catalogue.flower(row.flower_id).cloned();
+        OrderItem(row, flower)
     }
 }
 
@@ -280,19 +289,19 @@ async fn summed(conn: &mut db::DbConn, ids: &[i64]) -> GqlResult<HashMap<i64, Sh
 fn by_sheet<R, T>(
     ids: &[i64],
     page: Page,
-    rows: impl IntoIterator<Item = R>,
+    rows: Vec<R>,
     sheet_of: fn(&R) -> i64,
-    answer: fn(R) -> T,
+    answer: impl Fn(R) -> T,
 ) -> PerSheet<T> {
-    let mut per_sheet: HashMap<i64, Vec<T>> = ids.iter().map(|id| (*id, Vec::new())).collect();
-    for row in rows {
-        if let Some(children) = per_sheet.get_mut(&sheet_of(&row)) {
-            children.push(answer(row));
-        }
-    }
-    per_sheet
+    group(ids, rows, sheet_of)
         .into_iter()
-        .map(|(sheet, children)| (page, sheet, Arc::new(children)))
+        .map(|(sheet, rows)| {
+            (
+                page,
+                sheet,
+                Arc::new(rows.into_iter().map(&answer).collect()),
+            )
+        })
         .collect()
 }
 
@@ -321,17 +330,16 @@ async fn lines_per_page(
         .await?;
         pages_read.push((page, rows));
     }
-    // Read after the lines: a snapshot this new has every flower the lines
-    // saw, as they saw it or newer.
-    let version = db::catalogue::version(&mut conn).await?;
-    let catalogue = ctx.catalogue.at_least(&mut conn, version).await?;
+    let with_flower = line_with_flower(catalogue_after_lines(ctx, &mut conn).await?);
     let mut out = Vec::new();
     for (page, rows) in pages_read {
-        let lines = rows.into_iter().map(|row| {
-            let flower = catalogue.flower(row.flower_id).cloned();
-            OrderItem(row, flower)
-        });
-        out.extend(by_sheet(ids, page, lines, |l| l.0.order_sheet_id, |l| l));
+        out.extend(by_sheet(
+            ids,
+            page,
+            rows,
+            |r| r.order_sheet_id,
+            &with_flower,
+        ));
     }
     Ok(out)
 }
