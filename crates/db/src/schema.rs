@@ -323,6 +323,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    phone_proofs (id) {
+        id -> Int8,
+        token_hash -> Bytea,
+        #[max_length = 20]
+        phone_no -> Varchar,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        consumed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     public_bidding_flowers (id) {
         id -> Int8,
         #[max_length = 255]
@@ -342,6 +354,17 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    rate_limit_windows (scope, subject, window_start) {
+        #[max_length = 64]
+        scope -> Varchar,
+        #[max_length = 128]
+        subject -> Varchar,
+        window_start -> Timestamptz,
+        hits -> Int4,
     }
 }
 
@@ -490,7 +513,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_items,
     order_sheet_receipts,
     order_sheets,
+    phone_proofs,
     public_bidding_flowers,
+    rate_limit_windows,
     send_sms_logs,
     shopping_sessions,
     sign_in_throttles,

@@ -5,9 +5,11 @@
 pub mod api;
 pub mod auth;
 pub mod caller;
+pub mod client_ip;
 pub mod config;
 pub mod error;
 pub mod health;
+pub mod phone_proof;
 pub mod request_id;
 pub mod server;
 pub mod service_client;

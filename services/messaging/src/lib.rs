@@ -2,7 +2,6 @@
 //! through a provider, records every send in `send_sms_logs`, and owns phone
 //! verification codes.
 
-mod client_ip;
 pub mod config;
 mod error;
 pub mod provider;

@@ -1,7 +1,7 @@
 //! `POST /v1/verifications` and `/v1/verifications/confirm`: open to anyone
 //! (sign-up happens before there is an account), hence the rate limits.
 
-use crate::client_ip::client_ip;
+use platform::client_ip::client_ip;
 use crate::error::Error;
 use crate::sending::{FAILURE, Messenger, NOT_ALLOWLISTED};
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -1,0 +1,2 @@
+DROP TABLE phone_proofs;
+DROP TABLE rate_limit_windows;
