@@ -95,6 +95,7 @@ async fn graphql(
         catalogue: state.catalogue.clone(),
         related: tokio::sync::OnceCell::new(),
         spent: Default::default(),
+        client_ip: platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for),
     };
     juniper_actix::graphql_handler(&state.schema, &ctx, req, payload).await
 }

@@ -17,6 +17,9 @@ pub struct Settings {
     pub outbox_poll: std::time::Duration,
     pub receipt_timeout: std::time::Duration,
     pub messaging_timeout: std::time::Duration,
+    /// Take the client address from the last `X-Forwarded-For` entry (only
+    /// behind our own proxy, which appends it); otherwise the TCP peer.
+    pub trust_forwarded_for: bool,
 }
 
 impl Settings {
@@ -35,6 +38,7 @@ impl Settings {
             messaging_timeout: std::time::Duration::from_secs(
                 env.parse("MESSAGING_TIMEOUT_SECS", 10)?,
             ),
+            trust_forwarded_for: env.flag("TRUST_FORWARDED_FOR", false)?,
         })
     }
 

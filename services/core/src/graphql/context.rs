@@ -48,6 +48,8 @@ pub struct Context {
     pub related: tokio::sync::OnceCell<std::collections::HashSet<i64>>,
     /// What the request's query fields have cost so far (see `cost`).
     pub spent: crate::graphql::cost::Spent,
+    /// The caller's address, for per-client abuse limits (None when unknown).
+    pub client_ip: Option<String>,
 }
 
 impl juniper::Context for Context {}
