@@ -7,6 +7,7 @@ pub mod auth;
 pub mod caller;
 pub mod client_ip;
 pub mod config;
+pub mod cors;
 pub mod error;
 pub mod health;
 pub mod phone_proof;

@@ -4,6 +4,7 @@
 //! handles both signals and drains in-flight requests).
 
 use crate::config::{ConfigError, DatabaseConfig, Env, HttpConfig, PeerUrls};
+use crate::cors::CorsPolicy;
 use crate::{error, health, request_id};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
@@ -30,7 +31,7 @@ pub enum StartupError {
 }
 
 /// What every service reads from the environment.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CommonConfig {
     pub http: HttpConfig,
     pub database: DatabaseConfig,
@@ -40,6 +41,23 @@ pub struct CommonConfig {
     /// The credential services present to each other (`SERVICE_TOKEN`).
     pub service_token: String,
     pub workers: usize,
+    /// Which browser pages may call the service (`CORS_ALLOWED_ORIGINS`).
+    pub cors: CorsPolicy,
+}
+
+/// The service token is a credential: it never reaches a log.
+impl std::fmt::Debug for CommonConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommonConfig")
+            .field("http", &self.http)
+            .field("database", &self.database)
+            .field("peers", &self.peers)
+            .field("jwt_public_key", &self.jwt_public_key)
+            .field("service_token", &"<redacted>")
+            .field("workers", &self.workers)
+            .field("cors", &self.cors)
+            .finish()
+    }
 }
 
 impl CommonConfig {
@@ -56,6 +74,7 @@ impl CommonConfig {
             jwt_public_key: env.required("JWT_PUBLIC_KEY", KEY_HINT)?,
             service_token: env.required("SERVICE_TOKEN", KEY_HINT)?,
             workers: env.parse("HTTP_WORKERS", 2)?,
+            cors: CorsPolicy::from_env(env)?,
         })
     }
 
@@ -75,7 +94,7 @@ impl CommonConfig {
         let auth = web::Data::new(self.auth_state()?);
         let pool = web::Data::new(pool);
         let listener = bind(&self.http)?;
-        Ok(start(listener, self.workers, move |cfg| {
+        Ok(start(listener, self.workers, self.cors.clone(), move |cfg| {
             cfg.app_data(pool.clone()).app_data(auth.clone());
             configure(cfg);
         })?)
@@ -102,7 +121,12 @@ pub fn bind(http: &HttpConfig) -> std::io::Result<TcpListener> {
 
 /// Starts an actix server on `listener` with the shared middleware and probes;
 /// `configure` adds the service's own state and routes.
-pub fn start<F>(listener: TcpListener, workers: usize, configure: F) -> std::io::Result<Running>
+pub fn start<F>(
+    listener: TcpListener,
+    workers: usize,
+    cors: CorsPolicy,
+    configure: F,
+) -> std::io::Result<Running>
 where
     F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 {
@@ -116,6 +140,8 @@ where
             .app_data(error::query_config())
             .configure(health::routes)
             .configure(configure.clone())
+            // Outermost, so every answer carries the headers, errors included.
+            .wrap(cors.middleware())
     })
     .workers(workers.max(1))
     .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)

@@ -7,6 +7,7 @@ use crate::sync::{FeedSource, Syncer};
 use crate::{auction_results, daily, jobs};
 use actix_web::web;
 use platform::config::Env;
+use platform::cors::CorsPolicy;
 use platform::server::{Running, StartupError};
 
 pub struct Application;
@@ -17,7 +18,9 @@ impl Application {
     }
 
     /// Connects, checks the schema, binds (port 0 picks a free port) and starts.
-    pub async fn build(config: Config) -> Result<Running, StartupError> {
+    pub async fn build(mut config: Config) -> Result<Running, StartupError> {
+        // Called by cron, never by a browser: no page of any origin may read it.
+        config.common.cors = CorsPolicy::Closed;
         let pool = config.common.connect_database().await?;
         let api = AuctionApi::new(config.auction_api.clone()).map_err(StartupError::Other)?;
         if !api.is_configured() {
