@@ -82,6 +82,25 @@ pub async fn set_status(
         .await
 }
 
+/// Decides an application and takes it off the lists in one step: an
+/// employee's request to join is answered once, by its link, not kept as a
+/// trading partner.
+pub async fn close_application(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    status: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<BizConnectionRow> {
+    diesel::update(biz_connections::table.find(id))
+        .set((
+            biz_connections::apply_status.eq(status),
+            biz_connections::deleted_at.eq(now),
+        ))
+        .returning(BizConnectionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
 /// Which side of the connection the parent users are on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
@@ -165,14 +184,30 @@ impl From<BizConnectionByName> for BizConnectionRow {
     }
 }
 
+/// An employee link waiting for the owner's consent: it acts for nobody.
+pub const PENDING: &str = "PENDING";
+/// An employee link the owner (or an operator) approved: the employee acts for it.
+pub const APPROVED: &str = "APPROVED";
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = wholesaler_connections)]
 pub struct WholesalerConnectionRow {
     pub id: i64,
     pub employer_id: i64,
     pub employee_id: i64,
+    /// `PENDING` or `APPROVED`.
+    pub status: String,
 }
 
+impl WholesalerConnectionRow {
+    pub fn is_approved(&self) -> bool {
+        self.status == APPROVED
+    }
+}
+
+/// An approved link at once: what an owner's approval leaves behind. Sign-up
+/// never calls it (see `apply_as_employee`); operators' tools and test
+/// fixtures do.
 pub async fn link_employee(
     conn: &mut AsyncPgConnection,
     employer_id: i64,
@@ -182,12 +217,73 @@ pub async fn link_employee(
         .values((
             wholesaler_connections::employer_id.eq(employer_id),
             wholesaler_connections::employee_id.eq(employee_id),
+            wholesaler_connections::status.eq(APPROVED),
         ))
         .execute(conn)
         .await
 }
 
-/// Live owner ↔ employee links touching any of `user_ids` (either side).
+/// A pending link: the employee asked to join, the owner has not consented.
+pub async fn apply_as_employee(
+    conn: &mut AsyncPgConnection,
+    employer_id: i64,
+    employee_id: i64,
+) -> QueryResult<WholesalerConnectionRow> {
+    diesel::insert_into(wholesaler_connections::table)
+        .values((
+            wholesaler_connections::employer_id.eq(employer_id),
+            wholesaler_connections::employee_id.eq(employee_id),
+            wholesaler_connections::status.eq(PENDING),
+        ))
+        .returning(WholesalerConnectionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The employee's live link (pending or approved), locked for the transaction.
+pub async fn employee_link_for_update(
+    conn: &mut AsyncPgConnection,
+    employee_id: i64,
+) -> QueryResult<Option<WholesalerConnectionRow>> {
+    wholesaler_connections::table
+        .filter(wholesaler_connections::employee_id.eq(employee_id))
+        .filter(wholesaler_connections::deleted_at.is_null())
+        .select(WholesalerConnectionRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn approve_employee_link(
+    conn: &mut AsyncPgConnection,
+    link_id: i64,
+) -> QueryResult<WholesalerConnectionRow> {
+    diesel::update(wholesaler_connections::table.find(link_id))
+        .set(wholesaler_connections::status.eq(APPROVED))
+        .returning(WholesalerConnectionRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Ends a link, pending (a refusal) or approved (the employee leaves).
+pub async fn end_employee_link(
+    conn: &mut AsyncPgConnection,
+    link_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        wholesaler_connections::table
+            .find(link_id)
+            .filter(wholesaler_connections::deleted_at.is_null()),
+    )
+    .set(wholesaler_connections::deleted_at.eq(now))
+    .execute(conn)
+    .await
+}
+
+/// Live owner ↔ employee links touching any of `user_ids` (either side),
+/// pending ones included: callers look at `status`.
 pub async fn employment_links(
     conn: &mut AsyncPgConnection,
     user_ids: &[i64],
@@ -205,7 +301,8 @@ pub async fn employment_links(
         .await
 }
 
-/// The employer an employee acts for.
+/// The employer an employee acts for: only through an approved link (a
+/// pending employee acts for nobody). Every service resolves employees here.
 pub async fn employer_of(
     conn: &mut AsyncPgConnection,
     employee_id: i64,
@@ -213,6 +310,7 @@ pub async fn employer_of(
     wholesaler_connections::table
         .filter(wholesaler_connections::employee_id.eq(employee_id))
         .filter(wholesaler_connections::deleted_at.is_null())
+        .filter(wholesaler_connections::status.eq(APPROVED))
         .order(wholesaler_connections::id.asc())
         .select(wholesaler_connections::employer_id)
         .first(conn)
@@ -220,7 +318,8 @@ pub async fn employer_of(
         .optional()
 }
 
-/// Everyone `user_id` has a live link with: owner/employee colleagues, the
+/// Everyone `user_id` has a live link with: approved owner/employee colleagues
+/// (a pending employee is nobody's colleague yet), the
 /// retailers that applied to its company and were not rejected (so a
 /// wholesaler can judge an applicant, and stops seeing one it turned down;
 /// an employee counts its employer's), and the
@@ -235,11 +334,13 @@ pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> Que
     let rows: Vec<Related> = crate::statement::prepared(
         "WITH company AS ( \
            SELECT $1::bigint AS id \
-           UNION SELECT employer_id FROM wholesaler_connections WHERE employee_id = $1 AND deleted_at IS NULL \
-           UNION SELECT employee_id FROM wholesaler_connections WHERE employer_id = $1 AND deleted_at IS NULL \
+           UNION SELECT employer_id FROM wholesaler_connections \
+                 WHERE employee_id = $1 AND deleted_at IS NULL AND status = 'APPROVED' \
+           UNION SELECT employee_id FROM wholesaler_connections \
+                 WHERE employer_id = $1 AND deleted_at IS NULL AND status = 'APPROVED' \
            UNION SELECT w2.employee_id FROM wholesaler_connections w1 JOIN wholesaler_connections w2 \
-                   ON w2.employer_id = w1.employer_id AND w2.deleted_at IS NULL \
-                 WHERE w1.employee_id = $1 AND w1.deleted_at IS NULL \
+                   ON w2.employer_id = w1.employer_id AND w2.deleted_at IS NULL AND w2.status = 'APPROVED' \
+                 WHERE w1.employee_id = $1 AND w1.deleted_at IS NULL AND w1.status = 'APPROVED' \
          ) \
          SELECT id FROM company \
          UNION SELECT c.retailer_id FROM biz_connections c \

@@ -36,6 +36,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        family -> Uuid,
     }
 }
 
@@ -472,6 +473,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        #[max_length = 16]
+        status -> Varchar,
     }
 }
 

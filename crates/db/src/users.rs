@@ -227,6 +227,156 @@ pub async fn soft_delete_user(
     Ok(deleted)
 }
 
+/// A stored refresh token (only its digest) and the session it belongs to.
+/// A session is a family of refresh tokens: sign-in starts one, each reissue
+/// replaces its live token, and the replaced ones stay (soft-deleted) so that
+/// presenting one again is recognised as reuse.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = auth_tokens)]
+pub struct RefreshTokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub family: uuid::Uuid,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl RefreshTokenRow {
+    pub fn is_live(&self) -> bool {
+        self.deleted_at.is_none()
+    }
+}
+
+/// Stores the first refresh token of a new session.
+pub async fn start_session(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    family: uuid::Uuid,
+    token_hash: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(auth_tokens::table)
+        .values((
+            auth_tokens::user_id.eq(user_id),
+            auth_tokens::family.eq(family),
+            auth_tokens::refresh_token.eq(token_hash),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The stored token with this digest, live or not, locked: of two reissues
+/// presenting one token, the second waits and then sees the first's rotation.
+pub async fn refresh_token_for_update(
+    conn: &mut AsyncPgConnection,
+    token_hash: &str,
+) -> QueryResult<Option<RefreshTokenRow>> {
+    auth_tokens::table
+        .filter(auth_tokens::refresh_token.eq(token_hash))
+        .select(RefreshTokenRow::as_select())
+        .order(auth_tokens::id.desc())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Replaces the session's live token `current` with `token_hash`.
+pub async fn rotate_refresh_token(
+    conn: &mut AsyncPgConnection,
+    current: &RefreshTokenRow,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(auth_tokens::table.find(current.id))
+        .set(auth_tokens::deleted_at.eq(now))
+        .execute(conn)
+        .await?;
+    start_session(conn, current.user_id, current.family, token_hash).await
+}
+
+/// Ends one session (its live token is revoked); answers how many tokens were.
+pub async fn end_session(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    family: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        auth_tokens::table
+            .filter(auth_tokens::user_id.eq(user_id))
+            .filter(auth_tokens::family.eq(family))
+            .filter(auth_tokens::deleted_at.is_null()),
+    )
+    .set(auth_tokens::deleted_at.eq(now))
+    .execute(conn)
+    .await
+}
+
+/// Ends every session of the user except `keep` (the caller's own, if any).
+pub async fn end_sessions_except(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    keep: Option<uuid::Uuid>,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let mut live = auth_tokens::table
+        .filter(auth_tokens::user_id.eq(user_id))
+        .filter(auth_tokens::deleted_at.is_null())
+        .select(auth_tokens::id)
+        .into_boxed();
+    if let Some(keep) = keep {
+        live = live.filter(auth_tokens::family.ne(keep));
+    }
+    diesel::update(auth_tokens::table.filter(auth_tokens::id.eq_any(live)))
+        .set(auth_tokens::deleted_at.eq(now))
+        .execute(conn)
+        .await
+}
+
+/// Forgets the user's tokens older than `before` (every token then has
+/// expired, so neither a live one nor a reused one can be presented anymore).
+pub async fn prune_refresh_tokens(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    before: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::delete(
+        auth_tokens::table
+            .filter(auth_tokens::user_id.eq(user_id))
+            .filter(auth_tokens::created_at.lt(before)),
+    )
+    .execute(conn)
+    .await
+}
+
+/// The live account, provided `session` (when the token names one) still
+/// has a live refresh token: one statement, so checking that a signed-out or
+/// revoked session's access tokens are dead costs no extra round trip.
+pub async fn live_account_in_session(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    session: Option<uuid::Uuid>,
+) -> QueryResult<Option<Account>> {
+    let Some(family) = session else {
+        return live_account_by_id(conn, id).await;
+    };
+    users::table
+        .inner_join(user_credentials::table)
+        .filter(users::id.eq(id))
+        .filter(users::deleted_at.is_null())
+        .filter(user_credentials::deleted_at.is_null())
+        .filter(diesel::dsl::exists(
+            auth_tokens::table
+                .filter(auth_tokens::family.eq(family))
+                .filter(auth_tokens::user_id.eq(id))
+                .filter(auth_tokens::deleted_at.is_null()),
+        ))
+        .select((UserRow::as_select(), CredentialRow::as_select()))
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// Replaces the user's live refresh token (stored as a hash, never the token).
 pub async fn store_refresh_token(
     conn: &mut AsyncPgConnection,

@@ -4,7 +4,9 @@
 //! receipt, messaging and scheduler hold only the public key, so they can verify
 //! a user's token but never create one. Claims keep the original's `user_id`
 //! and `role` and add a token type, so a refresh token is never accepted where
-//! an access token is required.
+//! an access token is required; an issuer and an audience, so a token some
+//! other system signed with a shared key is not taken for ours; and the
+//! session it belongs to, so core can end a session's tokens together.
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
@@ -18,6 +20,11 @@ use std::time::Duration;
 
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(3 * 60 * 60);
 pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// `iss` of every token: only core mints them.
+pub const ISSUER: &str = "marketbill-core";
+/// `aud` of every token: the MarketBill APIs (core, receipt, messaging, scheduler).
+pub const AUDIENCE: &str = "marketbill";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -36,6 +43,12 @@ pub struct Claims {
     pub kind: TokenKind,
     /// Unique per token, so two refresh tokens minted in one second differ.
     pub jti: String,
+    pub iss: String,
+    pub aud: String,
+    /// The session (refresh-token family) the token was issued in; absent on
+    /// tokens minted outside a sign-in (test fixtures, benchmarks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<uuid::Uuid>,
 }
 
 /// Why a token was refused; the HTTP layer answers 401 with the original body.
@@ -112,7 +125,9 @@ impl TokenVerifier {
         }
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.leeway = 5;
-        validation.set_required_spec_claims(&["exp"]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
         Ok(TokenVerifier {
             key: DecodingKey::from_ed_der(&raw),
             validation,
@@ -163,12 +178,36 @@ impl TokenIssuer {
         })
     }
 
+    /// A token outside any session: what fixtures and benchmarks need.
     pub fn issue(
         &self,
         user_id: UserId,
         role: Role,
         kind: TokenKind,
         now: chrono::DateTime<chrono::Utc>,
+    ) -> String {
+        self.mint(user_id, role, kind, now, None)
+    }
+
+    /// A token of the session (refresh-token family) `session`.
+    pub fn issue_in_session(
+        &self,
+        user_id: UserId,
+        role: Role,
+        kind: TokenKind,
+        now: chrono::DateTime<chrono::Utc>,
+        session: uuid::Uuid,
+    ) -> String {
+        self.mint(user_id, role, kind, now, Some(session))
+    }
+
+    fn mint(
+        &self,
+        user_id: UserId,
+        role: Role,
+        kind: TokenKind,
+        now: chrono::DateTime<chrono::Utc>,
+        sid: Option<uuid::Uuid>,
     ) -> String {
         let ttl = match kind {
             TokenKind::Access => ACCESS_TOKEN_TTL,
@@ -181,6 +220,9 @@ impl TokenIssuer {
             exp: now.timestamp() + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),
             kind,
             jti: uuid::Uuid::new_v4().simple().to_string(),
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            sid,
         };
         // Signing with a key validated at construction cannot fail for this
         // claim set; an empty token would simply be refused by every verifier.
@@ -261,6 +303,64 @@ mod tests {
             verifier.verify_access("not.a.token"),
             Err(TokenError::Invalid)
         );
+    }
+
+    /// A token signed with our key but naming another issuer or audience
+    /// (another system sharing the key by mistake) is not ours.
+    #[test]
+    fn issuer_and_audience_are_carried_and_checked() {
+        let keys = generate_keys().expect("keys");
+        let (issuer, verifier) = (
+            TokenIssuer::from_signing_key(&keys.signing_key).expect("signing key"),
+            TokenVerifier::from_public_key(&keys.public_key).expect("public key"),
+        );
+        let session = uuid::Uuid::new_v4();
+        let token = issuer.issue_in_session(
+            UserId::new(7),
+            Role::Retailer,
+            TokenKind::Access,
+            Utc::now(),
+            session,
+        );
+        let claims = verifier.decode(&token).expect("ours");
+        assert_eq!(
+            (claims.iss.as_str(), claims.aud.as_str()),
+            (ISSUER, AUDIENCE)
+        );
+        assert_eq!(claims.sid, Some(session));
+
+        let der = STANDARD.decode(&keys.signing_key).expect("der");
+        let key = EncodingKey::from_ed_der(&der);
+        let forge = |iss: Option<&str>, aud: Option<&str>| {
+            let mut claims = serde_json::json!({
+                "user_id": 7, "role": "ADMIN", "typ": "access", "jti": "x",
+                "iat": Utc::now().timestamp(), "exp": Utc::now().timestamp() + 600,
+            });
+            if let Some(iss) = iss {
+                claims["iss"] = iss.into();
+            }
+            if let Some(aud) = aud {
+                claims["aud"] = aud.into();
+            }
+            jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &key).expect("sign")
+        };
+        assert!(
+            verifier
+                .verify_access(&forge(Some(ISSUER), Some(AUDIENCE)))
+                .is_ok()
+        );
+        for (iss, aud) in [
+            (None, Some(AUDIENCE)),
+            (Some(ISSUER), None),
+            (Some("someone-else"), Some(AUDIENCE)),
+            (Some(ISSUER), Some("someone-else")),
+        ] {
+            assert_eq!(
+                verifier.verify_access(&forge(iss, aud)),
+                Err(TokenError::Invalid),
+                "iss {iss:?} aud {aud:?}"
+            );
+        }
     }
 
     #[test]
