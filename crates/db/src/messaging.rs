@@ -5,7 +5,6 @@
 use crate::schema::{send_sms_logs, sms_verifications};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -104,48 +103,6 @@ pub async fn record_outcome(
         .await
 }
 
-/// How many rows of a kind fall in a window, and when the oldest of them was
-/// written (so a rate limit can say when a slot frees up).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WindowCount {
-    pub count: i64,
-    pub oldest: Option<DateTime<Utc>>,
-}
-
-/// Sends of `template` to `to` since `since` (any status: a failed or refused
-/// attempt still counts against the recipient's limit).
-pub async fn sends_to_since(
-    conn: &mut AsyncPgConnection,
-    to: &str,
-    template: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<WindowCount> {
-    let (count, oldest) = send_sms_logs::table
-        .filter(send_sms_logs::to.eq(to))
-        .filter(send_sms_logs::template.eq(template))
-        .filter(send_sms_logs::created_at.gt(since))
-        .select((
-            diesel::dsl::count_star(),
-            diesel::dsl::min(send_sms_logs::created_at),
-        ))
-        .first(conn)
-        .await?;
-    Ok(WindowCount { count, oldest })
-}
-
-/// Serialises the transactions that count and then insert for one key (a
-/// recipient, a client address) so concurrent requests cannot both pass a
-/// limit. Released at commit or rollback.
-pub async fn lock_for_transaction(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
-    crate::statement::prepared("SELECT pg_advisory_xact_lock(hashtextextended($1, $2))")
-        .bind::<Text, _>(key)
-        // A fixed seed keeps these locks apart from other services' numbers.
-        .bind::<BigInt, _>(0x6d73_6773_i64)
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sms_verifications)]
 pub struct VerificationRow {
@@ -195,24 +152,6 @@ pub async fn latest_verification_for_update(
         .first(conn)
         .await
         .optional()
-}
-
-/// Codes requested from one client address since `since`.
-pub async fn verifications_from_ip_since(
-    conn: &mut AsyncPgConnection,
-    requester_ip: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<WindowCount> {
-    let (count, oldest) = sms_verifications::table
-        .filter(sms_verifications::requester_ip.eq(requester_ip))
-        .filter(sms_verifications::created_at.gt(since))
-        .select((
-            diesel::dsl::count_star(),
-            diesel::dsl::min(sms_verifications::created_at),
-        ))
-        .first(conn)
-        .await?;
-    Ok(WindowCount { count, oldest })
 }
 
 pub async fn record_wrong_guess(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<i32> {

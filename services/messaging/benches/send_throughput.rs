@@ -26,6 +26,13 @@ struct Client {
 
 impl Client {
     async fn send(&self, key: &str) -> Duration {
+        // Spread over 10,000 recipients, as real traffic is: each template
+        // has an hourly limit per recipient (SMS_PER_RECIPIENT_PER_HOUR).
+        let spread = key
+            .bytes()
+            .fold(0_u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+            % 10_000;
+        let to = format!("010-1234-{spread:04}");
         let started = Instant::now();
         let response = self
             .http
@@ -33,7 +40,7 @@ impl Client {
             .bearer_auth(SERVICE_TOKEN)
             .header("Idempotency-Key", key)
             .json(&json!({
-                "to": "010-1234-5678",
+                "to": to,
                 "template": "ConfirmBizConnection",
                 "args": ["그린도매", "그린도매", "https://marketbill.co.kr/retail/signin"],
             }))
@@ -77,6 +84,7 @@ async fn run() {
         ("JWT_PUBLIC_KEY", keys.public_key.as_str()),
         ("SERVICE_TOKEN", SERVICE_TOKEN),
         ("SMS_PROVIDER", "record"),
+        ("SMS_PER_RECIPIENT_PER_HOUR", "1000000"),
     ]);
     let running = messaging_service::Application::from_env(&env)
         .await

@@ -3,6 +3,7 @@
 //! which are required only when `SMS_PROVIDER=sens`.
 
 use crate::provider::SensConfig;
+use crate::template::Template;
 use domain::PhoneNumber;
 use platform::config::{ConfigError, Env};
 use platform::server::CommonConfig;
@@ -18,14 +19,58 @@ pub enum ProviderConfig {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Verification texts to one phone per hour (both `/v1/verifications` and
-    /// `Verification` sends through `/v1/sms` count).
+    /// `/v1/verifications` codes to one phone per hour (sends through
+    /// `/v1/sms` have their own bucket, see `per_recipient`).
     pub verifications_per_phone: u32,
     /// Verification codes requested from one client address per hour.
     pub verifications_per_ip: u32,
+    /// Verification codes requested by all clients together per hour.
+    pub verifications_total: u32,
     /// Wrong guesses allowed per code.
     pub max_code_attempts: i32,
     pub code_ttl: Duration,
+    /// `/v1/sms` sends of each template to one recipient per hour.
+    pub per_recipient: PerRecipient,
+}
+
+/// One hourly per-recipient limit for each template, in `Template::ALL` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerRecipient([u32; Template::ALL.len()]);
+
+impl PerRecipient {
+    pub fn of(&self, template: Template) -> u32 {
+        let index = Template::ALL.iter().position(|t| *t == template);
+        index.map_or(0, |i| self.0[i])
+    }
+
+    /// `SMS_PER_RECIPIENT_PER_HOUR` for every template, unless the
+    /// template's own variable says otherwise. Verification codes default
+    /// lower: a stranger's number is all it takes to ask for one through core.
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let all = env.parse("SMS_PER_RECIPIENT_PER_HOUR", 30)?;
+        let mut limits = [all; Template::ALL.len()];
+        for (slot, template) in limits.iter_mut().zip(Template::ALL) {
+            let default = if template == Template::Verification {
+                5
+            } else {
+                all
+            };
+            *slot = env.parse(per_recipient_var(template), default)?;
+        }
+        Ok(PerRecipient(limits))
+    }
+}
+
+/// The variable that overrides one template's per-recipient limit.
+pub fn per_recipient_var(template: Template) -> &'static str {
+    match template {
+        Template::Default => "SMS_PER_RECIPIENT_PER_HOUR_DEFAULT",
+        Template::Verification => "SMS_PER_RECIPIENT_PER_HOUR_VERIFICATION",
+        Template::ApplyBizConnection => "SMS_PER_RECIPIENT_PER_HOUR_APPLY_BIZ_CONNECTION",
+        Template::ConfirmBizConnection => "SMS_PER_RECIPIENT_PER_HOUR_CONFIRM_BIZ_CONNECTION",
+        Template::RejectBizConnection => "SMS_PER_RECIPIENT_PER_HOUR_REJECT_BIZ_CONNECTION",
+        Template::IssueOrderSheetReceipt => "SMS_PER_RECIPIENT_PER_HOUR_ISSUE_ORDER_SHEET_RECEIPT",
+    }
 }
 
 #[derive(Clone)]
@@ -46,6 +91,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("http", &self.common.http)
+            .field("database", &self.common.database)
             .field("provider", &self.provider)
             .field("limits", &self.limits)
             .field("allowlist_len", &self.allowlist.len())
@@ -72,8 +118,10 @@ impl Config {
         let limits = Limits {
             verifications_per_phone: env.parse("SMS_VERIFICATIONS_PER_PHONE_PER_HOUR", 5)?,
             verifications_per_ip: env.parse("SMS_VERIFICATIONS_PER_IP_PER_HOUR", 20)?,
+            verifications_total: env.parse("SMS_VERIFICATIONS_PER_HOUR", 500)?,
             max_code_attempts: env.parse("VERIFICATION_MAX_ATTEMPTS", 5)?,
             code_ttl: Duration::from_secs(env.parse("VERIFICATION_TTL_SECONDS", 180)?),
+            per_recipient: PerRecipient::from_env(env)?,
         };
         // Without its own secret the code HMAC is keyed from the service
         // credential, which every deployment already keeps secret.
@@ -144,10 +192,64 @@ mod tests {
         assert!(matches!(config.provider, ProviderConfig::Record));
         assert_eq!(config.limits.verifications_per_phone, 5);
         assert_eq!(config.limits.verifications_per_ip, 20);
+        assert_eq!(config.limits.verifications_total, 500);
+        for template in Template::ALL {
+            let expected = if template == Template::Verification {
+                5
+            } else {
+                30
+            };
+            assert_eq!(config.limits.per_recipient.of(template), expected);
+        }
         assert_eq!(config.limits.max_code_attempts, 5);
         assert_eq!(config.limits.code_ttl, Duration::from_secs(180));
         assert!(config.allowlist.is_empty());
         assert!(!config.trust_forwarded_for);
+    }
+
+    #[test]
+    fn each_template_limit_can_be_set_on_its_own() {
+        let mut pairs = base();
+        pairs.extend([
+            ("SMS_PER_RECIPIENT_PER_HOUR", "12"),
+            ("SMS_PER_RECIPIENT_PER_HOUR_ISSUE_ORDER_SHEET_RECEIPT", "40"),
+            ("SMS_PER_RECIPIENT_PER_HOUR_VERIFICATION", "3"),
+        ]);
+        let limits = Config::from_env(&Env::from_pairs(pairs)).unwrap().limits;
+        assert_eq!(
+            limits.per_recipient.of(Template::IssueOrderSheetReceipt),
+            40
+        );
+        assert_eq!(limits.per_recipient.of(Template::Verification), 3);
+        assert_eq!(limits.per_recipient.of(Template::ApplyBizConnection), 12);
+        assert_eq!(limits.per_recipient.of(Template::Default), 12);
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let mut pairs = vec![
+            ("JWT_PUBLIC_KEY", "k"),
+            ("SMS_PROVIDER", "sens"),
+            ("SENS_SERVICE_ID", "ncp:sms:kr:1:p"),
+            ("SENS_SENDER", "0212345678"),
+            ("SENS_ACCESS_KEY_ID", "AKIA-ACCESS-7781"),
+            ("SENS_SECRET_KEY", "sens-secret-6613"),
+            ("VERIFICATION_CODE_SECRET", "code-secret-2290"),
+            ("SERVICE_TOKEN", "service-token-5521"),
+            ("DATABASE_URL", "postgres://app:db-password-4417@db:5432/mb"),
+        ];
+        let config = Config::from_env(&Env::from_pairs(pairs.drain(..))).unwrap();
+        let shown = format!("{config:?} {config:#?}");
+        for secret in [
+            "AKIA-ACCESS-7781",
+            "sens-secret-6613",
+            "code-secret-2290",
+            "service-token-5521",
+            "db-password-4417",
+        ] {
+            assert!(!shown.contains(secret), "{secret} shows in {shown}");
+        }
+        assert!(shown.contains("ncp:sms:kr:1:p"), "{shown}");
     }
 
     #[test]

@@ -4,12 +4,13 @@
 
 pub mod config;
 mod error;
+mod limits;
 pub mod provider;
-mod rate_limit;
 mod routes;
 pub mod sending;
 mod startup;
 pub mod template;
+pub mod user_text;
 mod verification;
 
 pub use config::Config;

@@ -9,8 +9,8 @@
 
 use crate::config::Limits;
 use crate::error::Error;
+use crate::limits;
 use crate::provider::{Delivery, Outgoing, SmsProvider};
-use crate::rate_limit;
 use crate::template::{Rendered, Template};
 use db::DbPool;
 use db::messaging::{NewSmsLog, SmsLogRow, SmsOutcome};
@@ -84,21 +84,17 @@ impl Messenger {
             drop(conn);
             return self.repeated(row, &request, &stored_text).await;
         }
+        let now = chrono::Utc::now();
         let reserved = conn
             .transaction(async |conn| -> Result<Reserved, Error> {
-                if request.message.template == Template::Verification {
-                    lock_recipient(conn, &request.to).await?;
-                    // The winner of a concurrent duplicate committed
-                    // before releasing the lock: answer with its row
-                    // instead of counting it against the limit.
-                    if let Some(key) = &request.idempotency_key
-                        && let Some(row) = db::messaging::by_idempotency_key(conn, key).await?
-                    {
-                        return Ok(Reserved::Existing(row));
-                    }
-                    self.check_recipient_limit(conn, &request.to).await?;
+                // The row first: a concurrent duplicate waits on its
+                // idempotency key here and is answered with the winner's row,
+                // without being counted against the recipient.
+                let reserved = self.reserve(conn, &request, &stored_text).await?;
+                if matches!(reserved, Reserved::New(_)) {
+                    self.check_recipient_limit(conn, &request, now).await?;
                 }
-                self.reserve(conn, &request, &stored_text).await
+                Ok(reserved)
             })
             .await?;
         drop(conn);
@@ -115,31 +111,24 @@ impl Messenger {
         }
     }
 
-    /// Refuses when the recipient already received its hourly share of
-    /// verification texts. Call under [`lock_recipient`].
-    pub(crate) async fn check_recipient_limit(
+    /// Counts the send against its template's hourly limit for the
+    /// recipient; refused, the caller's transaction rolls back its log row.
+    async fn check_recipient_limit(
         &self,
         conn: &mut AsyncPgConnection,
-        to: &PhoneNumber,
+        request: &SendRequest,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), Error> {
-        let now = chrono::Utc::now();
-        let counted = db::messaging::sends_to_since(
+        let template = request.message.template;
+        limits::hit(
             conn,
-            to.as_str(),
-            Template::Verification.name(),
-            rate_limit::window_start(now),
-        )
-        .await?;
-        let limited = rate_limit::check(
-            counted,
-            self.limits.verifications_per_phone,
+            limits::template_scope(template),
+            self.limits.per_recipient.of(template),
+            request.to.as_str(),
             now,
-            "Too many verification messages to this phone number. Please try again later.",
-        );
-        if limited.is_err() {
-            tracing::info!(to = %to.masked(), "per-recipient verification limit reached");
-        }
-        limited
+            "Too many messages of this kind to this phone number. Please try again later.",
+        )
+        .await
     }
 
     /// Writes the log row: PENDING before the provider call, or the final
@@ -229,16 +218,6 @@ impl Messenger {
         }
         Ok(Sent::Repeated(row))
     }
-}
-
-/// Serialises the count-then-insert of one recipient's verification texts
-/// until the transaction ends.
-pub(crate) async fn lock_recipient(
-    conn: &mut AsyncPgConnection,
-    to: &PhoneNumber,
-) -> Result<(), Error> {
-    db::messaging::lock_for_transaction(conn, &format!("sms-to:{}", to.as_str())).await?;
-    Ok(())
 }
 
 /// The text as stored in `send_sms_logs.message`: the final text, except that

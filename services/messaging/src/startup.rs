@@ -27,6 +27,7 @@ impl Application {
             ),
         };
         tracing::info!(provider = provider.name(), "sms provider");
+        crate::limits::spawn_pruning(pool.clone());
         let messenger = web::Data::new(Messenger {
             pool: pool.clone(),
             provider,

@@ -1,7 +1,10 @@
 //! The original's six message templates, byte for byte (including the curly
 //! quotes and the unmatched `”` of `IssueOrderSheetReceipt`), and the SMS/LMS
-//! choice by UTF-8 length.
+//! choice by UTF-8 length. Each argument has a kind: names and order numbers
+//! are user text and go through [`user_text::clean`]; a link argument must be
+//! an http(s) URL (core and receipt build it); `Default` is operator text.
 
+use crate::user_text::{self, MAX_NAME_CHARS, MAX_ORDER_NO_CHARS};
 use domain::{DomainError, ErrorCode};
 
 /// Up to this many UTF-8 bytes a text goes out as SMS, above as LMS (the
@@ -14,6 +17,27 @@ pub const LMS_MAX_BYTES: usize = 2000;
 /// A Verification code a caller supplies (core's `sendVerificationSms`) must be
 /// a short code, so the template cannot relay arbitrary text.
 const MAX_CODE_LEN: usize = 10;
+
+/// Longest link argument (core's sign-in links are about 100 characters).
+const MAX_URL_LEN: usize = 512;
+
+/// What printed in place of a name that was nothing but a link.
+const NAME_PLACEHOLDER: &str = "회원";
+
+/// What a template argument is, which decides how it is checked and cleaned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arg {
+    /// `Default`'s whole text, from an operator (admin or service).
+    Message,
+    /// A verification code.
+    Code,
+    /// A person's or company's name, chosen by a user.
+    Name,
+    /// An order number (made by core, printed like user text all the same).
+    OrderNo,
+    /// The sign-in link the template ends with.
+    Url,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
@@ -117,8 +141,21 @@ impl Template {
         })
     }
 
+    /// The kind of each positional argument, in order.
+    fn args(self) -> &'static [Arg] {
+        match self {
+            Template::Default => &[Arg::Message],
+            Template::Verification => &[Arg::Code],
+            Template::ApplyBizConnection => &[Arg::Name, Arg::Url],
+            Template::ConfirmBizConnection | Template::RejectBizConnection => {
+                &[Arg::Name, Arg::Name, Arg::Url]
+            }
+            Template::IssueOrderSheetReceipt => &[Arg::Name, Arg::OrderNo, Arg::Url],
+        }
+    }
+
     pub fn arg_count(self) -> usize {
-        self.pattern().map_or(1, |p| p.matches("%s").count())
+        self.args().len()
     }
 
     /// Checks the arguments and fills them in. Every argument must be
@@ -140,15 +177,22 @@ impl Template {
                 "Template arguments must not be blank.",
             ));
         }
-        if self == Template::Verification && !is_code(&args[0]) {
+        // PostgreSQL text cannot hold NUL, and no phone shows it.
+        if args.iter().any(|a| a.contains('\0')) {
             return Err(DomainError::with_message(
-                ErrorCode::InvalidFormat,
-                format!("A verification code is 1 to {MAX_CODE_LEN} letters or digits."),
+                ErrorCode::InvalidData,
+                "Template arguments must not contain NUL characters.",
             ));
         }
+        let args = self
+            .args()
+            .iter()
+            .zip(args)
+            .map(|(kind, value)| checked(*kind, value))
+            .collect::<Result<Vec<String>, DomainError>>()?;
         let text = match self.pattern() {
             None => args[0].clone(),
-            Some(pattern) => fill(pattern, args),
+            Some(pattern) => fill(pattern, &args),
         };
         if text.len() > LMS_MAX_BYTES {
             return Err(DomainError::with_message(
@@ -169,6 +213,53 @@ impl Template {
 
 fn is_code(arg: &str) -> bool {
     !arg.is_empty() && arg.len() <= MAX_CODE_LEN && arg.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// One argument as it will be printed, or why it cannot be.
+fn checked(kind: Arg, value: &str) -> Result<String, DomainError> {
+    match kind {
+        Arg::Message => Ok(value.to_owned()),
+        Arg::Code if is_code(value) => Ok(value.to_owned()),
+        Arg::Code => Err(DomainError::with_message(
+            ErrorCode::InvalidFormat,
+            format!("A verification code is 1 to {MAX_CODE_LEN} letters or digits."),
+        )),
+        Arg::Name => {
+            let name = user_text::clean(value, MAX_NAME_CHARS);
+            Ok(if name.is_empty() {
+                NAME_PLACEHOLDER.to_owned()
+            } else {
+                name
+            })
+        }
+        Arg::OrderNo => {
+            let order_no = user_text::clean(value, MAX_ORDER_NO_CHARS);
+            Ok(if order_no.is_empty() {
+                "-".to_owned()
+            } else {
+                order_no
+            })
+        }
+        Arg::Url if is_link(value) => Ok(value.to_owned()),
+        Arg::Url => Err(DomainError::with_message(
+            ErrorCode::InvalidFormat,
+            format!(
+                "The link argument must be an http(s) URL of at most {MAX_URL_LEN} characters."
+            ),
+        )),
+    }
+}
+
+/// An absolute http(s) URL with nothing a reader could mistake for more text.
+fn is_link(value: &str) -> bool {
+    value.len() <= MAX_URL_LEN
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && (value.starts_with("https://") || value.starts_with("http://"))
+        && value.split_once("://").is_some_and(|(_, rest)| {
+            rest.split(['/', '?', '#'])
+                .next()
+                .is_some_and(|host| !host.is_empty())
+        })
 }
 
 /// Replaces each `%s` in order. Arguments are inserted verbatim; a `%s` inside
@@ -253,11 +344,11 @@ mod tests {
     #[test]
     fn the_quotes_are_the_original_code_points() {
         let confirm = Template::ConfirmBizConnection
-            .render(&args(&["a", "b", "c"]))
+            .render(&args(&["a", "b", URL]))
             .unwrap();
         assert!(confirm.text.contains("\u{201c}b\u{201d}"));
         let receipt = Template::IssueOrderSheetReceipt
-            .render(&args(&["a", "b", "c"]))
+            .render(&args(&["a", "b", URL]))
             .unwrap();
         assert_eq!(receipt.text.matches('\u{201d}').count(), 1);
         assert_eq!(receipt.text.matches('\u{201c}').count(), 0);
@@ -324,10 +415,100 @@ mod tests {
     #[test]
     fn arguments_are_not_expanded_twice() {
         let rendered = Template::ApplyBizConnection
-            .render(&args(&["%s", "u"]))
+            .render(&args(&["%s", "https://u.example/%s"]))
             .unwrap();
         assert!(rendered.text.starts_with("[마켓빌(marketbill)] %s 님이"));
-        assert!(rendered.text.ends_with("URL : u"));
+        assert!(rendered.text.ends_with("URL : https://u.example/%s"));
+    }
+
+    #[test]
+    fn every_kind_of_argument_has_its_own_check() {
+        let kinds = Template::ALL.map(|t| t.args().len());
+        let placeholders =
+            Template::ALL.map(|t| t.pattern().map_or(1, |p| p.matches("%s").count()));
+        assert_eq!(kinds, placeholders);
+        let wholesaler = args(&["그린도매", "그린도매", URL]);
+        assert!(Template::ConfirmBizConnection.render(&wholesaler).is_ok());
+    }
+
+    /// Names in every template lose their links and are bounded; the text
+    /// around them and the template's own link stay as they were.
+    #[test]
+    fn names_in_templates_carry_no_links_and_are_bounded() {
+        let phishing = "그린도매 https://evil.example/pay";
+        let cases = [
+            (Template::ApplyBizConnection, args(&[phishing, URL])),
+            (
+                Template::ConfirmBizConnection,
+                args(&[phishing, "www.evil.kr", URL]),
+            ),
+            (
+                Template::RejectBizConnection,
+                args(&["evil.com", phishing, URL]),
+            ),
+            (
+                Template::IssueOrderSheetReceipt,
+                args(&[phishing, "20261125-0001 bit.ly/x", URL]),
+            ),
+        ];
+        for (template, args) in cases {
+            let text = template.render(&args).unwrap().text;
+            let before_link = text.rsplit_once("URL : ").unwrap().0;
+            for word in before_link.split_whitespace() {
+                assert!(
+                    !user_text::reads_as_link(word),
+                    "{template:?}: {word} in {text}"
+                );
+            }
+            assert!(text.ends_with(&format!("URL : {URL}")), "{text}");
+            assert!(!text.contains("evil"), "{text}");
+        }
+        let text = Template::RejectBizConnection
+            .render(&args(&["evil.com", "그린도매", URL]))
+            .unwrap()
+            .text;
+        assert!(
+            text.starts_with("[마켓빌(marketbill)] 회원 님이 거래처 신청을 거절했어요."),
+            "{text}"
+        );
+        let long = "가".repeat(200);
+        let text = Template::ApplyBizConnection
+            .render(&args(&[&long, URL]))
+            .unwrap()
+            .text;
+        assert!(
+            text.contains(&format!("] {} 님이", "가".repeat(MAX_NAME_CHARS))),
+            "{text}"
+        );
+        assert!(!text.contains(&"가".repeat(MAX_NAME_CHARS + 1)));
+        let forged = Template::ApplyBizConnection
+            .render(&args(&["꽃집\n\nURL : 가짜", URL]))
+            .unwrap()
+            .text;
+        assert_eq!(forged.matches('\n').count(), 3, "{forged}");
+    }
+
+    #[test]
+    fn links_must_be_http_urls_and_nul_is_refused() {
+        for bad in [
+            "u",
+            "javascript:alert(1)",
+            "https://",
+            "https://a b",
+            "ftp://x",
+        ] {
+            let err = Template::ApplyBizConnection
+                .render(&args(&["꽃집", bad]))
+                .unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidFormat, "{bad}");
+        }
+        for template in Template::ALL {
+            let mut values = vec!["1234".to_owned(); template.arg_count()];
+            values[0] = "12\u{0}34".to_owned();
+            let err = template.render(&values).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidData, "{template:?}");
+            assert!(err.message.contains("NUL"), "{template:?}");
+        }
     }
 
     #[test]

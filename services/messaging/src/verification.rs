@@ -6,8 +6,8 @@
 //! `VERIFICATION_MAX_ATTEMPTS` wrong guesses.
 
 use crate::error::Error;
-use crate::rate_limit;
-use crate::sending::{FAILURE, Messenger, Reserved, SendRequest, lock_recipient, stored_text};
+use crate::limits::{self, VERIFICATION_PER_IP, VERIFICATION_PER_PHONE, VERIFICATION_TOTAL};
+use crate::sending::{FAILURE, Messenger, Reserved, SendRequest, stored_text};
 use crate::template::Template;
 use aws_lc_rs::hmac;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
@@ -15,6 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use chrono::{DateTime, Utc};
 use db::messaging::SmsLogRow;
+use db::rate_limits::EVERYONE;
 use diesel_async::AsyncConnection;
 use domain::{DomainError, ErrorCode, PhoneNumber};
 
@@ -93,13 +94,31 @@ fn code_matches(key: &hmac::Key, stored: &str, phone: &PhoneNumber, guess: &str)
 /// What checking a guess decided; a wrong guess is committed before the
 /// error is returned, so it counts.
 enum Checked {
-    Verified,
+    Verified { proof_expires_at: DateTime<Utc> },
     Wrong { remaining: i32 },
 }
 
+/// A confirmed number's proof: the token goes to the client only, its
+/// SHA-256 to `phone_proofs`; core consumes it once (sign-up, password reset).
+#[derive(Clone)]
+pub struct PhoneProof {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Never print the token itself.
+impl std::fmt::Debug for PhoneProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneProof")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Messenger {
-    /// Generates, stores (hashed) and sends a code, under the per-phone and
-    /// per-client-address limits.
+    /// Generates, stores (hashed) and sends a code, under the per-client
+    /// address, per-phone and all-clients limits (in that order, so a client
+    /// over its own limit uses up nobody else's).
     pub async fn request_code(
         &self,
         phone: PhoneNumber,
@@ -120,28 +139,38 @@ impl Messenger {
         let mut conn = self.pool.get().await.map_err(db::DbError::from)?;
         // The code row and the PENDING log row are written together, after
         // both limits passed, or not at all.
+        let limits = self.limits;
         let reserved = conn
             .transaction(async |conn| -> Result<Reserved, Error> {
-                lock_recipient(conn, &request.to).await?;
                 if let Some(ip) = &client_ip {
-                    db::messaging::lock_for_transaction(conn, &format!("sms-ip:{ip}")).await?;
-                }
-                self.check_recipient_limit(conn, &request.to).await?;
-                if let Some(ip) = &client_ip {
-                    let counted = db::messaging::verifications_from_ip_since(
+                    limits::hit(
                         conn,
+                        VERIFICATION_PER_IP,
+                        limits.verifications_per_ip,
                         ip,
-                        rate_limit::window_start(now),
-                    )
-                    .await?;
-                    rate_limit::check(
-                        counted,
-                        self.limits.verifications_per_ip,
                         now,
                         "Too many verification requests from this address. Please try again later.",
                     )
-                    .inspect_err(|_| tracing::info!("per-address verification limit reached"))?;
+                    .await?;
                 }
+                limits::hit(
+                    conn,
+                    VERIFICATION_PER_PHONE,
+                    limits.verifications_per_phone,
+                    request.to.as_str(),
+                    now,
+                    "Too many verification messages to this phone number. Please try again later.",
+                )
+                .await?;
+                limits::hit(
+                    conn,
+                    VERIFICATION_TOTAL,
+                    limits.verifications_total,
+                    EVERYONE,
+                    now,
+                    "Too many verification requests right now. Please try again later.",
+                )
+                .await?;
                 db::messaging::insert_verification(
                     conn,
                     request.to.as_str(),
@@ -166,8 +195,14 @@ impl Messenger {
         Ok(CodeSent { expires_at, log })
     }
 
-    /// Checks a guess against the newest code sent to the number.
-    pub async fn confirm_code(&self, phone: &PhoneNumber, guess: &str) -> Result<(), Error> {
+    /// Checks a guess against the newest code sent to the number; a right
+    /// one is answered with a proof of the number, recorded in the same
+    /// transaction that marks the code used.
+    pub async fn confirm_code(
+        &self,
+        phone: &PhoneNumber,
+        guess: &str,
+    ) -> Result<PhoneProof, Error> {
         let well_formed = guess.len() == CODE_DIGITS && guess.bytes().all(|b| b.is_ascii_digit());
         if !well_formed {
             return Err(DomainError::with_message(
@@ -177,6 +212,9 @@ impl Messenger {
             .into());
         }
         let max_attempts = self.limits.max_code_attempts;
+        let token = platform::phone_proof::new_token()
+            .ok_or_else(|| Error::Domain(DomainError::new(ErrorCode::Internal)))?;
+        let token_hash = platform::phone_proof::token_hash(&token);
         let mut conn = self.pool.get().await.map_err(db::DbError::from)?;
         let checked = conn
             .transaction(async |conn| -> Result<Checked, Error> {
@@ -193,7 +231,10 @@ impl Messenger {
                 }
                 if code_matches(&self.code_key, &row.code_hash, phone, guess) {
                     db::messaging::mark_verified(conn, row.id, now).await?;
-                    return Ok(Checked::Verified);
+                    let proof_expires_at = now + platform::phone_proof::PROOF_TTL;
+                    db::phone_proofs::record(conn, &token_hash, phone.as_str(), proof_expires_at)
+                        .await?;
+                    return Ok(Checked::Verified { proof_expires_at });
                 }
                 let attempts = db::messaging::record_wrong_guess(conn, row.id).await?;
                 Ok(Checked::Wrong {
@@ -202,7 +243,10 @@ impl Messenger {
             })
             .await?;
         match checked {
-            Checked::Verified => Ok(()),
+            Checked::Verified { proof_expires_at } => Ok(PhoneProof {
+                token,
+                expires_at: proof_expires_at,
+            }),
             Checked::Wrong { remaining } => {
                 tracing::info!(to = %phone.masked(), remaining, "wrong verification code");
                 Err(DomainError::with_message(

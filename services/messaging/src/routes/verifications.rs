@@ -1,12 +1,12 @@
 //! `POST /v1/verifications` and `/v1/verifications/confirm`: open to anyone
 //! (sign-up happens before there is an account), hence the rate limits.
 
-use platform::client_ip::client_ip;
 use crate::error::Error;
 use crate::sending::{FAILURE, Messenger, NOT_ALLOWLISTED};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::{DomainError, PhoneNumber};
+use platform::client_ip::client_ip;
 use platform::error::ApiError;
 use serde::{Deserialize, Serialize};
 
@@ -62,11 +62,28 @@ pub async fn request(
     })
 }
 
+/// A confirmed number: `verified` as before, plus the proof core accepts
+/// for sign-up and password reset.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Confirmed {
+    verified: bool,
+    phone_proof: String,
+    expires_at: DateTime<Utc>,
+}
+
 pub async fn confirm(
     body: web::Json<Confirmation>,
     messenger: web::Data<Messenger>,
 ) -> Result<HttpResponse, ApiError> {
     let to = phone(&body.phone_no)?;
-    messenger.confirm_code(&to, body.code.trim()).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "verified": true })))
+    let proof = messenger.confirm_code(&to, body.code.trim()).await?;
+    Ok(HttpResponse::Ok()
+        // The proof is a credential: no cache may keep the answer.
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(Confirmed {
+            verified: true,
+            phone_proof: proof.token,
+            expires_at: proof.expires_at,
+        }))
 }

@@ -92,6 +92,7 @@ async fn logs_mask_numbers_and_never_show_bodies_codes_or_secrets() {
         )
         .await;
     assert_eq!(ok.status, 200);
+    let proof = ok.body["phoneProof"].as_str().expect("proof").to_owned();
     let limited = app
         .post("/v1/verifications", &json!({ "phoneNo": phone }), &[])
         .await;
@@ -120,6 +121,7 @@ async fn logs_mask_numbers_and_never_show_bodies_codes_or_secrets() {
         "인증번호",
         SERVICE_TOKEN,
         SENS_SECRET,
+        proof.as_str(),
     ] {
         assert!(
             !appears(&logs, secret),

@@ -229,7 +229,7 @@ async fn concurrent_duplicates_send_exactly_once() {
 
 #[actix_web::test]
 async fn verification_texts_to_one_phone_are_rate_limited() {
-    let app = start(&[("SMS_VERIFICATIONS_PER_PHONE_PER_HOUR", "2")]).await;
+    let app = start(&[("SMS_PER_RECIPIENT_PER_HOUR_VERIFICATION", "2")]).await;
     let code =
         |code: &str| json!({ "to": "010-5555-6666", "template": "Verification", "args": [code] });
     assert_eq!(app.send(Some("v-1"), &code("111111")).await.status, 201);
@@ -339,4 +339,108 @@ async fn a_database_outage_answers_503_and_a_retry_later_sends_once() {
     assert_eq!(later.status, 201, "{}", later.body);
     assert_eq!(app.send(Some("during-outage"), &body).await.status, 200);
     assert_eq!(app.logs().await.len(), 2);
+}
+
+#[actix_web::test]
+async fn every_template_is_limited_per_recipient() {
+    let app = start(&[("SMS_PER_RECIPIENT_PER_HOUR", "2")]).await;
+    let url = "https://marketbill.co.kr/wholesale/signin";
+    let apply =
+        |to: &str| json!({ "to": to, "template": "ApplyBizConnection", "args": ["꽃집", url] });
+    assert_eq!(app.send(None, &apply("010-3333-0001")).await.status, 201);
+    assert_eq!(app.send(None, &apply("010-3333-0001")).await.status, 201);
+    let limited = app.send(None, &apply("010-3333-0001")).await;
+    assert_eq!((limited.status, limited.code()), (429, "TOO_MANY_ATTEMPTS"));
+    assert!(limited.retry_after.is_some_and(|s| (1..=3600).contains(&s)));
+    // Another recipient, and another template to the same one, still go.
+    assert_eq!(app.send(None, &apply("010-3333-0002")).await.status, 201);
+    let confirm = json!({ "to": "010-3333-0001", "template": "ConfirmBizConnection",
+                          "args": ["그린도매", "그린도매", url] });
+    assert_eq!(app.send(None, &confirm).await.status, 201);
+    for template in ["Default", "RejectBizConnection", "IssueOrderSheetReceipt"] {
+        let args = match template {
+            "Default" => json!(["안내"]),
+            "RejectBizConnection" => json!(["그린도매", "그린도매", url]),
+            _ => json!(["그린도매", "20261125-0001", url]),
+        };
+        let body = json!({ "to": "010-3333-0003", "template": template, "args": args });
+        assert_eq!(app.send(None, &body).await.status, 201, "{template}");
+        assert_eq!(app.send(None, &body).await.status, 201, "{template}");
+        assert_eq!(app.send(None, &body).await.status, 429, "{template}");
+    }
+    // Refused sends leave no log row.
+    assert_eq!(app.logs().await.len(), 2 + 1 + 1 + 3 * 2);
+}
+
+#[actix_web::test]
+async fn names_reach_the_provider_without_links() {
+    let sens = FakeSens::start(vec![]);
+    let app = start_with_sens(&sens, &[]).await;
+    let url = "https://marketbill.co.kr/retail/signin";
+    let body = json!({ "to": "010-4444-5555", "template": "ConfirmBizConnection",
+                       "args": ["그린도매 https://evil.example/pay", "www.evil.kr\n\nURL : x", url] });
+    let sent = app.send(None, &body).await;
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    let content = sens.received()[0].body["content"]
+        .as_str()
+        .expect("content")
+        .to_owned();
+    assert_eq!(
+        content,
+        "[마켓빌(marketbill)] 그린도매 님이 거래처 신청을 승인했어요.\n주문시, 거래처를 선택할때 “URL : x”을 선택할 수 있어요.\n\nURL : https://marketbill.co.kr/retail/signin"
+    );
+    assert_eq!(app.logs().await[0]["message"], content);
+}
+
+/// Text with NUL bytes is a 400 in the JSON envelope, never a 500, and
+/// writes nothing.
+#[actix_web::test]
+async fn nul_bytes_are_a_clear_error() {
+    let app = start(&[]).await;
+    let url = "https://marketbill.co.kr/retail/signin";
+    let bodies = [
+        json!({ "to": "01012345678", "template": "Default", "args": ["안\u{0}녕"] }),
+        json!({ "to": "01012345678", "template": "ApplyBizConnection", "args": ["꽃\u{0}집", url] }),
+        json!({ "to": "01012345678", "template": "ApplyBizConnection", "args": ["꽃집", format!("{url}\u{0}")] }),
+        json!({ "to": "01012345678", "template": "IssueOrderSheetReceipt",
+                "args": ["그린도매", "2026\u{0}", url] }),
+        json!({ "to": "010\u{0}1234\u{0}5678", "template": "Default", "args": ["x"] }),
+        json!({ "to": "01012345678", "template": "Default\u{0}", "args": ["x"] }),
+    ];
+    for body in bodies {
+        let answer = app.send(None, &body).await;
+        assert_eq!(answer.status, 400, "{body} -> {}", answer.body);
+        assert!(
+            ["INVALID_DATA", "INVALID_FORMAT", "UNKNOWN_TEMPLATE"].contains(&answer.code()),
+            "{}",
+            answer.body
+        );
+    }
+    let raw = r#"{"to":"01012345678","template":"Default","args":["a\u0000b"]}"#;
+    let answer = app.post_raw("/v1/sms", raw).await;
+    assert_eq!((answer.status, answer.code()), (400, "INVALID_DATA"));
+    for (path, body) in [
+        (
+            "/v1/verifications",
+            json!({ "phoneNo": "010\u{0}1234\u{0}5678" }),
+        ),
+        (
+            "/v1/verifications/confirm",
+            json!({ "phoneNo": "01012345678", "code": "12\u{0}3456" }),
+        ),
+        (
+            "/v1/verifications/confirm",
+            json!({ "phoneNo": "010\u{0}1234\u{0}5678", "code": "123456" }),
+        ),
+    ] {
+        let answer = app.post(path, &body, &[]).await;
+        assert_eq!(answer.status, 400, "{path} {body} -> {}", answer.body);
+        assert!(answer.body["error"]["code"].is_string(), "{}", answer.body);
+    }
+    assert!(app.logs().await.is_empty());
+    assert!(
+        app.query("SELECT id FROM sms_verifications")
+            .await
+            .is_empty()
+    );
 }

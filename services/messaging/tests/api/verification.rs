@@ -75,7 +75,7 @@ async fn a_code_is_sent_stored_hashed_and_confirmed_once() {
             .contains("4 attempt(s) left")
     );
     let ok = confirm(&app, "010-2345-6789", &code).await;
-    assert_eq!((ok.status, &ok.body), (200, &json!({ "verified": true })));
+    assert_eq!((ok.status, &ok.body["verified"]), (200, &json!(true)));
     let reused = confirm(&app, "010-2345-6789", &code).await;
     assert_eq!((reused.status, reused.code()), (404, "NO_VERIFICATION"));
 }
@@ -174,7 +174,7 @@ async fn codes_per_phone_are_limited() {
     assert_eq!(app.query("SELECT id FROM sms_verifications").await.len(), 3);
     assert_eq!(app.logs().await.len(), 3);
     // Once the window has passed, the phone may ask again.
-    app.execute("UPDATE send_sms_logs SET created_at = now() - interval '61 minutes'")
+    app.execute("UPDATE rate_limit_windows SET window_start = window_start - interval '1 hour'")
         .await;
     assert_eq!(request_code(&app, "01023456789").await.status, 201);
 }
@@ -253,4 +253,122 @@ async fn a_refused_code_is_a_502_and_an_allowlisted_dev_setup_says_not_sent() {
     assert_eq!(withheld.body["sent"], false);
     assert_eq!(app.logs().await[0]["error_code"], "NOT_ALLOWLISTED");
     assert_eq!(request_code(&app, "010-1111-2222").await.body["sent"], true);
+}
+
+#[actix_web::test]
+async fn codes_are_limited_over_all_clients_together() {
+    let app = start(&[
+        ("SMS_VERIFICATIONS_PER_HOUR", "3"),
+        ("TRUST_FORWARDED_FOR", "true"),
+    ])
+    .await;
+    let from = |phone: &'static str, forwarded: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/v1/verifications",
+                &json!({ "phoneNo": phone }),
+                &[("X-Forwarded-For", forwarded)],
+            )
+            .await
+        }
+    };
+    // Every client and every phone differ: only the global limit applies.
+    assert_eq!(from("01011110001", "198.51.100.1").await.status, 201);
+    assert_eq!(from("01011110002", "198.51.100.2").await.status, 201);
+    assert_eq!(from("01011110003", "198.51.100.3").await.status, 201);
+    let limited = from("01011110004", "198.51.100.4").await;
+    assert_eq!((limited.status, limited.code()), (429, "TOO_MANY_ATTEMPTS"));
+    assert!(limited.retry_after.is_some_and(|s| (1..=3600).contains(&s)));
+    assert_eq!(app.query("SELECT id FROM sms_verifications").await.len(), 3);
+    let counted = app
+        .query("SELECT scope, subject, hits FROM rate_limit_windows WHERE scope = 'messaging.verification.all'")
+        .await;
+    assert_eq!(
+        counted,
+        [json!({ "scope": "messaging.verification.all", "subject": "*", "hits": 3 })]
+    );
+}
+
+/// The reported bug: five `sendVerificationSms` calls through core (POST
+/// /v1/sms with the Verification template) used up the phone's bucket of
+/// /v1/verifications, so whoever knew a number could lock its owner out of
+/// verifying it for an hour.
+#[actix_web::test]
+async fn sends_through_core_do_not_lock_the_owner_out() {
+    let app = start(&[]).await;
+    let victim = "010-7777-8888";
+    for n in 0..5 {
+        let body =
+            json!({ "to": victim, "template": "Verification", "args": [format!("12345{n}")] });
+        assert_eq!(app.send(None, &body).await.status, 201);
+    }
+    let sixth = json!({ "to": victim, "template": "Verification", "args": ["999999"] });
+    assert_eq!(
+        app.send(None, &sixth).await.status,
+        429,
+        "core's sends have their own limit"
+    );
+    let owner = request_code(&app, victim).await;
+    assert_eq!(owner.status, 201, "{}", owner.body);
+}
+
+#[actix_web::test]
+async fn a_confirmed_code_answers_a_single_use_phone_proof() {
+    let sens = FakeSens::start(vec![]);
+    let app = start_with_sens(&sens, &[]).await;
+    assert_eq!(request_code(&app, "010-2345-6789").await.status, 201);
+    let code = code_sent(&sens, 0);
+    let before = chrono::Utc::now();
+    let ok = confirm(&app, "010-2345-6789", &code).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.body["verified"], true);
+    let token = ok.body["phoneProof"]
+        .as_str()
+        .expect("phoneProof")
+        .to_owned();
+    assert_eq!(token.len(), 43, "32 random bytes, base64url");
+    let expires_at: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(ok.body["expiresAt"].clone()).expect("expiresAt");
+    let ttl = expires_at - before;
+    assert!(
+        ttl > platform::phone_proof::PROOF_TTL - chrono::TimeDelta::seconds(30)
+            && ttl <= platform::phone_proof::PROOF_TTL + chrono::TimeDelta::seconds(1),
+        "{ttl}"
+    );
+    // Only the hash is stored, for this phone.
+    let stored = app
+        .query("SELECT phone_no, encode(token_hash, 'hex') AS hash, consumed_at FROM phone_proofs")
+        .await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["phone_no"], "01023456789");
+    assert!(stored[0]["consumed_at"].is_null());
+    assert!(!stored.iter().any(|row| row.to_string().contains(&token)));
+
+    // Core's side: the proof is good once, for its phone only.
+    let hash = platform::phone_proof::token_hash(&token);
+    let mut conn = app.db.pool().get().await.expect("conn");
+    let now = chrono::Utc::now();
+    assert!(
+        !db::phone_proofs::consume(&mut conn, &hash, "01099998888", now)
+            .await
+            .expect("consume")
+    );
+    assert!(
+        db::phone_proofs::consume(&mut conn, &hash, "01023456789", now)
+            .await
+            .expect("consume")
+    );
+    assert!(
+        !db::phone_proofs::consume(&mut conn, &hash, "01023456789", now)
+            .await
+            .expect("consume")
+    );
+
+    // A wrong code earns no proof.
+    assert_eq!(request_code(&app, "010-2345-6789").await.status, 201);
+    let miss = confirm(&app, "010-2345-6789", &wrong(&code_sent(&sens, 1))).await;
+    assert_eq!(miss.status, 400);
+    assert!(miss.body.get("phoneProof").is_none());
+    assert_eq!(app.query("SELECT id FROM phone_proofs").await.len(), 1);
 }
