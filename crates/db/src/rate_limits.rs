@@ -27,7 +27,9 @@ pub const EVERYONE: &str = "*";
 pub enum Verdict {
     Allowed,
     /// Over the limit; the window ends in `retry_after_secs` (at least 1).
-    Refused { retry_after_secs: u64 },
+    Refused {
+        retry_after_secs: u64,
+    },
 }
 
 impl Limit {

@@ -8,6 +8,7 @@ use crate::graphql::Schema;
 use crate::graphql::context::{Context, Presented, Viewer};
 use crate::graphql::loaders::Loaders;
 use crate::settings::Settings;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use db::DbPool;
 use domain::{Role, UserId};
@@ -80,6 +81,11 @@ async fn graphql(
     payload: web::Payload,
     state: web::Data<GraphqlState>,
 ) -> Result<HttpResponse, actix_web::Error> {
+    // Checked before the token, which costs a database read.
+    let operations = match crate::graphql_request::read(&req, payload, &state.schema).await {
+        Ok(operations) => operations,
+        Err(refused) => return Ok(refused.into_response()),
+    };
     let presented = match presented(&req, &state).await {
         Ok(presented) => presented,
         Err(response) => return Ok(response),
@@ -97,7 +103,13 @@ async fn graphql(
         spent: Default::default(),
         client_ip: platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for),
     };
-    juniper_actix::graphql_handler(&state.schema, &ctx, req, payload).await
+    let answers = operations.execute(&state.schema, &ctx).await;
+    let status = if answers.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(HttpResponse::build(status).json(&answers))
 }
 
 async fn graphiql() -> Result<HttpResponse, actix_web::Error> {

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod graphql;
+mod graphql_request;
 pub mod http;
 pub mod notifications;
 pub mod settings;

@@ -4,6 +4,7 @@
 use crate::graphql::auction::{AuctionResultForSaleOutput, AuctionResultsOutput};
 use crate::graphql::cart::CartItemsOutput;
 use crate::graphql::context::Context;
+use crate::graphql::cost::UNPAGINATED_LIST_MAX;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::prefetched::{Asked, Ex, Load, Prefetch, Prefetched, holds_child};
 use crate::graphql::scalars::LocalDate;
@@ -96,8 +97,11 @@ impl Flower {
             .load(((), self.0.id))
             .await
             .map_err(|e| GqlError::internal("bidding flowers", e))?;
+        // Rows come oldest first; a flower sold for years answers its latest days.
+        let skip = rows.len().saturating_sub(UNPAGINATED_LIST_MAX);
         Ok(rows
             .into_iter()
+            .skip(skip)
             .map(|row| BiddingFlower(Arc::unwrap_or_clone(row)))
             .collect())
     }
@@ -173,7 +177,12 @@ impl FlowerType {
             .load(((), self.0.id))
             .await
             .map_err(|e| GqlError::internal("flowers of type", e))?;
-        Ok(Some(rows.into_iter().map(Flower::from).collect()))
+        Ok(Some(
+            rows.into_iter()
+                .take(UNPAGINATED_LIST_MAX)
+                .map(Flower::from)
+                .collect(),
+        ))
     }
 
     fn img_url(&self) -> Option<&str> {

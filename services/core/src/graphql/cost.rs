@@ -28,6 +28,16 @@ pub const BUDGET: u64 = 200_000;
 /// Items of a page whose `pagination` is omitted (the original's default).
 const DEFAULT_PAGE: u64 = 15;
 
+/// The most items a list without a `pagination` argument answers
+/// (`FlowerType.flowers`, `Flower.biddingFlowers`, `User.connectedEmployees`,
+/// a mutation's list result): each is charged this much per parent, and the
+/// resolvers of the unbounded ones stop there.
+pub const UNPAGINATED_LIST_MAX: usize = 500;
+
+/// How deep a root field's selection may nest (introspection, which juniper
+/// answers without this root, is bounded by the parser's own limit instead).
+pub const MAX_DEPTH: usize = 15;
+
 /// What a request has spent of its budget so far.
 #[derive(Debug, Default)]
 pub struct Spent(AtomicU64);
@@ -51,12 +61,15 @@ impl Spent {
 }
 
 /// The values `field` of type `parent` produces when it is asked `items`
-/// times: itself, and its children once per item of its page.
+/// times: itself, and its children once per item of its page. A list is
+/// charged at its largest size, except the `items` of a page, which its
+/// paginated parent already counted (`in_page`).
 pub fn cost<S: ScalarValue>(
     schema: &SchemaType<S>,
     parent: &str,
     field: &LookAheadSelection<'_, S>,
     items: u64,
+    in_page: bool,
 ) -> u64 {
     let meta = schema
         .concrete_type_by_name(parent)
@@ -68,13 +81,37 @@ pub fn cost<S: ScalarValue>(
         .arguments
         .as_ref()
         .is_some_and(|args| args.iter().any(|a| a.name == "pagination"));
-    let per_item = if paginated { page_size(field) } else { 1 };
+    let per_item = if paginated {
+        page_size(field)
+    } else if is_list(&meta.field_type) && !in_page {
+        UNPAGINATED_LIST_MAX as u64
+    } else {
+        1
+    };
     let inner = items.saturating_mul(per_item);
+    // A paginated field answers either the list itself or a page object
+    // whose `items` are that list.
+    let page_object = paginated && !is_list(&meta.field_type);
     let child_type = meta.field_type.innermost_name();
     field.children().iter().fold(items, |sum, child| {
         let of = child.applies_for().unwrap_or(child_type);
-        sum.saturating_add(cost(schema, of, child, inner))
+        sum.saturating_add(cost(schema, of, child, inner, page_object))
     })
+}
+
+/// Whether a field's type is a list (juniper 0.18's `Type::is_list` takes
+/// `[T]!` for a single value): `T` and `T!` have at most the one modifier `!`.
+pub fn is_list(field_type: &juniper::Type) -> bool {
+    match field_type.modifiers().len() {
+        0 => false,
+        1 => !field_type.is_non_null(),
+        _ => true,
+    }
+}
+
+/// How many levels `field`'s selection nests, itself included.
+fn depth<S: ScalarValue>(field: &LookAheadSelection<'_, S>) -> usize {
+    1 + field.children().iter().map(depth).max().unwrap_or(0)
 }
 
 /// The items a page of `field` can hold, as its resolver will read them.
@@ -98,8 +135,9 @@ fn page_size<S: ScalarValue>(field: &LookAheadSelection<'_, S>) -> u64 {
     }
 }
 
-/// The query root, charging each of its fields to the request's budget
-/// before resolving it. Everything else is the wrapped root's.
+/// A root (query or mutation), charging each of its fields to the request's
+/// budget before resolving it: a mutation's answer is charged like a
+/// query's. Everything else is the wrapped root's.
 pub struct Budgeted<T>(pub T);
 
 impl<S, T> GraphQLValue<S> for Budgeted<T>
@@ -137,7 +175,15 @@ where
     T: GraphQLType<S, Context = Context, TypeInfo = ()>,
 {
     let root = T::name(&()).unwrap_or_default();
-    let cost = cost(ex.schema(), &root, &ex.look_ahead(), 1);
+    let field = ex.look_ahead();
+    if depth(&field) > MAX_DEPTH {
+        return Err(GqlError::message(
+            ErrorCode::InvalidData,
+            format!("This request nests deeper than {MAX_DEPTH} levels: ask for less at once."),
+        )
+        .into_field_error());
+    }
+    let cost = cost(ex.schema(), &root, &field, 1, false);
     ex.context()
         .spent
         .charge(cost)

@@ -14,10 +14,11 @@
 //! selection with anything this does not follow (a `@skip`/`@include`, a
 //! fragment on another type) is handed to juniper whole.
 
+use crate::graphql::cost::is_list;
 use crate::graphql::prefetched::{Ex, Prefetch};
 use juniper::meta::MetaType;
 use juniper::{
-    Arguments, ExecutionResult, FieldError, Object, ScalarValue, Selection, Spanning, Type, Value,
+    Arguments, ExecutionResult, FieldError, Object, ScalarValue, Selection, Spanning, Value,
 };
 
 /// Answers `selection` of `value`, an object whose fields the caller checked
@@ -185,16 +186,6 @@ where
         }
     }
     true
-}
-
-/// Whether a field's type is a list (juniper 0.18's `Type::is_list` takes
-/// `[T]!` for a single value): `T` and `T!` have at most the one modifier `!`.
-fn is_list(field_type: &Type) -> bool {
-    match field_type.modifiers().len() {
-        0 => false,
-        1 => !field_type.is_non_null(),
-        _ => true,
-    }
 }
 
 /// Adds a field as juniper merges a response key asked twice: the first
