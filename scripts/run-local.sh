@@ -22,10 +22,18 @@ cargo build --quiet --workspace --bins "${cargo_flags[@]}"
 BIN="target/$PROFILE"
 
 mkdir -p var
-if [ ! -f var/local.env ]; then
+# Secrets: readable by this user only, and written whole or not at all (a key
+# generation that fails must not leave an empty file that every later run reads).
+if [ ! -s var/local.env ]; then
   echo "run: generating local signing keys and service token in var/local.env"
-  "$BIN/core" keys generate > var/local.env
+  (umask 077 && "$BIN/core" keys generate > var/local.env.tmp)
+  mv var/local.env.tmp var/local.env
 fi
+chmod 600 var/local.env
+
+# A frontend on any local port may call core, receipt and messaging (set
+# CORS_ALLOWED_ORIGINS in .env to narrow it; production lists its origins).
+export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-*}
 set -a
 source var/local.env
 set +a

@@ -27,3 +27,11 @@ if [ ! -x "$TOOLS/bin/s3s-fs" ]; then
   echo "tools: installing s3s-fs $S3S_VERSION (once, about 2 minutes)"
   cargo install --quiet --locked --root "$TOOLS" s3s-fs --version "$S3S_VERSION" --features binary
 fi
+
+# The browser test (tests/e2e, step 6 of the florist's day): Debian's chromium,
+# driven by playwright-core from npm (no browser download: it uses /usr/bin/chromium).
+apt_install chromium
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  echo "tools: installing playwright-core (npm)"
+  npm ci --prefix tests/browser --silent --no-audit --no-fund
+fi

@@ -78,13 +78,50 @@ pub async fn read(
     payload: web::Payload,
     schema: &Schema,
 ) -> Result<Batch, Refused> {
-    match *req.method() {
+    let batch = match *req.method() {
         Method::GET => {
             let request = from_query(req.query_string())?;
             queries_only(&request, schema)?;
-            Ok(GraphQLBatchRequest::Single(request))
+            GraphQLBatchRequest::Single(request)
         }
-        _ => from_body(req, payload).await,
+        _ => from_body(req, payload).await?,
+    };
+    let requests = match &batch {
+        GraphQLBatchRequest::Single(request) => std::slice::from_ref(request),
+        GraphQLBatchRequest::Batch(requests) => requests.as_slice(),
+    };
+    if requests.iter().any(carries_nul) {
+        return Err(Refused::new(
+            StatusCode::BAD_REQUEST,
+            "Text must not contain NUL characters.",
+        ));
+    }
+    Ok(batch)
+}
+
+/// PostgreSQL stores no NUL in text, so a name, memo or search term holding
+/// one could only fail deep inside (after a password hash, say). It is
+/// refused here, whether it arrives in the variables or as an escape
+/// (`\u0000`, `\u{0}`) in a string literal of the document.
+fn carries_nul(request: &GraphQLRequest<DefaultScalarValue>) -> bool {
+    let query = request.query.to_ascii_lowercase();
+    let escaped = query.contains("\\u0000")
+        || query.match_indices("\\u{").any(|(at, _)| {
+            let digits = query[at + 3..].split('}').next().unwrap_or_default();
+            !digits.is_empty() && digits.chars().all(|c| c == '0')
+        });
+    query.contains('\0') || escaped || request.variables.as_ref().is_some_and(value_has_nul)
+}
+
+fn value_has_nul(value: &InputValue<DefaultScalarValue>) -> bool {
+    match value {
+        InputValue::Scalar(DefaultScalarValue::String(text)) => text.contains('\0'),
+        InputValue::Enum(text) | InputValue::Variable(text) => text.contains('\0'),
+        InputValue::List(items) => items.iter().any(|item| value_has_nul(&item.item)),
+        InputValue::Object(fields) => fields
+            .iter()
+            .any(|(key, value)| key.item.contains('\0') || value_has_nul(&value.item)),
+        InputValue::Null | InputValue::Scalar(_) => false,
     }
 }
 
@@ -209,6 +246,33 @@ mod tests {
         // Nothing runs for a document juniper will refuse anyway.
         assert!(kind(two, None).is_ok());
         assert!(kind("mutation {", None).is_ok());
+    }
+
+    #[test]
+    fn nul_characters_are_found_wherever_they_hide() {
+        let request = |query: &str, variables: Option<serde_json::Value>| {
+            GraphQLRequest::new(
+                query.to_owned(),
+                None,
+                variables.map(|v| serde_json::from_value(v).expect("input value")),
+            )
+        };
+        let nul = |query: &str, variables| carries_nul(&request(query, variables));
+        assert!(!nul(
+            "{ flowers(filter: { keyword: \"장미\" }) { resultCount } }",
+            None
+        ));
+        assert!(nul(
+            "{ flowers(filter: { keyword: \"a\\u0000\" }) { resultCount } }",
+            None
+        ));
+        assert!(nul("{ f(k: \"\\u{000}\") }", None));
+        assert!(!nul("{ f(k: \"\\u{100}\") }", None));
+        assert!(nul("{ f(k: \"a\0\") }", None));
+        let nested = serde_json::json!({ "i": { "items": [{ "memo": "x\u{0}y" }] } });
+        assert!(nul("query($i: X) { f(i: $i) }", Some(nested)));
+        let clean = serde_json::json!({ "i": { "items": [{ "memo": "xy" }] } });
+        assert!(!nul("query($i: X) { f(i: $i) }", Some(clean)));
     }
 
     #[test]

@@ -252,3 +252,29 @@ async fn without_an_allow_list_no_other_origin_may_read() {
             .is_none()
     );
 }
+
+/// PostgreSQL stores no NUL in text: a name, memo or search term with one is
+/// the caller's mistake, answered before anything runs (it used to be an
+/// INTERNAL error after the password was hashed).
+#[actix_web::test]
+async fn text_with_nul_characters_is_a_clear_error() {
+    let c = start().await;
+    let sign_up = "mutation($i: SignUpInput) { signUp(input: $i) { accessToken } }";
+    let input = json!({ "i": { "name": "꽃\u{0}집", "phoneNo": "010-1234-5678",
+        "password": "test123@@", "role": "RETAILER" } });
+    let answer = c
+        .http
+        .post(&c.url)
+        .json(&json!({ "query": sign_up, "variables": input }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(answer.status(), 400);
+    let body: Value = answer.json().await.expect("json");
+    assert_eq!(error_code(&body), "INVALID_DATA");
+    assert_eq!(c.count("SELECT count(*) AS n FROM users").await, 0);
+
+    let search = "{ flowers(filter: { keyword: \"장\\u0000미\" }) { resultCount } }";
+    let body = c.gql(None, search, json!({})).await;
+    assert_eq!(error_code(&body), "INVALID_DATA", "{body}");
+}

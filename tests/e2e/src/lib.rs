@@ -3,6 +3,8 @@
 //! with freshly generated keys, and lets a test call them over HTTP.
 //! Dropping the `Platform` stops the services and drops the database.
 
+pub mod browser;
+
 use db::testing::TestDb;
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -125,7 +125,9 @@ async fn a_florist_orders_and_receives_a_statement() {
     let today = domain::time::business_day(chrono::Utc::now()).to_string();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let at_url = fake_at(today.clone(), seen.clone()).await;
+    let pages = e2e::browser::Pages::serve().await;
     let mut platform = Platform::start_with(&[
+        ("CORS_ALLOWED_ORIGINS", pages.allowed_origin().as_str()),
         ("AUCTION_API_URL", at_url.as_str()),
         ("AUCTION_API_KEY", AT_KEY),
         ("SCHEDULER_TRIGGER_TOKEN", TRIGGER),
@@ -330,4 +332,59 @@ async fn a_florist_orders_and_receives_a_statement() {
         .await;
     assert_eq!(results["auctionResult"]["resultCount"], 1);
     assert_eq!(results["auctionResult"]["items"][0]["serialCode"], "A-001");
+
+    // 6. The frontend's way in: a page on another origin, in a real browser.
+    let seen = e2e::browser::run(
+        "cross-origin.mjs",
+        &[
+            ("PAGE_URL", pages.allowed_origin()),
+            ("BLOCKED_PAGE_URL", pages.stranger_origin()),
+            ("CORE_URL", platform.url(Service::Core)),
+            ("RECEIPT_URL", platform.url(Service::Receipt)),
+            ("MESSAGING_URL", platform.url(Service::Messaging)),
+            ("RETAILER_PHONE", "01022220001".into()),
+            ("RETAILER_PASSWORD", "test123@@".into()),
+            ("RECEIPT_ID", receipt["id"].to_string()),
+            ("NEW_PHONE", "01033330001".into()),
+        ],
+    )
+    .await;
+    check_browser(&seen["allowed"], receipt);
+    assert_eq!(seen["stranger"]["blocked"], true, "{seen}");
+}
+
+/// What the allowed page could read through CORS.
+fn check_browser(seen: &Value, receipt: &Value) {
+    assert_eq!(
+        seen["signUp"],
+        json!({ "status": 200, "gotToken": true }),
+        "{seen}"
+    );
+    assert_eq!(seen["me"]["name"], "브라우저꽃집", "{seen}");
+    assert!(
+        seen["me"]["requestId"].is_string(),
+        "x-request-id is exposed: {seen}"
+    );
+    assert_eq!(seen["receipt"]["status"], 200, "{seen}");
+    assert_eq!(seen["receipt"]["body"]["id"], receipt["id"], "{seen}");
+    assert_eq!(seen["file"]["status"], 200, "{seen}");
+    assert_eq!(seen["file"]["contentType"], "application/pdf", "{seen}");
+    assert_eq!(seen["file"]["magic"], "%PDF", "{seen}");
+    assert!(
+        seen["file"]["contentDisposition"]
+            .as_str()
+            .is_some_and(|d| d.contains(".pdf")),
+        "Content-Disposition is exposed: {seen}"
+    );
+    assert!(
+        seen["verification"]["status"]
+            .as_u64()
+            .is_some_and(|s| (200..300).contains(&s)),
+        "{seen}"
+    );
+    assert_eq!(seen["unauthorized"]["status"], 401, "{seen}");
+    assert_eq!(
+        seen["unauthorized"]["body"]["error"], "UNAUTHORIZED",
+        "{seen}"
+    );
 }
