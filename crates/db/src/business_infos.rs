@@ -102,3 +102,78 @@ pub async fn upsert(
         }
     }
 }
+
+/// One attempt at a wholesaler's seal stamp (`seal_stamps`): the stored copy
+/// statements draw, or why there is none.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::schema::seal_stamps)]
+pub struct SealStampRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub source_url: String,
+    pub status: String,
+    pub detail: Option<String>,
+    pub storage_key: Option<String>,
+    pub content_type: Option<String>,
+    pub byte_size: Option<i32>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::seal_stamps)]
+pub struct NewSealStamp<'a> {
+    pub user_id: i64,
+    pub source_url: &'a str,
+    pub status: &'a str,
+    pub detail: Option<&'a str>,
+    pub storage_key: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub byte_size: Option<i32>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+}
+
+pub async fn insert_seal_stamp(
+    conn: &mut AsyncPgConnection,
+    row: &NewSealStamp<'_>,
+) -> QueryResult<SealStampRow> {
+    diesel::insert_into(crate::schema::seal_stamps::table)
+        .values(row)
+        .returning(SealStampRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The newest attempt at the stamp of `user_id` from `url` (the one in use
+/// while the business info names `url`).
+pub async fn current_seal_stamp(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    url: &str,
+) -> QueryResult<Option<SealStampRow>> {
+    use crate::schema::seal_stamps;
+    seal_stamps::table
+        .filter(seal_stamps::user_id.eq(user_id))
+        .filter(seal_stamps::source_url.eq(url))
+        .order((seal_stamps::created_at.desc(), seal_stamps::id.desc()))
+        .select(SealStampRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The live business info of one user, if any.
+pub async fn live_by_user_id(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> QueryResult<Option<BusinessInfoRow>> {
+    business_infos::table
+        .filter(business_infos::user_id.eq(user_id))
+        .filter(business_infos::deleted_at.is_null())
+        .select(BusinessInfoRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

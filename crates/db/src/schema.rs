@@ -370,6 +370,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    seal_stamps (id) {
+        id -> Int8,
+        user_id -> Int8,
+        #[max_length = 255]
+        source_url -> Varchar,
+        #[max_length = 16]
+        status -> Varchar,
+        #[max_length = 255]
+        detail -> Nullable<Varchar>,
+        #[max_length = 255]
+        storage_key -> Nullable<Varchar>,
+        #[max_length = 32]
+        content_type -> Nullable<Varchar>,
+        byte_size -> Nullable<Int4>,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     send_sms_logs (id) {
         id -> Int8,
         to -> Text,
@@ -494,6 +515,7 @@ diesel::joinable!(order_items -> flowers (flower_id));
 diesel::joinable!(order_items -> order_sheets (order_sheet_id));
 diesel::joinable!(order_sheet_receipts -> order_sheets (order_sheet_id));
 diesel::joinable!(order_sheet_receipts -> users (issued_by));
+diesel::joinable!(seal_stamps -> users (user_id));
 diesel::joinable!(user_credentials -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -519,6 +541,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     phone_proofs,
     public_bidding_flowers,
     rate_limit_windows,
+    seal_stamps,
     send_sms_logs,
     shopping_sessions,
     sign_in_throttles,

@@ -111,7 +111,10 @@ pub async fn issue(
         sub_category: supplier_info.business_sub_category.clone(),
         bank_account: supplier_info.bank_account.clone(),
     };
-    let stamp_url = supplier_info.seal_stamp_img_url.clone();
+    let stamp = StampSource::Supplier {
+        user_id: sheet.wholesaler_id,
+        url: supplier_info.seal_stamp_img_url.clone(),
+    };
     let statement = Statement::new(sheet.order_no.clone(), Utc::now(), supplier, buyer, inputs)
         .map_err(DomainError::from)?;
     let notice_phone = match cmd.caller {
@@ -125,7 +128,7 @@ pub async fn issue(
     let id = receipts::next_receipt_id(&mut conn).await?;
     drop(conn);
 
-    let stored = produce(state, statement, &stamp_url, sheet.id, id).await?;
+    let stored = produce(state, statement, &stamp, sheet.id, id).await?;
     let row = NewReceipt {
         id,
         order_sheet_id: sheet.id,
@@ -180,15 +183,27 @@ pub struct Stored {
     pub byte_size: i64,
 }
 
+/// Where a statement's seal stamp comes from.
+pub enum StampSource {
+    /// The stored copy of the supplier's stamp (fetched first if its
+    /// business info's URL has none yet).
+    Supplier { user_id: i64, url: String },
+    /// A URL named in the request of the original render contract.
+    Url(String),
+}
+
 /// Renders and uploads; shared by the issue flow and the original's render
 /// contract. `key_stem` names the object (`receipts/<sheet>/<id>`).
 pub async fn render_and_store(
     state: &AppState,
     statement: Statement,
-    stamp_url: &str,
+    stamp: &StampSource,
     key_stem: &str,
 ) -> Result<Stored, ReceiptError> {
-    let (stamp, stamp_status) = state.stamps.get(stamp_url).await;
+    let (stamp, stamp_status) = match stamp {
+        StampSource::Supplier { user_id, url } => state.stamps.for_supplier(*user_id, url).await,
+        StampSource::Url(url) => state.stamps.for_url(url).await,
+    };
     let file_name = statement.file_name();
     let (statement, rendered, stamp_status) =
         render_blocking(state.fonts.clone(), statement, stamp, stamp_status).await?;
@@ -210,14 +225,14 @@ pub async fn render_and_store(
 async fn produce(
     state: &AppState,
     statement: Statement,
-    stamp_url: &str,
+    stamp: &StampSource,
     sheet_id: i64,
     id: i64,
 ) -> Result<Stored, ReceiptError> {
     render_and_store(
         state,
         statement,
-        stamp_url,
+        stamp,
         &format!("receipts/{sheet_id}/{id}"),
     )
     .await

@@ -6,7 +6,7 @@
 
 use crate::error::ReceiptError;
 use crate::http::pdf_response;
-use crate::issue::{SHIPPING_FEE, render_and_store};
+use crate::issue::{SHIPPING_FEE, StampSource, render_and_store};
 use crate::startup::AppState;
 use crate::statement::{Buyer, LineInput, Statement, Supplier, has_issuable_prices};
 use actix_web::{HttpResponse, web};
@@ -68,6 +68,35 @@ pub struct FlowerType {
     pub name: String,
 }
 
+impl RenderRequest {
+    /// Every text of the request, to refuse NUL characters before anything
+    /// is drawn or stored (PostgreSQL text cannot hold them).
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        let w = &self.wholesaler;
+        [
+            self.order_no.as_str(),
+            &self.retailer.name,
+            &w.business_no,
+            &w.company_name,
+            &w.employer_name,
+            &w.seal_stamp_img_url,
+            &w.address,
+            &w.company_phone_no,
+            &w.business_main_category,
+            &w.business_sub_category,
+            &w.bank_account,
+        ]
+        .into_iter()
+        .chain(self.order_items.iter().flat_map(|item| {
+            [
+                item.flower.name.as_str(),
+                &item.flower.flower_type.name,
+                &item.grade,
+            ]
+        }))
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct RenderResponse {
     pub file_name: String,
@@ -85,6 +114,13 @@ pub async fn render(
         return Err(ApiError::forbidden());
     }
     let request = body.into_inner();
+    if request.texts().any(|t| t.contains('\0')) {
+        return Err(DomainError::with_message(
+            ErrorCode::InvalidData,
+            "Text fields must not contain NUL characters.",
+        )
+        .into());
+    }
     let mut inputs = Vec::with_capacity(request.order_items.len());
     for item in request.order_items {
         if item.quantity <= 0 || item.price.is_some_and(|p| p < 0) {
@@ -137,7 +173,7 @@ pub async fn render(
     let stored = render_and_store(
         &state,
         statement,
-        &w.seal_stamp_img_url,
+        &StampSource::Url(w.seal_stamp_img_url),
         &format!("renders/{name}"),
     )
     .await?;

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::pdf::Fonts;
-use crate::stamp::StampFetcher;
+use crate::stamp::{Lookup, Stamps, SystemLookup};
 use crate::storage::Storage;
 use actix_web::web;
 use platform::api::messaging::MessagingClient;
@@ -16,7 +16,7 @@ pub struct AppState {
     pub pool: db::DbPool,
     pub fonts: Fonts,
     pub storage: Storage,
-    pub stamps: Arc<StampFetcher>,
+    pub stamps: Arc<Stamps>,
     pub messaging: MessagingClient,
     pub public_base_url: String,
     pub app_base_url: String,
@@ -32,6 +32,15 @@ impl Application {
     /// Connects, checks the schema and the fonts, binds (port 0 picks a free
     /// port) and starts.
     pub async fn build(config: Config) -> Result<Running, StartupError> {
+        Self::build_with_lookup(config, Arc::new(SystemLookup)).await
+    }
+
+    /// As [`Application::build`], with the host lookup of seal-stamp fetches
+    /// given (tests play a DNS server that answers differently each time).
+    pub async fn build_with_lookup(
+        config: Config,
+        lookup: Arc<dyn Lookup>,
+    ) -> Result<Running, StartupError> {
         let fonts = Fonts::load(&config.font_dir).map_err(|e| {
             StartupError::Other(format!(
                 "fonts: {e} (set RECEIPT_FONT_DIR or install fonts-nanum with `make tools`)"
@@ -44,17 +53,22 @@ impl Application {
             &config.common.service_token,
             config.notify_timeout,
         ));
+        let storage = Storage::from_config(&config.storage).await;
+        let stamps = Stamps::new(&config.stamp, pool.clone(), storage.clone(), lookup)
+            .map_err(|e| StartupError::Other(format!("seal stamp client: {e}")))?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             fonts,
-            storage: Storage::from_config(&config.storage).await,
-            stamps: StampFetcher::new(config.stamp.clone()),
+            storage,
+            stamps,
             messaging,
             public_base_url: config.public_base_url.clone(),
             app_base_url: config.app_base_url.clone(),
         });
         config.common.start_with(pool, move |cfg| {
-            cfg.app_data(state.clone()).configure(crate::http::routes);
+            cfg.app_data(state.clone())
+                .configure(crate::http::routes)
+                .configure(crate::stamp::route::routes);
         })
     }
 }

@@ -18,7 +18,7 @@ pub enum StorageError {
     InvalidKey(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum StorageConfig {
     Local {
         dir: PathBuf,
@@ -32,6 +32,36 @@ pub enum StorageConfig {
         /// (environment, profile, web identity, instance metadata).
         credentials: Option<(String, String)>,
     },
+}
+
+/// The static keys never show: only whether there are any.
+impl std::fmt::Debug for StorageConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StorageConfig::Local { dir } => f.debug_struct("Local").field("dir", dir).finish(),
+            StorageConfig::S3 {
+                bucket,
+                endpoint,
+                region,
+                path_style,
+                credentials,
+            } => f
+                .debug_struct("S3")
+                .field("bucket", bucket)
+                .field("endpoint", endpoint)
+                .field("region", region)
+                .field("path_style", path_style)
+                .field(
+                    "credentials",
+                    &if credentials.is_some() {
+                        "<static, redacted>"
+                    } else {
+                        "<default chain>"
+                    },
+                )
+                .finish(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -96,8 +126,18 @@ impl Storage {
         }
     }
 
-    /// Writes a new object; an existing object under `key` is never replaced.
+    /// Writes a new statement PDF; an existing object under `key` is never replaced.
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), StorageError> {
+        self.put_object(key, bytes, "application/pdf").await
+    }
+
+    /// Writes a new object of any type (seal stamps are images).
+    pub async fn put_object(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
         match self {
             Storage::Local(root) => {
                 let path = local_path(root, key)?;
@@ -109,7 +149,7 @@ impl Storage {
                     .put_object()
                     .bucket(bucket)
                     .key(key)
-                    .content_type("application/pdf")
+                    .content_type(content_type)
                     .content_length(length)
                     .body(ByteStream::from(bytes))
                     .send()

@@ -110,9 +110,12 @@ async fn a_statement_carries_parties_lines_and_a_correct_vat_split() {
         .await,
         1
     );
-    let files = app.stored_files();
+    let files = support::files_under(&app.dir.join("receipts"));
     assert_eq!(files.len(), 1);
     assert_eq!(std::fs::read(&files[0]).expect("object"), pdf);
+    // Beside it, the seal stamp's stored copy.
+    let stamps = support::files_under(&app.dir.join("stamps"));
+    assert_eq!(stamps.len(), 1);
 
     let response = app
         .get(&format!("/v1/receipts/{id}"), Some(&retailer))
@@ -363,15 +366,17 @@ async fn a_missing_or_broken_stamp_does_not_block_the_statement() {
 #[actix_web::test]
 async fn private_stamp_hosts_are_refused_unless_allowed() {
     let stamps = start_stamp_host();
-    let app = start(&[("RECEIPT_STAMP_ALLOW_PRIVATE_HOSTS", "false")]).await;
+    // An empty value unsets the test harness's 127.0.0.1/32.
+    let app = start(&[("RECEIPT_STAMP_ALLOWED_NETWORKS", "")]).await;
     let p = app.parties(&format!("{}/seal.png", stamps.base)).await;
     let sheet = app.sheet(&p, "261125M00007").await;
     let owner = app.token(p.wholesaler, Role::WholesalerEmpr);
     let (status, receipt) = app.issue(sheet, Some(&owner), None).await;
     assert_eq!(status, 201);
     let meta = metadata(&receipt);
-    assert_eq!(meta["stamp"], "unavailable");
+    assert_eq!(meta["stamp"], "refused");
     assert_eq!(meta["stampDetail"], "address not allowed");
+    assert!(stamps.received().is_empty(), "{:?}", stamps.received());
 }
 
 #[actix_web::test]
@@ -478,6 +483,20 @@ async fn the_original_render_contract_answers_for_services_only() {
         post(SERVICE_TOKEN, extra).await.expect("request").status(),
         400
     );
+    // NUL in any text is a clear 400, not an internal error.
+    for pointer in [
+        "/orderNo",
+        "/retailer/name",
+        "/wholesaler/companyName",
+        "/orderItems/0/grade",
+    ] {
+        let mut nul = body.clone();
+        *nul.pointer_mut(pointer).expect("field") = Value::from("a\u{0}b");
+        let response = post(SERVICE_TOKEN, nul).await.expect("request");
+        assert_eq!(response.status(), 400, "{pointer}");
+        let error: Value = response.json().await.expect("json");
+        assert_eq!(code(&error), "INVALID_DATA", "{pointer}");
+    }
     let user = app.token(1, Role::WholesalerEmpr);
     let response = app
         .http

@@ -134,3 +134,43 @@ async fn an_unreachable_or_refusing_store_is_retryable_and_leaves_no_row() {
         0
     );
 }
+
+#[actix_web::test]
+async fn seal_stamps_are_kept_in_s3_as_images() {
+    let server = S3Server::start();
+    let s3 = server.client().await;
+    s3.create_bucket()
+        .bucket("receipts")
+        .send()
+        .await
+        .expect("create bucket");
+    let host = support::start_stamp_host();
+    let app = s3_app(&server, "receipts", S3_SECRET).await;
+    let p = app.parties(&format!("{}/seal.png", host.base)).await;
+    let sheet = app.sheet(&p, "261205M00101").await;
+    let owner = app.token(p.wholesaler, Role::WholesalerEmpr);
+    let (status, receipt) = app.issue(sheet, Some(&owner), None).await;
+    assert_eq!(status, 201, "{receipt}");
+    let meta: Value =
+        serde_json::from_str(receipt["metadata"].as_str().expect("metadata")).expect("json");
+    assert_eq!(meta["stamp"], "embedded");
+    let listed = s3
+        .list_objects_v2()
+        .bucket("receipts")
+        .prefix(format!("stamps/{}/", p.wholesaler))
+        .send()
+        .await
+        .expect("list");
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let object = s3
+        .get_object()
+        .bucket("receipts")
+        .key(keys[0])
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(object.content_type(), Some("image/png"));
+    let bytes = object.body.collect().await.expect("body").into_bytes();
+    assert_eq!(bytes.as_ref(), support::stamp_png().as_slice());
+}

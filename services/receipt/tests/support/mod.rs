@@ -39,6 +39,14 @@ pub fn temp_dir(tag: &str) -> PathBuf {
 
 /// Starts the service; `extra` overrides or adds variables.
 pub async fn start(extra: &[(&str, &str)]) -> App {
+    start_with_lookup(extra, None).await
+}
+
+/// As [`start`], resolving seal-stamp hosts with `lookup` when given.
+pub async fn start_with_lookup(
+    extra: &[(&str, &str)],
+    lookup: Option<std::sync::Arc<dyn receipt_service::stamp::Lookup>>,
+) -> App {
     let db = TestDb::new().await;
     let keys = platform::auth::generate_keys().expect("keys");
     let dir = temp_dir("store");
@@ -50,7 +58,9 @@ pub async fn start(extra: &[(&str, &str)]) -> App {
         ("JWT_PUBLIC_KEY", keys.public_key.as_str()),
         ("SERVICE_TOKEN", SERVICE_TOKEN),
         ("RECEIPT_LOCAL_DIR", dir_s.as_str()),
-        ("RECEIPT_STAMP_ALLOW_PRIVATE_HOSTS", "true"),
+        // The stamp host below listens on 127.0.0.1, which the default
+        // policy refuses; tests of the refusals unset this.
+        ("RECEIPT_STAMP_ALLOWED_NETWORKS", "127.0.0.1/32"),
         ("RECEIPT_PUBLIC_BASE_URL", "https://receipts.example.test"),
         // Nothing listens here: a failing SMS must not fail the issue.
         ("MESSAGING_URL", "http://127.0.0.1:9"),
@@ -61,9 +71,12 @@ pub async fn start(extra: &[(&str, &str)]) -> App {
         pairs.push((k, v));
     }
     let env = platform::config::Env::from_pairs(pairs);
-    let running = receipt_service::Application::from_env(&env)
-        .await
-        .expect("receipt starts");
+    let config = receipt_service::Config::from_env(&env).expect("configuration");
+    let running = match lookup {
+        Some(lookup) => receipt_service::Application::build_with_lookup(config, lookup).await,
+        None => receipt_service::Application::build(config).await,
+    }
+    .expect("receipt starts");
     let base = format!("http://127.0.0.1:{}", running.port);
     actix_web::rt::spawn(running.server);
     App {
@@ -313,9 +326,20 @@ pub fn pdf_image_count(pdf: &[u8]) -> usize {
         .count()
 }
 
-/// A stand-in for the host of seal-stamp images (a third-party URL).
+/// A stand-in for the host of seal-stamp images (a third-party URL). It
+/// records every request it receives (path and Host header), so a test can
+/// tell whether the service reached it at all.
 pub struct StampHost {
     pub base: String,
+    pub port: u16,
+    received: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+impl StampHost {
+    /// `(path with query, Host header)` of each request, in order.
+    pub fn received(&self) -> Vec<(String, String)> {
+        self.received.lock().expect("log").clone()
+    }
 }
 
 pub fn stamp_png() -> Vec<u8> {
@@ -339,28 +363,54 @@ pub fn stamp_png() -> Vec<u8> {
     bytes
 }
 
+/// Serves `/seal.png` (a 32x32 PNG, any query), `/broken.png` (HTML),
+/// `/big.png` (a PNG padded past 64 KiB), `/stamp.gif` and `/redirect`
+/// (302 to `/seal.png`); anything else is a 404.
 pub fn start_stamp_host() -> StampHost {
-    use actix_web::{App as ActixApp, HttpResponse, HttpServer, web};
+    use actix_web::{App as ActixApp, HttpRequest, HttpResponse, HttpServer, web};
+    type Log = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+    let received: Log = Default::default();
+    let log = web::Data::new(received.clone());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let server = HttpServer::new(|| {
+    async fn serve(req: HttpRequest, log: web::Data<Log>) -> HttpResponse {
+        let host = req
+            .headers()
+            .get("host")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        log.lock().expect("log").push((target, host));
+        match req.path() {
+            "/seal.png" => HttpResponse::Ok()
+                .content_type("image/png")
+                .body(stamp_png()),
+            "/broken.png" => HttpResponse::Ok()
+                .content_type("image/png")
+                .body("<html>not an image</html>"),
+            "/big.png" => {
+                let mut bytes = stamp_png();
+                bytes.resize(70_000, 0);
+                HttpResponse::Ok().content_type("image/png").body(bytes)
+            }
+            "/stamp.gif" => HttpResponse::Ok()
+                .content_type("image/gif")
+                .body(&b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"[..]),
+            "/redirect" => HttpResponse::Found()
+                .insert_header(("location", "/seal.png"))
+                .finish(),
+            _ => HttpResponse::NotFound().finish(),
+        }
+    }
+    let server = HttpServer::new(move || {
         ActixApp::new()
-            .route(
-                "/seal.png",
-                web::get().to(|| async {
-                    HttpResponse::Ok()
-                        .content_type("image/png")
-                        .body(stamp_png())
-                }),
-            )
-            .route(
-                "/broken.png",
-                web::get().to(|| async {
-                    HttpResponse::Ok()
-                        .content_type("image/png")
-                        .body("<html>not an image</html>")
-                }),
-            )
+            .app_data(log.clone())
+            .default_service(web::to(serve))
     })
     .workers(1)
     .listen(listener)
@@ -369,6 +419,8 @@ pub fn start_stamp_host() -> StampHost {
     actix_web::rt::spawn(server);
     StampHost {
         base: format!("http://127.0.0.1:{port}"),
+        port,
+        received,
     }
 }
 
