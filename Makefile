@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract bench-core profile-core bench-messaging bench-receipt bench-scheduler
+.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz bench-core profile-core bench-messaging bench-receipt bench-scheduler
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -14,7 +14,13 @@ test: tools
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo build --workspace --bins --quiet
+	FUZZ_EXAMPLES=4 scripts/fuzz.sh
 	cargo nextest run --workspace --no-fail-fast --retries 0
+
+## GraphQL fuzzing: schemathesis against a real core as an anonymous caller, a
+## retailer and a wholesaler; fails on a 5xx, an INTERNAL code or a 2 s answer.
+fuzz: tools
+	scripts/fuzz.sh
 
 ## Install the test tools (diesel CLI, fonts, S3 test server) when missing.
 tools:

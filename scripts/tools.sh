@@ -35,3 +35,11 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   echo "tools: installing playwright-core (npm)"
   npm ci --prefix tests/browser --silent --no-audit --no-fund
 fi
+
+# `make fuzz` (and its short run in `make test`): schemathesis from PyPI in its own venv.
+SCHEMATHESIS_VERSION=4.32.5
+if ! .tools/fuzz/bin/schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  echo "tools: installing schemathesis $SCHEMATHESIS_VERSION (PyPI)"
+  python3 -m venv .tools/fuzz
+  .tools/fuzz/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
