@@ -1,18 +1,21 @@
 //! `POST /v1/auction-results`: a wholesaler loads its own auction purchases.
+//!
+//! The order of the work matters for the pool: everything that waits on the
+//! client (reading the body, bounded in size and time) or only costs CPU
+//! (parsing) happens before a database connection is taken, so slow senders
+//! cannot hold the connections `/readyz` and every other request need.
 
 use crate::access::uploading_wholesaler;
-use crate::upload::{self, BadLine};
+use crate::config::UploadLimits;
+use crate::upload::{self, BadLine, Parsed};
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
 use db::DbPool;
-use domain::ErrorCode;
+use domain::{ErrorCode, Role};
 use platform::caller::Caller;
 use platform::error::ApiError;
 use serde::Serialize;
-
-/// 20,000 lines of CSV stay well below this.
-const MAX_BODY_BYTES: usize = 8 << 20;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/auction-results", web::post().to(upload_results));
@@ -53,32 +56,61 @@ fn format_of(req: &HttpRequest) -> Result<Format, ApiError> {
     }
 }
 
+/// The whole body within the limits; `web::Payload` has no limit of its own.
+async fn read_body(payload: web::Payload, limits: UploadLimits) -> Result<web::Bytes, ApiError> {
+    let read = tokio::time::timeout(
+        limits.body_timeout,
+        payload.to_bytes_limited(limits.max_bytes),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::InvalidData.name(),
+            format!(
+                "the upload did not arrive within {} s",
+                limits.body_timeout.as_secs()
+            ),
+        )
+    })?;
+    read.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::InvalidData.name(),
+            format!("the upload is larger than {} KiB", limits.max_bytes >> 10),
+        )
+    })?
+    .map_err(|e| ApiError::bad_request(format!("cannot read the body: {e}")))
+}
+
 async fn upload_results(
     req: HttpRequest,
     caller: Caller,
     pool: web::Data<DbPool>,
+    limits: web::Data<UploadLimits>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = pool.get().await.map_err(db::DbError::from)?;
-    // Who before what: a refused caller learns nothing about its file.
-    let wholesaler_id = uploading_wholesaler(&mut conn, &caller).await?;
+    // Who may upload at all is in the token: refused callers cost no
+    // connection and no read.
+    let may_upload = caller
+        .user()
+        .is_some_and(|u| matches!(u.role, Role::WholesalerEmpr | Role::WholesalerEmpe));
+    if !may_upload {
+        return Err(ApiError::forbidden());
+    }
     let format = format_of(&req)?;
-    let body = payload
-        .to_bytes_limited(MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::InvalidData.name(),
-                format!("the upload is larger than {} MiB", MAX_BODY_BYTES >> 20),
-            )
-        })?
-        .map_err(|e| ApiError::bad_request(format!("cannot read the body: {e}")))?;
-    let parsed = match format {
+    let body = read_body(payload, **limits).await?;
+    let parsed = web::block(move || match format {
         Format::Csv => upload::parse_csv(&body),
         Format::Json => upload::parse_json(&body),
-    }
-    .map_err(|reason| {
+    })
+    .await
+    .map_err(|e| ApiError::internal("parsing an upload", e))?;
+    let mut conn = pool.get().await.map_err(db::DbError::from)?;
+    // Who before what: a caller the database refuses learns nothing about
+    // its file, not even whether it parsed.
+    let wholesaler_id = uploading_wholesaler(&mut conn, &caller).await?;
+    let parsed: Parsed = parsed.map_err(|reason| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidFormat.name(),

@@ -69,10 +69,30 @@ impl AuctionApiConfig {
     }
 }
 
+/// How much of an auction-result upload is read, and for how long. The body
+/// is read whole before a database connection is taken, so a slow sender
+/// holds nothing but its own socket, and only until the timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub max_bytes: usize,
+    pub body_timeout: Duration,
+}
+
+impl UploadLimits {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Ok(UploadLimits {
+            // 20,000 lines of CSV stay well below 8 MiB.
+            max_bytes: env.parse("SCHEDULER_UPLOAD_MAX_BYTES", 8 << 20)?,
+            body_timeout: Duration::from_secs(env.parse("SCHEDULER_UPLOAD_TIMEOUT_SECS", 30)?),
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub common: CommonConfig,
     pub auction_api: AuctionApiConfig,
+    pub upload: UploadLimits,
     /// The bearer token cron presents to `POST /v1/jobs/auction-sync`.
     pub trigger_token: Option<Secret>,
     /// Optional daily run at this KST wall-clock time (`SCHEDULER_CRON=HH:MM`).
@@ -84,6 +104,7 @@ impl Config {
         Ok(Config {
             common: CommonConfig::from_env(env, "SCHEDULER_PORT", DEFAULT_PORT)?,
             auction_api: AuctionApiConfig::from_env(env)?,
+            upload: UploadLimits::from_env(env)?,
             trigger_token: env.get("SCHEDULER_TRIGGER_TOKEN").map(Secret::new),
             daily_at: daily_at(env)?,
         })
@@ -132,6 +153,30 @@ mod tests {
             Some("0123456789ABCDEF0123456789ABCDEF")
         );
         assert!(!format!("{config:?}").contains("0123456789ABCDEF"));
+    }
+
+    /// The whole service configuration, as a startup log would print it.
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let env = Env::from_pairs([
+            ("JWT_PUBLIC_KEY", "k"),
+            ("SERVICE_TOKEN", "service-token-5521"),
+            ("DATABASE_URL", "postgres://app:db-password-4417@db:5432/mb"),
+            ("AUCTION_API_KEY", "0123456789ABCDEF0123456789ABCDEF"),
+            ("SCHEDULER_TRIGGER_TOKEN", "cron-token-2290"),
+        ]);
+        let config = Config::from_env(&env).unwrap();
+        let shown = format!("{config:?} {config:#?}");
+        for secret in [
+            "service-token-5521",
+            "db-password-4417",
+            "0123456789ABCDEF",
+            "cron-token-2290",
+        ] {
+            assert!(!shown.contains(secret), "{secret} shows in {shown}");
+        }
+        assert_eq!(config.upload.max_bytes, 8 << 20);
+        assert_eq!(config.upload.body_timeout, Duration::from_secs(30));
     }
 
     #[test]

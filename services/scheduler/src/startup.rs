@@ -32,9 +32,11 @@ impl Application {
         }
         let syncer = web::Data::new(syncer);
         let trigger = web::Data::new(TriggerToken(config.trigger_token.clone()));
+        let upload = web::Data::new(config.upload);
         config.common.start_with(pool, move |cfg| {
             cfg.app_data(syncer.clone())
                 .app_data(trigger.clone())
+                .app_data(upload.clone())
                 .configure(jobs::routes)
                 .configure(auction_results::routes);
         })

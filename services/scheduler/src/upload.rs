@@ -76,6 +76,14 @@ pub fn parse_csv(body: &[u8]) -> Result<Parsed, String> {
     let text = std::str::from_utf8(body)
         .map_err(|_| "the file is not UTF-8 text (save it as \"CSV UTF-8\")".to_owned())?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(at) = text.find('\0') {
+        // PostgreSQL text cannot hold NUL; a file full of them is usually
+        // UTF-16 ("Unicode text" in Excel).
+        let line = 1 + text[..at].matches('\n').count();
+        return Err(format!(
+            "line {line} contains a NUL character (save the file as \"CSV UTF-8\")"
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -190,6 +198,9 @@ pub fn parse_json(body: &[u8]) -> Result<Parsed, String> {
     if items.len() > MAX_LINES {
         return Err(format!("more than {MAX_LINES} lines; split the upload"));
     }
+    if let Some(index) = items.iter().position(has_nul) {
+        return Err(format!("element {} contains a NUL character", index + 1));
+    }
     let mut collector = Collector::default();
     for (index, item) in items.iter().enumerate() {
         let result = match item.as_object() {
@@ -202,6 +213,16 @@ pub fn parse_json(body: &[u8]) -> Result<Parsed, String> {
         collector.push(index + 1, result);
     }
     Ok(collector.parsed)
+}
+
+/// Whether any string in `value` (keys included) holds a NUL character.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 /// A JSON value as the text a CSV cell would hold: strings and whole numbers.
@@ -337,6 +358,18 @@ mod tests {
                 .contains("array")
         );
         assert!(parse_json(b"[1,").unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
+    fn nul_characters_refuse_the_whole_file() {
+        let csv = format!("{HEADER}\n블론디,장미,상,2,20,9000,180000,A-001,,20261123\nx\0y,장미\n");
+        let err = parse_csv(csv.as_bytes()).unwrap_err();
+        assert!(err.starts_with("line 3 contains a NUL character"), "{err}");
+        let json = r#"[{"flowerName":"a"},{"flowerName":"b\u0000c"}]"#;
+        let err = parse_json(json.as_bytes()).unwrap_err();
+        assert_eq!(err, "element 2 contains a NUL character");
+        let key = r#"[{"flower\u0000Name":"a"}]"#;
+        assert!(parse_json(key.as_bytes()).is_err());
     }
 
     #[test]

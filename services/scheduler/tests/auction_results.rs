@@ -231,3 +231,134 @@ async fn retailers_strangers_and_bad_files_are_refused() {
     assert_eq!((status, error_code(&body)), (400, "INVALID_DATA"));
     assert!(lines(&app).await.is_empty());
 }
+
+/// One client sending an upload a byte at a time over a raw socket: the
+/// status line it finally got back (or what went wrong).
+fn slow_upload(address: String, token: String) -> std::thread::JoinHandle<String> {
+    use std::io::{Read, Write};
+    std::thread::spawn(move || {
+        let mut stream = match std::net::TcpStream::connect(&address) {
+            Ok(stream) => stream,
+            Err(e) => return format!("connect: {e}"),
+        };
+        let head = format!(
+            "POST /v1/auction-results HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\n"
+        );
+        if let Err(e) = stream.write_all(head.as_bytes()) {
+            return format!("write: {e}");
+        }
+        let mut reader = stream.try_clone().expect("clone");
+        reader
+            .set_read_timeout(Some(std::time::Duration::from_millis(200)))
+            .expect("timeout");
+        let mut answer = Vec::new();
+        let mut buffer = [0_u8; 512];
+        // Trickle the body until the server answers (or 20 s pass).
+        for _ in 0..100 {
+            if stream.write_all(b"x").is_err() {
+                // The server closed the connection: read what it said.
+                let _ = reader.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            }
+            match reader.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    answer.extend_from_slice(&buffer[..n]);
+                    if answer.windows(2).any(|w| w == b"\r\n") {
+                        break;
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        let text = String::from_utf8_lossy(&answer);
+        text.lines().next().unwrap_or("no answer").to_owned()
+    })
+}
+
+/// A dozen clients sending their uploads slowly hold no database connection:
+/// with a pool of two, `/readyz` and another upload still answer, and each
+/// slow sender is cut off at the body timeout.
+#[actix_web::test]
+async fn slow_uploads_hold_no_database_connection() {
+    let fake = FakeAt::start(|_| Reply::Json(at_page(&[]))).await;
+    let app = start(
+        &fake.url,
+        &[
+            ("DATABASE_POOL_SIZE", "2"),
+            ("SCHEDULER_UPLOAD_TIMEOUT_SECS", "3"),
+        ],
+    )
+    .await;
+    let owner_id = app
+        .account("그린도매", Role::WholesalerEmpr, "01011112222")
+        .await;
+    let owner = app.token(owner_id, Role::WholesalerEmpr);
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let slow: Vec<_> = (0..12)
+        .map(|_| slow_upload(address.clone(), owner.clone()))
+        .collect();
+    // Let the server take all twelve requests in and start reading them.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let ready = app
+        .http
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200, "the pool is not held by slow senders");
+    let csv = format!("{HEADER}\n블론디,장미,상,2,20,9000,180000,A-001,,20261123\n");
+    let (status, report) = app.upload(Some(&owner), "text/csv", &csv).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["inserted"], 1);
+
+    let answers = tokio::task::spawn_blocking(move || {
+        slow.into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| "panicked".to_owned()))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    for answer in &answers {
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answers:?}");
+    }
+    assert_eq!(
+        lines(&app).await.len(),
+        1,
+        "nothing of the slow uploads was stored"
+    );
+}
+
+#[actix_web::test]
+async fn oversized_uploads_and_nul_characters_are_clear_errors() {
+    let fake = FakeAt::start(|_| Reply::Json(at_page(&[]))).await;
+    let app = start(&fake.url, &[("SCHEDULER_UPLOAD_MAX_BYTES", "2048")]).await;
+    let owner_id = app
+        .account("그린도매", Role::WholesalerEmpr, "01011112222")
+        .await;
+    let owner = app.token(owner_id, Role::WholesalerEmpr);
+    let line = "블론디,장미,상,2,20,9000,180000,A-001,,20261123\n";
+    let big = format!("{HEADER}\n{}", line.repeat(60));
+    let (status, body) = app.upload(Some(&owner), "text/csv", &big).await;
+    assert_eq!((status, error_code(&body)), (413, "INVALID_DATA"));
+
+    let nul = format!("{HEADER}\n블론디\0,장미,상,2,20,9000,180000,A-001,,20261123\n");
+    let (status, body) = app.upload(Some(&owner), "text/csv", &nul).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "INVALID_FORMAT"),
+        "{body}"
+    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("NUL"));
+    let json = r#"[{"flowerName":"블론디\u0000","flowerTypeName":"장미","flowerGrade":"상",
+        "boxCount":2,"flowerCount":20,"price":9000,"totalPrice":180000,
+        "serialCode":"A-1","auctionDate":20261123}]"#;
+    let (status, body) = app.upload(Some(&owner), "application/json", json).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "INVALID_FORMAT"),
+        "{body}"
+    );
+    assert!(lines(&app).await.is_empty());
+}
