@@ -20,6 +20,8 @@ pub struct OutboxRow {
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
+    /// Attempts the provider refused (see the migration `outbox_refusals`).
+    pub refusals: i32,
 }
 
 pub async fn enqueue(
@@ -77,7 +79,7 @@ pub async fn claim_due(
          WHERE id IN (SELECT id FROM notification_outbox \
                       WHERE status = 'PENDING' AND next_attempt_at <= now() \
                       ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, template, recipient, args, idempotency_key, status, attempts, next_attempt_at, last_error",
+         RETURNING id, template, recipient, args, idempotency_key, status, attempts, next_attempt_at, last_error, refusals",
     )
     .bind::<diesel::sql_types::BigInt, _>(limit)
     .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
@@ -98,39 +100,40 @@ pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64, sms_log_id: i64) -
     Ok(())
 }
 
-/// Records a failed attempt: retried at `retry_at`, or given up (`FAILED`)
-/// when `retry_at` is None.
+/// How an attempt that did not deliver ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    /// No answer (timeout, messaging down): the send may have happened.
+    Unanswered,
+    /// Messaging answered that the provider refused: nothing was sent.
+    Refused,
+}
+
+/// Records an attempt that did not deliver: retried at `retry_at`, or given
+/// up (`FAILED`, kept with its last error) when `retry_at` is None.
 pub async fn mark_failed(
     conn: &mut AsyncPgConnection,
     id: i64,
+    miss: Miss,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
 ) -> QueryResult<()> {
-    let target = notification_outbox::table.filter(notification_outbox::id.eq(id));
-    let attempts = notification_outbox::attempts.eq(notification_outbox::attempts + 1);
-    let last_error = notification_outbox::last_error.eq(error);
-    match retry_at {
-        Some(at) => {
-            diesel::update(target)
-                .set((
-                    attempts,
-                    last_error,
-                    notification_outbox::next_attempt_at.eq(at),
-                ))
-                .execute(conn)
-                .await?
-        }
-        None => {
-            diesel::update(target)
-                .set((
-                    attempts,
-                    last_error,
-                    notification_outbox::status.eq("FAILED"),
-                ))
-                .execute(conn)
-                .await?
-        }
+    let refused = i32::from(miss == Miss::Refused);
+    let status = if retry_at.is_some() {
+        "PENDING"
+    } else {
+        "FAILED"
     };
+    diesel::update(notification_outbox::table.filter(notification_outbox::id.eq(id)))
+        .set((
+            notification_outbox::attempts.eq(notification_outbox::attempts + 1),
+            notification_outbox::refusals.eq(notification_outbox::refusals + refused),
+            notification_outbox::last_error.eq(error),
+            notification_outbox::status.eq(status),
+            notification_outbox::next_attempt_at.eq(retry_at.unwrap_or_else(Utc::now)),
+        ))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -263,6 +263,7 @@ diesel::table! {
         sms_log_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        refusals -> Int4,
     }
 }
 

@@ -1,11 +1,17 @@
 //! Delivers the SMS queued in `notification_outbox` to the messaging service
-//! after the transactions that queued them committed. A messaging outage only
-//! delays delivery (retries with backoff, forever for retryable failures); the
-//! row's idempotency key makes a redelivery after a lost answer send nothing new.
+//! after the transactions that queued them committed. A messaging outage or a
+//! provider refusal only delays delivery (retries with backoff, up to
+//! `OUTBOX_MAX_ATTEMPTS`, then the row is FAILED with its last error). A row is
+//! SENT only when messaging reports the provider accepted it.
+//!
+//! Idempotency: a redelivery after a lost answer reuses the row's key, so a
+//! send that did happen is not repeated; after a refusal nothing was sent, so
+//! the next attempt uses a new key (the key plus the refusal count), or
+//! messaging would answer the recorded refusal again.
 
 use chrono::Utc;
 use db::DbPool;
-use db::outbox::OutboxRow;
+use db::outbox::{Miss, OutboxRow};
 use platform::api::messaging::{MessagingClient, SendSms};
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,59 +51,100 @@ fn args_of(row: &OutboxRow) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// How the worker paces itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// How often it looks for due rows when nothing wakes it.
+    pub poll: Duration,
+    /// Attempts before a notification is given up.
+    pub max_attempts: i32,
+}
+
+/// The idempotency key of the row's next attempt (see the module comment).
+pub fn delivery_key(row: &OutboxRow) -> String {
+    match row.refusals {
+        0 => row.idempotency_key.to_string(),
+        n => format!("{}-retry-{n}", row.idempotency_key),
+    }
+}
+
+/// When the attempt after `attempts` failed ones runs, or None to give up.
+fn next_attempt(attempts: i32, pace: Pace) -> Option<chrono::DateTime<Utc>> {
+    (attempts < pace.max_attempts)
+        .then(|| Utc::now() + chrono::Duration::seconds(backoff_secs(attempts)))
+}
+
 async fn deliver(
     pool: &DbPool,
     messaging: &MessagingClient,
     row: OutboxRow,
+    pace: Pace,
 ) -> Result<(), db::DbError> {
     let request = SendSms {
         to: row.recipient.clone(),
         template: row.template.clone(),
         args: args_of(&row),
     };
-    let outcome = messaging
-        .send(&request, &row.idempotency_key.to_string())
-        .await;
+    let outcome = messaging.send(&request, &delivery_key(&row)).await;
     let mut conn = pool.get().await?;
-    match outcome {
-        Ok(log) => db::outbox::mark_sent(&mut conn, row.id, log.id).await?,
-        Err(e) if e.is_retryable() => {
-            let retry_at = Utc::now() + chrono::Duration::seconds(backoff_secs(row.attempts + 1));
-            tracing::warn!(outbox_id = row.id, template = %row.template, error = %e, "SMS delivery postponed");
-            db::outbox::mark_failed(&mut conn, row.id, &e.to_string(), Some(retry_at)).await?
+    let (miss, error, retry_at) = match outcome {
+        Ok(log) if log.succeeded() => {
+            return Ok(db::outbox::mark_sent(&mut conn, row.id, log.id).await?);
         }
-        Err(e) => {
-            tracing::error!(outbox_id = row.id, template = %row.template, error = %e, "SMS refused by messaging");
-            db::outbox::mark_failed(&mut conn, row.id, &e.to_string(), None).await?
+        Ok(log) => {
+            let code = log.error_code.as_deref().unwrap_or("unknown");
+            let error = format!("provider refused (sms log {}, {code})", log.id);
+            (Miss::Refused, error, next_attempt(row.attempts + 1, pace))
+        }
+        Err(e) if e.is_retryable() => (
+            Miss::Unanswered,
+            e.to_string(),
+            next_attempt(row.attempts + 1, pace),
+        ),
+        // Messaging refused the request itself (a bad template or number):
+        // asking again cannot help.
+        Err(e) => (Miss::Refused, e.to_string(), None),
+    };
+    match retry_at {
+        Some(_) => {
+            tracing::warn!(outbox_id = row.id, template = %row.template, %error, "SMS delivery postponed");
+        }
+        None => {
+            tracing::error!(outbox_id = row.id, template = %row.template, %error, "SMS delivery given up");
         }
     }
+    db::outbox::mark_failed(&mut conn, row.id, miss, &error, retry_at).await?;
     Ok(())
 }
 
 /// One round: claims what is due and delivers it. Returns how many were due.
-pub async fn deliver_due(pool: &DbPool, messaging: &MessagingClient) -> Result<usize, db::DbError> {
+pub async fn deliver_due(
+    pool: &DbPool,
+    messaging: &MessagingClient,
+    pace: Pace,
+) -> Result<usize, db::DbError> {
     let rows = {
         let mut conn = pool.get().await?;
         db::outbox::claim_due(&mut conn, BATCH, LEASE_SECS).await?
     };
     let due = rows.len();
     for row in rows {
-        deliver(pool, messaging, row).await?;
+        deliver(pool, messaging, row, pace).await?;
     }
     Ok(due)
 }
 
-pub fn spawn_worker(pool: DbPool, messaging: MessagingClient, wakeup: Wakeup, poll: Duration) {
+pub fn spawn_worker(pool: DbPool, messaging: MessagingClient, wakeup: Wakeup, pace: Pace) {
     tokio::spawn(async move {
         loop {
-            match deliver_due(&pool, &messaging).await {
+            match deliver_due(&pool, &messaging, pace).await {
                 Ok(n) if n as i64 == BATCH => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox round failed"),
             }
             tokio::select! {
                 () = wakeup.0.notified() => {}
-                () = tokio::time::sleep(poll) => {}
+                () = tokio::time::sleep(pace.poll) => {}
             }
         }
     });

@@ -15,6 +15,8 @@ pub struct Settings {
     pub order_batch_at: Option<chrono::NaiveTime>,
     /// How often the SMS outbox is polled when nothing wakes it.
     pub outbox_poll: std::time::Duration,
+    /// Attempts before a notification is given up as FAILED (`OUTBOX_MAX_ATTEMPTS`).
+    pub outbox_max_attempts: i32,
     pub receipt_timeout: std::time::Duration,
     pub messaging_timeout: std::time::Duration,
     /// Take the client address from the last `X-Forwarded-For` entry (only
@@ -34,6 +36,7 @@ impl Settings {
             sign_in_lock_secs: env.parse("SIGN_IN_LOCK_SECS", 15 * 60)?,
             order_batch_at: batch_time(&env.string("ORDER_BATCH_AT", "22:00"))?,
             outbox_poll: std::time::Duration::from_millis(env.parse("OUTBOX_POLL_MS", 1000)?),
+            outbox_max_attempts: env.parse("OUTBOX_MAX_ATTEMPTS", 12)?,
             receipt_timeout: std::time::Duration::from_secs(env.parse("RECEIPT_TIMEOUT_SECS", 60)?),
             messaging_timeout: std::time::Duration::from_secs(
                 env.parse("MESSAGING_TIMEOUT_SECS", 10)?,

@@ -44,7 +44,10 @@ impl Application {
             pool.clone(),
             peers.messaging.clone(),
             wakeup.clone(),
-            settings.outbox_poll,
+            crate::notifications::Pace {
+                poll: settings.outbox_poll,
+                max_attempts: settings.outbox_max_attempts,
+            },
         );
         if let Some(at) = settings.order_batch_at {
             crate::trading::batch::spawn_nightly(pool.clone(), at);
