@@ -26,6 +26,26 @@ pub async fn record(
         .map(drop)
 }
 
+/// Whether `consume` would accept the proof now, without using it up: lets
+/// a caller refuse a bad proof before it does expensive work (hashing a
+/// password), and consume it later in the transaction that depends on it.
+pub async fn is_usable(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    phone_no: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        phone_proofs::table
+            .filter(phone_proofs::token_hash.eq(token_hash))
+            .filter(phone_proofs::phone_no.eq(phone_no))
+            .filter(phone_proofs::consumed_at.is_null())
+            .filter(phone_proofs::expires_at.gt(now)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// Uses up the proof with this hash if it is for `phone_no`, unexpired at
 /// `now` and unused; answers whether it was. One statement, so two requests
 /// presenting the same proof cannot both succeed.

@@ -66,7 +66,11 @@ async fn create_admin(phone: &str, name: &str) -> Result<String, String> {
         .get("ADMIN_PASSWORD")
         .ok_or("set ADMIN_PASSWORD to the new account's password")?;
     let password = domain::NewPassword::parse(&password).map_err(|e| e.to_string())?;
-    let hash = crate::accounts::passwords::hash(password.expose().to_owned()).await?;
+    let bound =
+        crate::accounts::passwords::HashingBound::from_env(&env).map_err(|e| e.to_string())?;
+    let hash = crate::accounts::passwords::hash(bound, password.expose().to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
     let database = platform::config::DatabaseConfig::from_env(&env).map_err(|e| e.to_string())?;
     db::migrations::ensure_current(&database.url)
         .await

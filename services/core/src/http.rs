@@ -48,13 +48,15 @@ async fn presented(req: &HttpRequest, state: &GraphqlState) -> Result<Presented,
     };
     let claims = state.verifier.decode(token).map_err(unauthorized)?;
     // The role comes from the live credential, not the token: a deleted user's
-    // tokens stop working at once and a changed role applies immediately.
+    // tokens stop working at once and a changed role applies immediately. A
+    // token of an ended session (signed out, reused, password changed) is
+    // refused with it, in the same statement.
     let mut conn = state
         .pool
         .get()
         .await
         .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
-    let account = db::users::live_account_by_id(&mut conn, claims.user_id)
+    let account = db::users::live_account_in_session(&mut conn, claims.user_id, claims.sid)
         .await
         .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
     let Some((_, credential)) = account else {
@@ -68,6 +70,7 @@ async fn presented(req: &HttpRequest, state: &GraphqlState) -> Result<Presented,
         TokenKind::Access => Presented::Access(Viewer {
             user_id: UserId::new(claims.user_id),
             role,
+            session: claims.sid,
         }),
         TokenKind::Refresh => Presented::Refresh {
             claims,

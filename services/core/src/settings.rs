@@ -22,6 +22,14 @@ pub struct Settings {
     /// Take the client address from the last `X-Forwarded-For` entry (only
     /// behind our own proxy, which appends it); otherwise the TCP peer.
     pub trust_forwarded_for: bool,
+    /// Whether sign-up needs a phone proof (`PHONE_VERIFICATION`, default optional).
+    pub phone_verification: crate::accounts::recovery::PhoneVerification,
+    /// Per-client and global limits of sign-up, sign-in, verification SMS
+    /// and password reset (`SIGN_UP_LIMIT_PER_IP` and friends).
+    pub limits: crate::accounts::limits::AbuseLimits,
+    /// How many password hashes run at once and may wait
+    /// (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`).
+    pub password_hashing: crate::accounts::passwords::HashingBound,
 }
 
 impl Settings {
@@ -42,6 +50,9 @@ impl Settings {
                 env.parse("MESSAGING_TIMEOUT_SECS", 10)?,
             ),
             trust_forwarded_for: env.flag("TRUST_FORWARDED_FOR", false)?,
+            phone_verification: crate::accounts::recovery::PhoneVerification::from_env(env)?,
+            limits: crate::accounts::limits::AbuseLimits::from_env(env)?,
+            password_hashing: crate::accounts::passwords::HashingBound::from_env(env)?,
         })
     }
 

@@ -3,6 +3,11 @@
 //! and its wholesaler (owner + employee), and each table says who gets the
 //! data or makes the change (checked in the database) and who is refused,
 //! with which code, changing nothing.
+//!
+//! An eighth caller runs in every table without a row of its own: an
+//! employee that signed up under the owner's name and was never approved.
+//! Until the owner consents it is a stranger, so it must get exactly what
+//! the other wholesaler gets (or be told it has no employer yet).
 
 mod support;
 
@@ -23,6 +28,9 @@ enum Caller {
     Employee,
     OtherWholesaler,
     Admin,
+    /// WHOLESALER_EMPE under the owner's name, not approved: not in the
+    /// tables, run with the other wholesaler's expectation (see `as_stranger`).
+    PendingEmployee,
 }
 
 /// Every table lists these callers, in this order.
@@ -46,12 +54,16 @@ impl Caller {
             Employee => &m.employee,
             OtherWholesaler => &m.other_wholesaler,
             Admin => &m.admin,
+            PendingEmployee => &m.pending_employee,
         };
         Some(token.as_str())
     }
 
     fn index(self) -> usize {
-        EVERYONE.iter().position(|c| *c == self).expect("listed")
+        EVERYONE
+            .iter()
+            .position(|c| *c == self)
+            .unwrap_or(EVERYONE.len())
     }
 
     /// A number of its own per caller, so the database tells whose write landed.
@@ -104,6 +116,46 @@ fn succeeded<'a>(op: &str, who: Caller, body: &'a Value) -> &'a Value {
     &body["data"]
 }
 
+/// What a pending employee's answer may be, given the stranger's (the other
+/// wholesaler's) expected outcome: the same, or, where the stranger is
+/// refused or shown nothing, "you have no employer yet". Never more.
+fn as_stranger(op: &str, stranger: Outcome, body: &Value, shown: impl Fn(&Value) -> Vec<bool>) {
+    const NO_EMPLOYER: &str = "NO_WHOLESALE_CONNECTION";
+    let who = PendingEmployee;
+    match stranger {
+        Refused(code) => {
+            let got = refused_with(op, who, body);
+            assert!(
+                got == code || got == NO_EMPLOYER,
+                "{op} as {who:?}: like a stranger ({code}) or {NO_EMPLOYER}: {body}"
+            );
+        }
+        Hidden if body.get("errors").is_some() => {
+            assert_eq!(
+                refused_with(op, who, body),
+                NO_EMPLOYER,
+                "{op} as {who:?}: {body}"
+            );
+        }
+        Hidden => {
+            let parts = shown(succeeded(op, who, body));
+            assert!(parts.iter().all(|s| !s), "{op} as {who:?}: {body}");
+        }
+        Allowed => {
+            let parts = shown(succeeded(op, who, body));
+            assert!(parts.iter().all(|s| *s), "{op} as {who:?}: {body}");
+        }
+        Partly(expected) => {
+            let parts = shown(succeeded(op, who, body));
+            assert_eq!(parts, expected, "{op} as {who:?}: {body}");
+        }
+    }
+}
+
+fn stranger_outcome(matrix: &Matrix) -> Outcome {
+    matrix[OtherWholesaler.index()].1
+}
+
 /// Runs a read as every caller; `reveals` says, per part of the pair's data,
 /// whether the answer shows it.
 async fn reads(
@@ -133,6 +185,8 @@ async fn reads(
             Refused(_) => unreachable!(),
         }
     }
+    let body = m.core.gql(PendingEmployee.token(m), query, vars).await;
+    as_stranger(op, stranger_outcome(&matrix), &body, reveals);
 }
 
 /// How an allowed write shows in its probe.
@@ -155,12 +209,32 @@ async fn writes(
     change: Change,
 ) {
     covers_everyone(op, &matrix);
-    let (allowed, refused): (Vec<_>, Vec<_>) =
-        matrix.into_iter().partition(|(_, o)| matches!(o, Allowed));
+    // The pending employee sends what the stranger sends, right after it.
+    let stranger = stranger_outcome(&matrix);
+    let callers = matrix.into_iter().flat_map(|(who, outcome)| {
+        let pending = (who == OtherWholesaler).then_some((PendingEmployee, stranger));
+        std::iter::once((who, outcome)).chain(pending)
+    });
+    let (allowed, refused): (Vec<_>, Vec<_>) = callers.partition(|(_, o)| matches!(o, Allowed));
     for (who, outcome) in refused.into_iter().chain(allowed) {
-        let before = m.core.count(&probe(who)).await;
-        let body = m.core.gql(who.token(m), query, vars(who)).await;
-        let after = m.core.count(&probe(who)).await;
+        let sends_as = if who == PendingEmployee {
+            OtherWholesaler
+        } else {
+            who
+        };
+        let before = m.core.count(&probe(sends_as)).await;
+        let body = m.core.gql(who.token(m), query, vars(sends_as)).await;
+        let after = m.core.count(&probe(sends_as)).await;
+        if who == PendingEmployee {
+            as_stranger(op, stranger, &body, |_| Vec::new());
+            if matches!(stranger, Refused(_)) {
+                assert_eq!(
+                    after, before,
+                    "{op} as {who:?} was refused yet changed data"
+                );
+            }
+            continue;
+        }
         match outcome {
             Refused(code) => {
                 assert_eq!(
@@ -354,7 +428,7 @@ async fn profiles_show_private_details_only_to_those_entitled() {
 
 #[actix_web::test]
 async fn account_changes_are_made_by_the_account_or_an_admin() {
-    let m = market().await;
+    let mut m = market().await;
     let c = &m.core;
     let r = m.retailer_id;
 
@@ -409,6 +483,26 @@ async fn account_changes_are_made_by_the_account_or_an_admin() {
         Change::Any,
     )
     .await;
+    // The operator's change ended every session of the retailer (its own
+    // change kept the session that made it): it signs in with the new password.
+    let (status, _) = c
+        .gql_status(Some(&m.retailer), "{ me { id } }", json!({}))
+        .await;
+    assert_eq!(
+        status, 401,
+        "an operator's password change ends the user's sessions"
+    );
+    let signed_in = c
+        .gql(
+            None,
+            "mutation($i: SignInInput) { signIn(input: $i) { accessToken } }",
+            json!({ "i": { "phoneNo": RETAILER_PHONE, "password": format!("pass{}@@", Admin.mark()) } }),
+        )
+        .await;
+    m.retailer = data(&signed_in)["signIn"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
 
     writes(
         &m,
@@ -908,6 +1002,34 @@ async fn dashboards_auctions_and_the_batch_follow_the_matrix() {
         json!({ "id": lot }),
         |d| vec![d["auctionResultForSaleDetail"]["item"]["id"] == lot],
     )
+    .await;
+    // What the list shows, and no more: a buyer never sees the wholesaler's
+    // purchase (price, quantities, serial code, shipper); its own people do.
+    let lot_fields = "query($id: Int!) { auctionResultForSaleDetail(filter: { id: $id }) { item { \
+        price totalPrice boxCount flowerCount serialCode shipper retailPrice } } }";
+    let seen_by = |token| c.gql(Some(token), lot_fields, json!({ "id": lot }));
+    let buyer = seen_by(&m.retailer).await;
+    assert_eq!(
+        data(&buyer)["auctionResultForSaleDetail"]["item"],
+        json!({ "price": 0, "totalPrice": 0, "boxCount": 0, "flowerCount": 0,
+                "serialCode": "", "shipper": "", "retailPrice": 1500 })
+    );
+    let owner = seen_by(&m.owner).await;
+    let item = &data(&owner)["auctionResultForSaleDetail"]["item"];
+    assert_eq!(
+        (item["price"].clone(), item["serialCode"].clone()),
+        (json!(1000), json!(format!("S-{}", m.owner_id)))
+    );
+    // A sold-out lot has left the list, so to a buyer it is missing again.
+    c.sql(&format!(
+        "UPDATE auction_results SET is_sold_out = true WHERE id = {lot}"
+    ))
+    .await;
+    assert_eq!(error_code(&seen_by(&m.retailer).await), "NO_AUCTION_RESULT");
+    data(&seen_by(&m.owner).await);
+    c.sql(&format!(
+        "UPDATE auction_results SET is_sold_out = false WHERE id = {lot}"
+    ))
     .await;
     writes(
         &m,

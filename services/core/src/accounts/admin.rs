@@ -1,7 +1,7 @@
 //! The original's "[관리자]" mutations, now protected: an admin may act on
 //! anyone; a user only on itself.
 
-use crate::accounts::passwords;
+use crate::accounts::{passwords, sessions};
 use crate::graphql::context::{Context, Viewer};
 use crate::graphql::error::{GqlError, GqlResult};
 use chrono::Utc;
@@ -86,6 +86,9 @@ pub async fn upsert_business_info(
     Ok(db::business_infos::upsert(&mut conn, user_id, &fields).await?)
 }
 
+/// Sets a password and ends every other session of the account: one the
+/// user changed for itself keeps the session that changed it; one an
+/// operator changed keeps none.
 pub async fn update_password(
     ctx: &Context,
     viewer: Viewer,
@@ -95,27 +98,39 @@ pub async fn update_password(
 ) -> GqlResult<()> {
     require_self_or_admin(viewer, user_id)?;
     let password = NewPassword::parse(password)?;
-    let mut conn = ctx.conn().await?;
-    let (_, credential) = db::users::live_account_by_id(&mut conn, user_id)
-        .await?
-        .ok_or_else(|| {
-            GqlError::message(
-                ErrorCode::NoUser,
-                format!("There's no user whose ID is {user_id}"),
-            )
-        })?;
-    let typed = domain::PhoneNumber::parse(phone_no)
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|_| phone_no.to_owned());
-    if credential.phone_no != typed && credential.phone_no != phone_no {
-        return Err(GqlError::message(
-            ErrorCode::InvalidData,
-            "Phone Number(by DB) and Phone Number(by input) is not matched. Please check your phone number again.",
-        ));
-    }
-    let hash = passwords::hash(password.expose().to_owned())
+    let credential_id = {
+        let mut conn = ctx.conn().await?;
+        let (_, credential) = db::users::live_account_by_id(&mut conn, user_id)
+            .await?
+            .ok_or_else(|| {
+                GqlError::message(
+                    ErrorCode::NoUser,
+                    format!("There's no user whose ID is {user_id}"),
+                )
+            })?;
+        let typed = domain::PhoneNumber::parse(phone_no)
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|_| phone_no.to_owned());
+        if credential.phone_no != typed && credential.phone_no != phone_no {
+            return Err(GqlError::message(
+                ErrorCode::InvalidData,
+                "Phone Number(by DB) and Phone Number(by input) is not matched. Please check your phone number again.",
+            ));
+        }
+        credential.id
+    };
+    // No connection is held while hashing.
+    let hash = passwords::hash(ctx.settings.password_hashing, password.expose().to_owned())
         .await
-        .map_err(|e| GqlError::internal("hashing", e))?;
-    db::users::set_password_hash(&mut conn, credential.id, &hash).await?;
-    Ok(())
+        .map_err(crate::accounts::hashing_failed)?;
+    let keep = (viewer.user_id.get() == user_id)
+        .then_some(viewer.session)
+        .flatten();
+    let mut conn = ctx.conn().await?;
+    diesel_async::AsyncConnection::transaction(&mut *conn, async |conn| {
+        db::users::set_password_hash(conn, credential_id, &hash).await?;
+        sessions::end_others(conn, user_id, keep).await?;
+        Ok(())
+    })
+    .await
 }

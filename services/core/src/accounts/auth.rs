@@ -1,58 +1,101 @@
-//! Sign-up, sign-in, sign-out and token rotation.
+//! Sign-up and sign-in. Both answer a new session's tokens (see `sessions`).
+//!
+//! The order of the work is the defence: input is validated, the abuse limits
+//! are counted, and duplicates and the phone proof are checked (cheap reads)
+//! before a password is hashed; the expensive hash runs with no database
+//! connection held; the insert re-checks everything under a lock and consumes
+//! the proof in its transaction.
 
+use crate::accounts::limits::{self, Limited};
 use crate::accounts::passwords::{self, Verified};
-use crate::graphql::context::{Context, Presented};
+use crate::accounts::recovery::{self, PhoneProof, PhoneVerification};
+use crate::accounts::{employees, hashing_busy, hashing_failed, sessions};
+use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult, on_unique_violation};
 use chrono::Utc;
-use diesel_async::AsyncConnection;
-use domain::{ErrorCode, NonBlank, PhoneNumber, Role, UserId};
-use platform::auth::TokenKind;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use domain::{ErrorCode, NewPassword, NonBlank, PhoneNumber, Role, UserId};
 
-pub struct TokenPair {
-    pub access_token: String,
-    pub refresh_token: String,
+pub use crate::accounts::sessions::TokenPair;
+
+pub struct SignUp<'a> {
+    pub name: &'a str,
+    pub phone_no: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub phone_proof: Option<&'a str>,
 }
 
-/// Refresh tokens are stored as a SHA-256 digest: a leaked table cannot be replayed.
-fn digest(token: &str) -> String {
-    let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
-    hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-async fn issue_pair(
-    conn: &mut diesel_async::AsyncPgConnection,
-    ctx: &Context,
-    user_id: UserId,
+/// Whom a new account may be: a unique name, or for an employee an owner of
+/// that name to ask; a phone number nobody uses. Answers the owner an
+/// employee asks to join.
+async fn available(
+    conn: &mut AsyncPgConnection,
+    name: &NonBlank,
+    phone: &PhoneNumber,
     role: Role,
-) -> GqlResult<TokenPair> {
-    let now = Utc::now();
-    let pair = TokenPair {
-        access_token: ctx.issuer.issue(user_id, role, TokenKind::Access, now),
-        refresh_token: ctx.issuer.issue(user_id, role, TokenKind::Refresh, now),
+) -> GqlResult<Option<i64>> {
+    let employer = if role == Role::WholesalerEmpe {
+        let owners = db::users::live_accounts_named(
+            conn,
+            name.as_str(),
+            Some(Role::WholesalerEmpr.as_str()),
+        )
+        .await?;
+        Some(
+            owners
+                .into_iter()
+                .next()
+                .ok_or_else(|| GqlError::code(ErrorCode::EmployerSignupNeeded))?
+                .0
+                .id,
+        )
+    } else {
+        if !db::users::live_accounts_named(conn, name.as_str(), None)
+            .await?
+            .is_empty()
+        {
+            return Err(GqlError::code(ErrorCode::UserNameDuplicated));
+        }
+        None
     };
-    db::users::store_refresh_token(conn, user_id.get(), &digest(&pair.refresh_token)).await?;
-    Ok(pair)
+    if db::users::live_account_by_phone(conn, phone.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(GqlError::code(ErrorCode::PhoneNoDuplicated));
+    }
+    Ok(employer)
 }
 
-pub async fn sign_up(
-    ctx: &Context,
-    name: &str,
-    phone_no: &str,
-    password: &str,
-    role: Role,
-) -> GqlResult<TokenPair> {
-    let name = NonBlank::parse("name", name, 100)?;
-    let phone = PhoneNumber::parse(phone_no)?;
+pub async fn sign_up(ctx: &Context, input: SignUp<'_>) -> GqlResult<TokenPair> {
+    let name = NonBlank::parse("name", input.name, 100)?;
+    let phone = PhoneNumber::parse(input.phone_no)?;
+    let role = input.role;
     if role == Role::Admin {
         return Err(GqlError::message(
             ErrorCode::InvalidRole,
             "ADMIN accounts are created by operators only",
         ));
     }
-    let password = domain::NewPassword::parse(password)?;
-    let hash = passwords::hash(password.expose().to_owned())
+    let password = NewPassword::parse(input.password)?;
+    // A proof that is given is always checked and used up, whatever the setting.
+    let proof = match (input.phone_proof, ctx.settings.phone_verification) {
+        (Some(token), _) => Some(PhoneProof::parse(token)?),
+        (None, PhoneVerification::Required) => return Err(recovery::proof_needed()),
+        (None, PhoneVerification::Optional) => None,
+    };
+    limits::check(ctx, Limited::SignUp).await?;
+    {
+        let mut conn = ctx.conn().await?;
+        available(&mut conn, &name, &phone, role).await?;
+        if let Some(proof) = &proof {
+            proof.check(&mut conn, &phone, Utc::now()).await?;
+        }
+    }
+    let hash = passwords::hash(ctx.settings.password_hashing, password.expose().to_owned())
         .await
-        .map_err(|e| GqlError::internal("hashing", e))?;
+        .map_err(hashing_failed)?;
     let belongs_to = role.is_wholesaler().then_some("양재");
 
     let mut conn = ctx.conn().await?;
@@ -63,35 +106,9 @@ pub async fn sign_up(
             conn,
         )
         .await?;
-        let employer = if role == Role::WholesalerEmpe {
-            let owners = db::users::live_accounts_named(
-                conn,
-                name.as_str(),
-                Some(Role::WholesalerEmpr.as_str()),
-            )
-            .await?;
-            Some(
-                owners
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| GqlError::code(ErrorCode::EmployerSignupNeeded))?
-                    .0
-                    .id,
-            )
-        } else {
-            if !db::users::live_accounts_named(conn, name.as_str(), None)
-                .await?
-                .is_empty()
-            {
-                return Err(GqlError::code(ErrorCode::UserNameDuplicated));
-            }
-            None
-        };
-        if db::users::live_account_by_phone(conn, phone.as_str())
-            .await?
-            .is_some()
-        {
-            return Err(GqlError::code(ErrorCode::PhoneNoDuplicated));
+        let employer = available(conn, &name, &phone, role).await?;
+        if let Some(proof) = &proof {
+            proof.consume(conn, &phone, Utc::now()).await?;
         }
         let (user, _) = db::users::insert_account(
             conn,
@@ -103,10 +120,10 @@ pub async fn sign_up(
         )
         .await
         .map_err(on_unique_violation(ErrorCode::PhoneNoDuplicated))?;
-        if let Some(employer_id) = employer {
-            db::connections::link_employee(conn, employer_id, user.id).await?;
+        if let Some(owner) = employer {
+            employees::request_to_join(conn, owner, user.id).await?;
         }
-        issue_pair(conn, ctx, UserId::new(user.id), role).await
+        sessions::start(conn, ctx, UserId::new(user.id), role).await
     })
     .await
 }
@@ -126,28 +143,39 @@ pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult
     if password.len() > 1024 {
         return Err(no_user());
     }
-    let mut conn = ctx.conn().await?;
+    limits::check(ctx, Limited::SignIn).await?;
+    let settings = &ctx.settings;
     let now = Utc::now();
-    let throttle = db::users::sign_in_throttle(&mut conn, &lookup).await?;
-    if throttle
-        .and_then(|t| t.locked_until)
-        .is_some_and(|until| until > now)
-    {
-        return Err(GqlError::code(ErrorCode::TooManyAttempts));
-    }
-    let account = match db::users::live_account_by_phone(&mut conn, &lookup).await? {
-        Some(account) => Some(account),
-        None if lookup != phone_no => db::users::live_account_by_phone(&mut conn, phone_no).await?,
-        None => None,
-    };
-    let verified = match &account {
-        Some((_, credential)) => {
-            passwords::verify(password.to_owned(), credential.password.clone()).await
+    let account = {
+        let mut conn = ctx.conn().await?;
+        let throttle = db::users::sign_in_throttle(&mut conn, &lookup).await?;
+        if throttle
+            .and_then(|t| t.locked_until)
+            .is_some_and(|until| until > now)
+        {
+            return Err(GqlError::code(ErrorCode::TooManyAttempts));
         }
+        match db::users::live_account_by_phone(&mut conn, &lookup).await? {
+            Some(account) => Some(account),
+            None if lookup != phone_no => {
+                db::users::live_account_by_phone(&mut conn, phone_no).await?
+            }
+            None => None,
+        }
+    };
+    // No connection is held while the hash is checked.
+    let verified = match &account {
+        Some((_, credential)) => passwords::verify(
+            settings.password_hashing,
+            password.to_owned(),
+            credential.password.clone(),
+        )
+        .await
+        .map_err(|_| hashing_busy())?,
         None => Verified::No,
     };
     let Some((user, credential)) = account.filter(|_| verified != Verified::No) else {
-        let settings = &ctx.settings;
+        let mut conn = ctx.conn().await?;
         db::users::record_failed_sign_in(
             &mut conn,
             &lookup,
@@ -159,9 +187,14 @@ pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult
         .await?;
         return Err(no_user());
     };
-    if verified == Verified::YesRehash
-        && let Ok(new_hash) = passwords::hash(password.to_owned()).await
-    {
+    let rehashed = match verified {
+        Verified::YesRehash => passwords::hash(settings.password_hashing, password.to_owned())
+            .await
+            .ok(),
+        Verified::Yes | Verified::No => None,
+    };
+    let mut conn = ctx.conn().await?;
+    if let Some(new_hash) = rehashed {
         db::users::set_password_hash(&mut conn, credential.id, &new_hash).await?;
     }
     db::users::clear_sign_in_throttle(&mut conn, &lookup).await?;
@@ -169,58 +202,5 @@ pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult
         .role
         .parse()
         .map_err(|e| GqlError::internal("stored role", e))?;
-    issue_pair(&mut conn, ctx, UserId::new(user.id), role).await
-}
-
-/// The user presenting a token (access or refresh) in the header.
-fn presenter(ctx: &Context) -> GqlResult<UserId> {
-    match &ctx.presented {
-        Presented::Access(viewer) => Ok(viewer.user_id),
-        Presented::Refresh { claims, .. } => Ok(UserId::new(claims.user_id)),
-        Presented::None => Err(GqlError::code(ErrorCode::TokenNeeded)),
-    }
-}
-
-pub async fn sign_out(ctx: &Context) -> GqlResult<()> {
-    let user_id = presenter(ctx)?;
-    let mut conn = ctx.conn().await?;
-    let revoked = db::users::revoke_refresh_token(&mut conn, user_id.get(), Utc::now()).await?;
-    if revoked == 0 {
-        return Err(GqlError::message(
-            ErrorCode::NoUser,
-            "There's no user to sign out.",
-        ));
-    }
-    Ok(())
-}
-
-/// Accepts only the current live refresh token and rotates it.
-pub async fn reissue(ctx: &Context) -> GqlResult<TokenPair> {
-    let Presented::Refresh { claims, raw } = &ctx.presented else {
-        return Err(GqlError::message(
-            ErrorCode::TokenNeeded,
-            "reissueToken needs the refresh token in the header",
-        ));
-    };
-    let user_id = claims.user_id;
-    let presented = digest(raw);
-    let mut conn = ctx.conn().await?;
-    conn.transaction(async |conn| {
-        let stored = db::users::live_refresh_token_for_update(conn, user_id).await?;
-        if stored.as_deref() != Some(presented.as_str()) {
-            return Err(GqlError::message(
-                ErrorCode::Unauthenticated,
-                "refresh token is not current; sign in again",
-            ));
-        }
-        let (_, credential) = db::users::live_account_by_id(conn, user_id)
-            .await?
-            .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
-        let role: Role = credential
-            .role
-            .parse()
-            .map_err(|e| GqlError::internal("stored role", e))?;
-        issue_pair(conn, ctx, UserId::new(user_id), role).await
-    })
-    .await
+    sessions::start(&mut conn, ctx, UserId::new(user.id), role).await
 }

@@ -1,7 +1,32 @@
-//! The account rules: sign-up, sign-in, tokens, trading-partner links and the
-//! operator mutations. Resolvers call these; they own the transactions.
+//! The account rules: sign-up, sign-in, sessions, employees joining with the
+//! owner's consent, phone proofs and recovery, trading-partner links, the
+//! abuse limits, and the operator mutations. Resolvers call these; they own
+//! the transactions.
 
 pub mod admin;
 pub mod auth;
+pub mod employees;
+pub mod limits;
 pub mod partners;
 pub mod passwords;
+pub mod recovery;
+pub mod sessions;
+
+use crate::graphql::error::GqlError;
+use domain::ErrorCode;
+
+/// A saturated hasher is a retryable refusal; anything else is a bug.
+pub fn hashing_failed(e: passwords::HashError) -> GqlError {
+    match e {
+        passwords::HashError::Busy(_) => hashing_busy(),
+        passwords::HashError::Failed(detail) => GqlError::internal("hashing", detail),
+    }
+}
+
+/// Every password-hashing slot is taken and the queue is full.
+pub fn hashing_busy() -> GqlError {
+    GqlError::message(
+        ErrorCode::TooManyAttempts,
+        "The server is busy. Please try again in a few seconds.",
+    )
+}

@@ -1,7 +1,10 @@
 //! Trading-partner links: a retailer applies to a wholesaler owner; the owner
-//! (or its employees) confirms or rejects. Each change queues its SMS in the
-//! same transaction (notification_outbox), delivered after commit.
+//! (or its employees) confirms or rejects. An employee's request to join its
+//! owner arrives in the same list and is answered here too (see `employees`).
+//! Each change of a retailer's link queues its SMS in the same transaction
+//! (notification_outbox), delivered after commit.
 
+use crate::accounts::employees;
 use crate::graphql::context::{Context, Viewer};
 use crate::graphql::error::{GqlError, GqlResult, on_unique_violation};
 use diesel_async::AsyncConnection;
@@ -71,6 +74,11 @@ pub async fn update(
             let current = found
                 .filter(|c| c.wholesaler_id == acting_for)
                 .ok_or_else(|| GqlError::code(ErrorCode::NoBizConnection))?;
+            // An employee asking to join is answered by approving or refusing its link.
+            let applicant = db::users::live_account_by_id(conn, current.retailer_id).await?;
+            if applicant.is_some_and(|(_, c)| c.role == Role::WholesalerEmpe.as_str()) {
+                return employees::answer_application(conn, viewer, &current, status).await;
+            }
             let row = db::connections::set_status(conn, current.id, status.as_str()).await?;
             let template = match status {
                 ApplyStatus::Confirmed => Some("ConfirmBizConnection"),

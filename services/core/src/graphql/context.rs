@@ -14,6 +14,9 @@ use std::sync::Arc;
 pub struct Viewer {
     pub user_id: UserId,
     pub role: Role,
+    /// The session the access token belongs to (None for tokens minted
+    /// outside a sign-in, e.g. by fixtures).
+    pub session: Option<uuid::Uuid>,
 }
 
 /// What the Authorization header carried, once the HTTP filter accepted it.

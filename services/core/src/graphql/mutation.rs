@@ -1,6 +1,7 @@
 //! The `Mutation` root.
 
-use crate::accounts::{admin, auth, partners};
+use crate::accounts::limits::{self, Limited};
+use crate::accounts::{admin, auth, employees, partners, recovery, sessions};
 use crate::graphql::auction::{AuctionResultUpdateFilterInput, AuctionResultUpdateOutput};
 use crate::graphql::cart::*;
 use crate::graphql::context::Context;
@@ -8,7 +9,7 @@ use crate::graphql::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::orders::*;
 use crate::graphql::trading as t;
-use crate::graphql::users::{BizConnection, BusinessInfo};
+use crate::graphql::users::{BizConnection, BusinessInfo, User};
 use crate::graphql::{AuthToken, CommonResponse};
 use domain::{ErrorCode, Role};
 use juniper::{GraphQLInputObject, graphql_object};
@@ -21,6 +22,10 @@ pub struct SignUpInput {
     pub phone_no: String,
     pub password: String,
     pub role: AccountRole,
+    /// 휴대폰 인증 증명: the proof `/v1/verifications/confirm` answered for
+    /// this phone number. Required when the server runs with
+    /// PHONE_VERIFICATION=required; checked and used up whenever given.
+    pub phone_proof: Option<String>,
 }
 
 #[derive(Debug, Clone, GraphQLInputObject)]
@@ -52,6 +57,15 @@ pub struct CreateBusinessInfoInput {
     pub bank_account: String,
 }
 
+/// 비밀번호 재설정: a new password for whoever proves the account's phone number.
+#[derive(Debug, Clone, GraphQLInputObject)]
+pub struct ResetPasswordInput {
+    pub phone_no: String,
+    /// The proof `/v1/verifications/confirm` answered for this phone number.
+    pub phone_proof: String,
+    pub password: String,
+}
+
 #[derive(Debug, Clone, GraphQLInputObject)]
 pub struct UpdatePasswordInput {
     pub user_id: i32,
@@ -70,10 +84,13 @@ impl Mutation {
         let input = required(input, "input")?;
         auth::sign_up(
             ctx,
-            &input.name,
-            &input.phone_no,
-            &input.password,
-            input.role.to_domain(),
+            auth::SignUp {
+                name: &input.name,
+                phone_no: &input.phone_no,
+                password: &input.password,
+                role: input.role.to_domain(),
+                phone_proof: input.phone_proof.as_deref(),
+            },
         )
         .await
         .map(Into::into)
@@ -108,14 +125,41 @@ impl Mutation {
             .map(BizConnection)
     }
 
-    /// 로그아웃
+    /// 로그아웃: ends the session of the token sent (other devices stay signed in)
     async fn sign_out(ctx: &Context) -> GqlResult<CommonResponse> {
-        auth::sign_out(ctx).await.map(|()| CommonResponse::ok())
+        sessions::sign_out(ctx).await.map(|()| CommonResponse::ok())
     }
 
-    /// 토큰 재발급(리토큰): send the refresh token in the Authorization header
+    /// 토큰 재발급(리토큰): send the refresh token in the Authorization header.
+    /// A refresh token works once: sent again, it ends its session.
     async fn reissue_token(ctx: &Context) -> GqlResult<AuthToken> {
-        auth::reissue(ctx).await.map(Into::into)
+        sessions::reissue(ctx).await.map(Into::into)
+    }
+
+    /// 비밀번호 재설정 (no sign-in needed: the phone proof stands for it).
+    /// Ends every session of the account.
+    async fn reset_password(ctx: &Context, input: ResetPasswordInput) -> GqlResult<CommonResponse> {
+        recovery::reset_password(ctx, &input.phone_no, &input.phone_proof, &input.password)
+            .await
+            .map(|()| CommonResponse::ok())
+    }
+
+    /// [도매상 사장] 직원 가입 승인: the employee acts for the owner from now on
+    /// (the owner, or an admin).
+    async fn approve_employee(ctx: &Context, employee_id: i32) -> GqlResult<User> {
+        let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::Admin])?;
+        employees::approve(ctx, viewer, i64::from(employee_id))
+            .await
+            .map(User::from)
+    }
+
+    /// [도매상 사장] 직원 삭제 또는 가입 거절: the account stays and acts for
+    /// nobody (the owner, or an admin).
+    async fn remove_employee(ctx: &Context, employee_id: i32) -> GqlResult<CommonResponse> {
+        let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::Admin])?;
+        employees::remove(ctx, viewer, i64::from(employee_id))
+            .await
+            .map(|()| CommonResponse::ok())
     }
 
     /// [관리자] 유저 삭제
@@ -288,12 +332,13 @@ impl Mutation {
             .map(|()| CommonResponse::ok())
     }
 
-    /// 인증문자 SMS 전송 (numeric code; rate-limited per phone)
+    /// 인증문자 SMS 전송 (numeric code; rate-limited per phone, per client and overall)
     async fn send_verification_sms(
         ctx: &Context,
         to: String,
         code: String,
     ) -> GqlResult<CommonResponse> {
+        limits::check(ctx, Limited::VerificationSms).await?;
         crate::sms::send_verification(ctx, &to, &code)
             .await
             .map(|()| CommonResponse::ok())

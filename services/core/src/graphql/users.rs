@@ -58,7 +58,8 @@ impl User {
             .map_err(|e| GqlError::internal("employment", e))
     }
 
-    /// The user itself, an admin, or its owner ↔ employee colleague.
+    /// The user itself, an admin, or its owner ↔ employee colleague (an
+    /// approved one: a pending employee is nobody's colleague yet).
     async fn connections_visible(&self, ctx: &Context) -> GqlResult<bool> {
         let Some(viewer) = ctx.viewer() else {
             return Ok(false);
@@ -70,7 +71,54 @@ impl User {
         let links = self.employment(ctx).await?;
         Ok(links
             .iter()
+            .filter(|l| l.is_approved())
             .any(|l| l.employee_id == me || l.employer_id == me))
+    }
+
+    /// Only the user itself and admins see who waits for an owner's consent.
+    fn sees_own_requests(&self, ctx: &Context) -> bool {
+        ctx.viewer().is_some_and(|viewer| {
+            viewer.user_id.get() == self.row.id || viewer.role == domain::Role::Admin
+        })
+    }
+
+    /// The employees of this owner whose link is approved (or pending).
+    async fn employees(&self, ctx: &Context, approved: bool) -> GqlResult<Vec<User>> {
+        let links = self.employment(ctx).await?;
+        let mut employees = Vec::new();
+        for link in links
+            .iter()
+            .filter(|l| l.employer_id == self.row.id && l.is_approved() == approved)
+        {
+            if let Some(user) = ctx
+                .loaders
+                .users
+                .load(link.employee_id)
+                .await
+                .map_err(|e| GqlError::internal("users", e))?
+            {
+                employees.push(User::from(user));
+            }
+        }
+        Ok(employees)
+    }
+
+    /// The owner this employee's link (approved or pending) points to.
+    async fn employer(&self, ctx: &Context, approved: bool) -> GqlResult<Option<User>> {
+        let links = self.employment(ctx).await?;
+        let Some(link) = links
+            .iter()
+            .find(|l| l.employee_id == self.row.id && l.is_approved() == approved)
+        else {
+            return Ok(None);
+        };
+        let user = ctx
+            .loaders
+            .users
+            .load(link.employer_id)
+            .await
+            .map_err(|e| GqlError::internal("users", e))?;
+        Ok(user.map(User::from))
     }
 
     async fn connections(
@@ -164,43 +212,40 @@ impl User {
             .await
     }
 
-    /// [도매상] 연결된 직원 목록
+    /// [도매상] 연결된 직원 목록: approved employees only (those waiting for
+    /// the owner's consent are `pendingEmployees`)
     async fn connected_employees(&self, ctx: &Context) -> GqlResult<Vec<User>> {
         if !ctx.can_see_private(self.row.id).await? {
             return Ok(Vec::new());
         }
-        let links = self.employment(ctx).await?;
-        let mut employees = Vec::new();
-        for link in links.iter().filter(|l| l.employer_id == self.row.id) {
-            if let Some(user) = ctx
-                .loaders
-                .users
-                .load(link.employee_id)
-                .await
-                .map_err(|e| GqlError::internal("users", e))?
-            {
-                employees.push(User::from(user));
-            }
-        }
-        Ok(employees)
+        self.employees(ctx, true).await
     }
 
-    /// [도매상] 연결된 사장(업체)
+    /// [도매상] 연결된 사장(업체): null until the owner approved this employee
     async fn connected_employer(&self, ctx: &Context) -> GqlResult<Option<User>> {
         if !ctx.can_see_private(self.row.id).await? {
             return Ok(None);
         }
-        let links = self.employment(ctx).await?;
-        let Some(link) = links.iter().find(|l| l.employee_id == self.row.id) else {
+        self.employer(ctx, true).await
+    }
+
+    /// [도매상 사장] 승인 대기 중인 직원: employees that signed up under this
+    /// owner and wait for its consent (approveEmployee / removeEmployee).
+    /// Shown to the owner itself and admins; empty for everyone else.
+    async fn pending_employees(&self, ctx: &Context) -> GqlResult<Vec<User>> {
+        if !self.sees_own_requests(ctx) {
+            return Ok(Vec::new());
+        }
+        self.employees(ctx, false).await
+    }
+
+    /// [도매상 직원] 승인을 기다리는 사장(업체): the owner this employee asked to
+    /// join, while it has not answered. Shown to the employee itself and admins.
+    async fn pending_employer(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        if !self.sees_own_requests(ctx) {
             return Ok(None);
-        };
-        let user = ctx
-            .loaders
-            .users
-            .load(link.employer_id)
-            .await
-            .map_err(|e| GqlError::internal("users", e))?;
-        Ok(user.map(User::from))
+        }
+        self.employer(ctx, false).await
     }
 
     #[graphql(deprecated = "applyStatus is deprecated. Use 'connectableUsers(QUERY)' instead.")]

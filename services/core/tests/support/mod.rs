@@ -34,6 +34,10 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Core {
         ("RECEIPT_URL", CLOSED_PORT_URL),
         ("MESSAGING_URL", CLOSED_PORT_URL),
         ("ORDER_BATCH_AT", "off"),
+        // Fixtures sign up more accounts from one address than a person would
+        // (abuse_limits.rs tests the limits; `extra` may lower them again).
+        ("SIGN_UP_LIMIT_PER_IP", "1000"),
+        ("SIGN_IN_LIMIT_PER_IP", "1000"),
     ];
     pairs.extend_from_slice(extra);
     let env = platform::config::Env::from_pairs(pairs);
@@ -72,6 +76,25 @@ impl Core {
         }
         let response = request.send().await.expect("request");
         response.json().await.expect("json body")
+    }
+
+    /// The HTTP status with the body (a 401 answers no GraphQL errors).
+    pub async fn gql_status(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(&self.url)
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("json body"))
     }
 
     /// Signs up and returns (access token, user id).
@@ -148,6 +171,18 @@ impl Core {
             data(&confirmed)["updateBizConnection"]["applyStatus"],
             "CONFIRMED"
         );
+    }
+
+    /// The owner (or an admin) consents to an employee joining.
+    pub async fn approve_employee(&self, approver: &str, employee_id: i64) {
+        let body = self
+            .gql(
+                Some(approver),
+                "mutation($e: Int!) { approveEmployee(employeeId: $e) { id } }",
+                json!({ "e": employee_id }),
+            )
+            .await;
+        assert_eq!(data(&body)["approveEmployee"]["id"], employee_id);
     }
 
     pub async fn business_info(&self, token: &str, user_id: i64, company: &str) {
@@ -229,13 +264,19 @@ impl Core {
     }
 }
 
-/// A market with one wholesaler (owner + employee), two retailers (the first
-/// connected to the wholesaler), a second wholesaler, and three flowers.
+/// A market with one wholesaler (owner + approved employee, and an employee
+/// still waiting for the owner's consent), two retailers (the first connected
+/// to the wholesaler), a second wholesaler, and three flowers.
 pub struct Market {
     pub core: Core,
     pub owner: String,
     pub owner_id: i64,
+    /// Approved by the owner: acts for it.
     pub employee: String,
+    pub employee_id: i64,
+    /// Signed up under the owner's name, never approved: acts for nobody.
+    pub pending_employee: String,
+    pub pending_employee_id: i64,
     pub other_wholesaler: String,
     pub other_wholesaler_id: i64,
     pub retailer: String,
@@ -253,8 +294,12 @@ pub async fn market_on(core: Core) -> Market {
     let (owner, owner_id) = core
         .account("그린도매", "01011110001", "WHOLESALER_EMPR")
         .await;
-    let (employee, _) = core
+    let (employee, employee_id) = core
         .account("그린도매", "01011110002", "WHOLESALER_EMPE")
+        .await;
+    core.approve_employee(&owner, employee_id).await;
+    let (pending_employee, pending_employee_id) = core
+        .account("그린도매", "01011110004", "WHOLESALER_EMPE")
         .await;
     let (other_wholesaler, other_wholesaler_id) = core
         .account("블루도매", "01011110003", "WHOLESALER_EMPR")
@@ -275,6 +320,9 @@ pub async fn market_on(core: Core) -> Market {
         owner,
         owner_id,
         employee,
+        employee_id,
+        pending_employee,
+        pending_employee_id,
         other_wholesaler,
         other_wholesaler_id,
         retailer,
