@@ -81,6 +81,23 @@ impl AuctionResult {
     }
 }
 
+impl AuctionResult {
+    /// The lot as offered to buyers: the wholesaler's purchase (price,
+    /// quantities, serial code, shipper) withheld. The contract's fields are
+    /// non-null, so they answer 0 and "" rather than disappear.
+    pub fn as_offered(self) -> Self {
+        AuctionResult {
+            box_count: 0,
+            flower_count: 0,
+            price: 0,
+            total_price: 0,
+            serial_code: String::new(),
+            shipper: String::new(),
+            ..self
+        }
+    }
+}
+
 #[derive(Debug, Clone, GraphQLObject)]
 pub struct AuctionResultFlowerGradeInfo {
     pub id: i32,

@@ -434,6 +434,10 @@ pub async fn auction_result_for_sale(
 
 pub async fn auction_result_for_sale_detail(ctx: &Context, id: i32) -> GqlResult<AuctionResult> {
     let viewer = ctx.require_viewer()?;
-    let row = auctions::offered_result(ctx, viewer, id64(id)).await?;
-    one_with_images(ctx, row).await
+    let (row, reader) = auctions::offered_result(ctx, viewer, id64(id)).await?;
+    let lot = one_with_images(ctx, row).await?;
+    Ok(match reader {
+        auctions::Reader::Owner => lot,
+        auctions::Reader::Buyer => lot.as_offered(),
+    })
 }

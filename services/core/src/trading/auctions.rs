@@ -117,20 +117,40 @@ pub async fn for_sale(ctx: &Context, wholesaler_id: i64, page: Page) -> GqlResul
     .await?)
 }
 
-/// One lot as the for-sale detail shows it: a lot its wholesaler has priced
-/// (offered to retailers, sold out or not, as the original shows it), or any
-/// lot to that wholesaler's own people and to an admin. An unoffered lot
-/// carries only the wholesaler's purchase, so to anyone else it looks missing.
-pub async fn offered_result(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<AuctionResultRow> {
+/// Who may see which part of a lot in the for-sale detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The lot's wholesaler (owner or approved employee) or an admin: all of it.
+    Owner,
+    /// Anyone else: only what the for-sale list shows (what is offered and at
+    /// what price), never the wholesaler's purchase (price, quantities,
+    /// serial code, shipper).
+    Buyer,
+}
+
+/// One lot as the for-sale detail shows it. The lot's own people and an
+/// admin see any of its lots whole; anyone else sees a lot only while the
+/// for-sale list shows it (priced, not sold out, within its window), and
+/// only as a `Reader::Buyer`. Other lots look missing.
+pub async fn offered_result(
+    ctx: &Context,
+    viewer: Viewer,
+    id: i64,
+) -> GqlResult<(AuctionResultRow, Reader)> {
     let mut conn = ctx.conn().await?;
     let row = db::auctions::live_by_id(&mut conn, id)
         .await?
         .ok_or_else(not_found)?;
-    if row.retail_price.is_some() || viewer.role == Role::Admin {
-        return Ok(row);
+    if viewer.role == Role::Admin
+        || wholesaler_of(&mut conn, viewer).await? == Some(row.wholesaler_id)
+    {
+        return Ok((row, Reader::Owner));
     }
-    if wholesaler_of(&mut conn, viewer).await? == Some(row.wholesaler_id) {
-        Ok(row)
+    let (from, to) = window(FOR_SALE_DAYS);
+    let listed =
+        row.retail_price.is_some() && !row.is_sold_out && (from..=to).contains(&row.auction_date);
+    if listed {
+        Ok((row, Reader::Buyer))
     } else {
         Err(not_found())
     }
