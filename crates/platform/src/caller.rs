@@ -172,6 +172,39 @@ mod tests {
         );
     }
 
+    /// Every REST service verifies issuer and audience: a token signed with
+    /// the right key for some other audience is refused as invalid.
+    #[test]
+    fn tokens_for_another_audience_are_invalid() {
+        let keys = generate_keys().expect("keys");
+        let state = AuthState::new(
+            TokenVerifier::from_public_key(&keys.public_key).expect("key"),
+            String::new(),
+        );
+        let der = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            &keys.signing_key,
+        )
+        .expect("der");
+        let now = chrono::Utc::now().timestamp();
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA),
+            &serde_json::json!({
+                "user_id": 3, "role": "ADMIN", "typ": "access", "jti": "x", "iat": now,
+                "exp": now + 600, "iss": crate::auth::ISSUER, "aud": "another-system",
+            }),
+            &jsonwebtoken::EncodingKey::from_ed_der(&der),
+        )
+        .expect("sign");
+        let refused = state
+            .identify(&format!("Bearer {token}"))
+            .expect_err("another audience");
+        assert_eq!(
+            (refused.status, refused.code.as_str()),
+            (StatusCode::UNAUTHORIZED, "INVALID_TOKEN")
+        );
+    }
+
     #[test]
     fn an_empty_service_token_never_matches() {
         let keys = generate_keys().expect("keys");

@@ -23,9 +23,20 @@ pub async fn start() -> Core {
 
 pub async fn start_with(extra: &[(&str, &str)]) -> Core {
     let db = TestDb::new().await;
+    let url = serve(db.url(), extra).await;
+    Core {
+        url,
+        http: reqwest::Client::new(),
+        db,
+    }
+}
+
+/// Starts a core instance on `database_url` with keys of its own; answers
+/// its GraphQL URL.
+async fn serve(database_url: &str, extra: &[(&str, &str)]) -> String {
     let keys = platform::auth::generate_keys().expect("keys");
     let mut pairs = vec![
-        ("DATABASE_URL", db.url()),
+        ("DATABASE_URL", database_url),
         ("CORE_PORT", "0"),
         ("HTTP_WORKERS", "2"),
         ("JWT_PUBLIC_KEY", keys.public_key.as_str()),
@@ -46,11 +57,7 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Core {
         .expect("core starts");
     let url = format!("http://127.0.0.1:{}/graphql", running.port);
     actix_web::rt::spawn(running.server);
-    Core {
-        url,
-        http: reqwest::Client::new(),
-        db,
-    }
+    url
 }
 
 pub fn error_code(body: &Value) -> &str {
@@ -76,6 +83,27 @@ impl Core {
         }
         let response = request.send().await.expect("request");
         response.json().await.expect("json body")
+    }
+
+    /// A second core on the same database (a replica), with keys of its own:
+    /// answers its GraphQL URL, for `gql_at`.
+    pub async fn replica(&self, extra: &[(&str, &str)]) -> String {
+        serve(self.db.url(), extra).await
+    }
+
+    /// A request to the core at `url` from the client address `client`
+    /// (sent as X-Forwarded-For: the instance must trust it).
+    pub async fn gql_at(&self, url: &str, client: &str, query: &str, variables: Value) -> Value {
+        self.http
+            .post(url)
+            .header("x-forwarded-for", client)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json body")
     }
 
     /// The HTTP status with the body (a 401 answers no GraphQL errors).
