@@ -94,10 +94,15 @@ impl CommonConfig {
         let auth = web::Data::new(self.auth_state()?);
         let pool = web::Data::new(pool);
         let listener = bind(&self.http)?;
-        Ok(start(listener, self.workers, self.cors.clone(), move |cfg| {
-            cfg.app_data(pool.clone()).app_data(auth.clone());
-            configure(cfg);
-        })?)
+        Ok(start(
+            listener,
+            self.workers,
+            self.cors.clone(),
+            move |cfg| {
+                cfg.app_data(pool.clone()).app_data(auth.clone());
+                configure(cfg);
+            },
+        )?)
     }
 
     pub fn auth_state(&self) -> Result<crate::caller::AuthState, StartupError> {

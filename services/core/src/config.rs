@@ -44,11 +44,18 @@ mod tests {
             ("JWT_PUBLIC_KEY", "public-key-is-fine"),
             ("JWT_SIGNING_KEY", "signing-key-secret"),
             ("SERVICE_TOKEN", "service-token-secret"),
-            ("DATABASE_URL", "postgres://app:db-password-secret@db/marketbill"),
+            (
+                "DATABASE_URL",
+                "postgres://app:db-password-secret@db/marketbill",
+            ),
         ]);
         let shown = format!("{:?}", Config::from_env(&env).expect("config"));
         assert!(shown.contains("public-key-is-fine"), "{shown}");
-        for secret in ["signing-key-secret", "service-token-secret", "db-password-secret"] {
+        for secret in [
+            "signing-key-secret",
+            "service-token-secret",
+            "db-password-secret",
+        ] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
     }

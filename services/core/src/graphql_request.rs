@@ -178,13 +178,13 @@ async fn from_body(req: &HttpRequest, payload: web::Payload) -> Result<Batch, Re
             format!("The body is not a GraphQL request: {e}"),
         )
     })?;
-    if let GraphQLBatchRequest::Batch(operations) = &batch {
-        if operations.is_empty() || operations.len() > MAX_BATCH {
-            return Err(Refused::new(
-                StatusCode::BAD_REQUEST,
-                format!("A batch holds 1 to {MAX_BATCH} operations."),
-            ));
-        }
+    if let GraphQLBatchRequest::Batch(operations) = &batch
+        && (operations.is_empty() || operations.len() > MAX_BATCH)
+    {
+        return Err(Refused::new(
+            StatusCode::BAD_REQUEST,
+            format!("A batch holds 1 to {MAX_BATCH} operations."),
+        ));
     }
     Ok(batch)
 }
