@@ -50,4 +50,16 @@ impl ReceiptClient {
             )
             .await
     }
+
+    /// Asks the receipt service to fetch and keep `user_id`'s seal stamp now
+    /// (after its business info changed), so no statement fetches it.
+    pub async fn refresh_seal_stamp(&self, user_id: i64) -> Result<serde_json::Value, CallError> {
+        self.http
+            .post_json(
+                &format!("/v1/users/{user_id}/seal-stamp"),
+                &serde_json::json!({}),
+                None,
+            )
+            .await
+    }
 }

@@ -83,7 +83,21 @@ pub async fn upsert_business_info(
             format!("There's no user whose ID is {user_id}"),
         ));
     }
-    Ok(db::business_infos::upsert(&mut conn, user_id, &fields).await?)
+    let saved = db::business_infos::upsert(&mut conn, user_id, &fields).await?;
+    fetch_seal_stamp(ctx, user_id);
+    Ok(saved)
+}
+
+/// The receipt service fetches, checks and keeps the stamp now, in the
+/// background: saving business info does not wait for another server, and a
+/// stamp it could not fetch is fetched again when a statement needs it.
+fn fetch_seal_stamp(ctx: &Context, user_id: i64) {
+    let receipt = ctx.peers.receipt.clone();
+    tokio::spawn(async move {
+        if let Err(e) = receipt.refresh_seal_stamp(user_id).await {
+            tracing::warn!(user_id, error = %e, "seal stamp not fetched after the business info changed");
+        }
+    });
 }
 
 /// Sets a password and ends every other session of the account: one the
