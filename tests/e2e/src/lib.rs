@@ -4,6 +4,7 @@
 //! Dropping the `Platform` stops the services and drops the database.
 
 pub mod browser;
+pub mod graphql;
 
 use db::testing::TestDb;
 use std::net::TcpListener;

@@ -42,48 +42,6 @@ async fn fake_at(day: String, seen: Arc<Mutex<Vec<String>>>) -> String {
     format!("http://127.0.0.1:{port}/api/returnData.api")
 }
 
-struct Client<'a> {
-    platform: &'a Platform,
-}
-
-impl Client<'_> {
-    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self
-            .platform
-            .http
-            .post(format!("{}/graphql", self.platform.url(Service::Core)))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let body: Value = request
-            .send()
-            .await
-            .expect("core")
-            .json()
-            .await
-            .expect("json");
-        assert!(body.get("errors").is_none(), "{query}: {body}");
-        body["data"].clone()
-    }
-
-    async fn account(&self, name: &str, phone: &str, role: &str) -> (String, i64) {
-        let data = self
-            .gql(
-                None,
-                "mutation($i: SignUpInput) { signUp(input: $i) { accessToken } }",
-                json!({ "i": { "name": name, "phoneNo": phone, "password": "test123@@", "role": role } }),
-            )
-            .await;
-        let token = data["signUp"]["accessToken"]
-            .as_str()
-            .expect("token")
-            .to_owned();
-        let me = self.gql(Some(&token), "{ me { id } }", json!({})).await;
-        (token, me["me"]["id"].as_i64().expect("id"))
-    }
-}
-
 async fn sms_count(platform: &Platform, template: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Count {
@@ -166,10 +124,7 @@ async fn a_florist_orders_and_receives_a_statement() {
         "{query}"
     );
 
-    let client = Client {
-        platform: &platform,
-    };
-    let flowers = client
+    let flowers = platform
         .gql(
             None,
             "query($d: LocalDate!) { flowers(filter: { dateRange: { fromDate: $d, toDate: $d }, keyword: \"장미\" }) { resultCount items { id name } } }",
@@ -182,12 +137,16 @@ async fn a_florist_orders_and_receives_a_statement() {
         .expect("flower");
 
     // 2. Partners connect; the approval SMS survives a messaging outage.
-    let (owner, owner_id) = client
+    let (owner, owner_id) = platform
         .account("그린도매", "01011110001", "WHOLESALER_EMPR")
         .await;
-    let (retailer, _) = client.account("행복꽃집", "01022220001", "RETAILER").await;
-    let (other_retailer, _) = client.account("다른꽃집", "01022220002", "RETAILER").await;
-    let applied = client
+    let (retailer, _) = platform
+        .account("행복꽃집", "01022220001", "RETAILER")
+        .await;
+    let (other_retailer, _) = platform
+        .account("다른꽃집", "01022220002", "RETAILER")
+        .await;
+    let applied = platform
         .gql(
             Some(&retailer),
             "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }",
@@ -197,10 +156,7 @@ async fn a_florist_orders_and_receives_a_statement() {
     expect_sms(&platform, "ApplyBizConnection", 1).await;
 
     platform.stop(Service::Messaging);
-    let client = Client {
-        platform: &platform,
-    };
-    client
+    platform
         .gql(
             Some(&owner),
             "mutation($c: Int!) { updateBizConnection(bizConnId: $c, status: CONFIRMED) { applyStatus } }",
@@ -211,26 +167,23 @@ async fn a_florist_orders_and_receives_a_statement() {
     assert_eq!(sms_count(&platform, "ConfirmBizConnection").await, 0);
     platform.restart(Service::Messaging).await;
     expect_sms(&platform, "ConfirmBizConnection", 1).await;
-    let client = Client {
-        platform: &platform,
-    };
 
     // 3. The florist orders; the wholesaler prices and issues the statement.
-    client
+    platform
         .gql(
             Some(&retailer),
             "mutation($f: Int!) { addToCart(input: { flowerId: $f, quantity: 10, grade: UPPER }) { id } }",
             json!({ "f": flower_id }),
         )
         .await;
-    client
+    platform
         .gql(
             Some(&retailer),
             "mutation($w: Int) { updateShoppingSession(input: { wholesalerId: $w, memo: \"문앞\" }) { id } }",
             json!({ "w": owner_id }),
         )
         .await;
-    let ordered = client
+    let ordered = platform
         .gql(
             Some(&retailer),
             "mutation { orderCartItems { id orderNo orderItems { id } } }",
@@ -238,14 +191,14 @@ async fn a_florist_orders_and_receives_a_statement() {
         )
         .await;
     let sheet = &ordered["orderCartItems"];
-    client
+    platform
         .gql(
             Some(&owner),
             "mutation($i: Int!) { updateOrderItemsPrice(items: [{ id: $i, price: 9000 }]) { id } }",
             json!({ "i": sheet["orderItems"][0]["id"] }),
         )
         .await;
-    client
+    platform
         .gql(
             Some(&owner),
             "mutation($i: CreateBusinessInfoInput) { upsertBusinessInfo(input: $i) { id } }",
@@ -256,7 +209,7 @@ async fn a_florist_orders_and_receives_a_statement() {
                 "sealStampImgUrl": "http://127.0.0.1:9/stamp.png", "bankAccount": "농협 000-0000-0000-00" } }),
         )
         .await;
-    let issued = client
+    let issued = platform
         .gql(
             Some(&owner),
             "mutation($s: Int!) { issueOrderSheetReceipt(orderSheetId: $s) { id fileName filePath fileFormat } }",
@@ -266,7 +219,7 @@ async fn a_florist_orders_and_receives_a_statement() {
     let receipt = &issued["issueOrderSheetReceipt"];
     assert_eq!(receipt["fileFormat"], ".pdf");
     expect_sms(&platform, "IssueOrderSheetReceipt", 1).await;
-    let shown = client
+    let shown = platform
         .gql(
             Some(&retailer),
             "query($s: Int!) { orderSheet(orderSheetId: $s) { hasReceipt recentReceipt { id } } }",
@@ -323,7 +276,7 @@ async fn a_florist_orders_and_receives_a_statement() {
         "upload: {}",
         upload.text().await.unwrap_or_default()
     );
-    let results = client
+    let results = platform
         .gql(
             Some(&owner),
             "query($w: Int!) { auctionResult(filter: { wholesalerId: $w }) { resultCount items { serialCode images } } }",
@@ -343,7 +296,7 @@ async fn a_florist_orders_and_receives_a_statement() {
             ("RECEIPT_URL", platform.url(Service::Receipt)),
             ("MESSAGING_URL", platform.url(Service::Messaging)),
             ("RETAILER_PHONE", "01022220001".into()),
-            ("RETAILER_PASSWORD", "test123@@".into()),
+            ("RETAILER_PASSWORD", e2e::graphql::PASSWORD.into()),
             ("RECEIPT_ID", receipt["id"].to_string()),
             ("NEW_PHONE", "01033330001".into()),
         ],

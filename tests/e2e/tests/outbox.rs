@@ -5,8 +5,8 @@
 //! Naver Cloud SENS that refuses every message and counts what it received.
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use e2e::{Platform, Service};
-use serde_json::{Value, json};
+use e2e::Platform;
+use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -54,39 +54,6 @@ async fn outbox(platform: &Platform) -> Vec<Row> {
         .expect("outbox")
 }
 
-async fn gql(platform: &Platform, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = platform
-        .http
-        .post(format!("{}/graphql", platform.url(Service::Core)))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let body: Value = request
-        .send()
-        .await
-        .expect("core")
-        .json()
-        .await
-        .expect("json");
-    assert!(body.get("errors").is_none(), "{query}: {body}");
-    body["data"].clone()
-}
-
-async fn sign_up(platform: &Platform, name: &str, phone: &str, role: &str) -> String {
-    let data = gql(
-        platform,
-        None,
-        "mutation($i: SignUpInput) { signUp(input: $i) { accessToken } }",
-        json!({ "i": { "name": name, "phoneNo": phone, "password": "test123@@", "role": role } }),
-    )
-    .await;
-    data["signUp"]["accessToken"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
-
 #[tokio::test]
 async fn a_refused_notification_is_retried_then_kept_as_failed_never_sent() {
     let received = Arc::new(AtomicUsize::new(0));
@@ -104,18 +71,20 @@ async fn a_refused_notification_is_retried_then_kept_as_failed_never_sent() {
     ])
     .await;
 
-    let owner = sign_up(&platform, "그린도매", "01011110001", "WHOLESALER_EMPR").await;
-    let retailer = sign_up(&platform, "행복꽃집", "01022220001", "RETAILER").await;
-    let me = gql(&platform, Some(&owner), "{ me { id } }", json!({})).await;
-    let owner_id = me["me"]["id"].clone();
+    let (_, owner_id) = platform
+        .account("그린도매", "01011110001", "WHOLESALER_EMPR")
+        .await;
+    let (retailer, _) = platform
+        .account("행복꽃집", "01022220001", "RETAILER")
+        .await;
     // The application notifies the wholesaler (ApplyBizConnection).
-    gql(
-        &platform,
-        Some(&retailer),
-        "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }",
-        json!({ "w": owner_id }),
-    )
-    .await;
+    platform
+        .gql(
+            Some(&retailer),
+            "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }",
+            json!({ "w": owner_id }),
+        )
+        .await;
 
     // First attempt refused: pending again, never SENT.
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -4,8 +4,8 @@
 //! RECEIPT_STAMP_ALLOWED_NETWORKS; by default loopback is refused).
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use e2e::{Platform, Service};
-use serde_json::{Value, json};
+use e2e::Platform;
+use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -63,25 +63,6 @@ async fn stamps(platform: &Platform) -> Vec<Stamp> {
         .expect("stamps")
 }
 
-async fn gql(platform: &Platform, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = platform
-        .http
-        .post(format!("{}/graphql", platform.url(Service::Core)))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let body: Value = request
-        .send()
-        .await
-        .expect("core")
-        .json()
-        .await
-        .expect("json");
-    assert!(body.get("errors").is_none(), "{query}: {body}");
-    body["data"].clone()
-}
-
 #[tokio::test]
 async fn saving_business_info_keeps_the_stamp_before_any_statement() {
     let fetched = Arc::new(AtomicUsize::new(0));
@@ -91,22 +72,14 @@ async fn saving_business_info_keeps_the_stamp_before_any_statement() {
         ("ORDER_BATCH_AT", "off"),
     ])
     .await;
-    let signed_up = gql(
-        &platform,
-        None,
-        "mutation($i: SignUpInput) { signUp(input: $i) { accessToken } }",
-        json!({ "i": { "name": "그린도매", "phoneNo": "01011110001", "password": "test123@@",
-                       "role": "WHOLESALER_EMPR" } }),
-    )
-    .await;
-    let owner = signed_up["signUp"]["accessToken"].as_str().expect("token");
-    let me = gql(&platform, Some(owner), "{ me { id } }", json!({})).await;
-    gql(
-        &platform,
-        Some(owner),
+    let (owner, owner_id) = platform
+        .account("그린도매", "01011110001", "WHOLESALER_EMPR")
+        .await;
+    platform.gql(
+        Some(&owner),
         "mutation($i: CreateBusinessInfoInput) { upsertBusinessInfo(input: $i) { id } }",
         json!({ "i": {
-            "userId": me["me"]["id"], "companyName": "그린원예", "companyPhoneNo": "02-123-4567",
+            "userId": owner_id, "companyName": "그린원예", "companyPhoneNo": "02-123-4567",
             "employerName": "김사장", "address": "서울 서초구 강남대로 27", "businessNo": "1234567891",
             "businessMainCategory": "도소매", "businessSubCategory": "화훼",
             "sealStampImgUrl": url, "bankAccount": "농협 000-0000-0000-00" } }),
