@@ -10,6 +10,7 @@ pub mod config;
 pub mod cors;
 pub mod error;
 pub mod health;
+pub mod openapi;
 pub mod phone_proof;
 pub mod request_id;
 pub mod server;

@@ -2,17 +2,24 @@
 
 use crate::service_client::{CallError, ServiceClient};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The original's request body: a template name and its positional arguments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SendSms {
+    /// The recipient's mobile number (`010-1234-5678` or `01012345678`).
+    #[schema(example = "010-1234-5678")]
     pub to: String,
+    /// `Default`, `Verification`, `ApplyBizConnection`, `ConfirmBizConnection`,
+    /// `RejectBizConnection` or `IssueOrderSheetReceipt`.
+    #[schema(example = "Default")]
     pub template: String,
+    /// The template's positional arguments.
     pub args: Vec<String>,
 }
 
 /// The outcome of one send as recorded in `send_sms_logs`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SmsLog {
     pub id: i64,

@@ -2,10 +2,11 @@
 
 use crate::service_client::{CallError, ServiceClient};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Body of an issue request. The receipt service reads the sheet, its lines
 /// and both parties from the database itself; the caller only says who asked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueReceipt {
     /// The user on whose behalf a service issues (audit `issued_by`).
@@ -13,7 +14,7 @@ pub struct IssueReceipt {
 }
 
 /// One row of `order_sheet_receipts`, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
     pub id: i64,
