@@ -38,6 +38,29 @@ fn unauthorized(e: TokenError) -> HttpResponse {
     }))
 }
 
+/// The sign-in check could not read the database: a GraphQL error answer
+/// with the HTTP status the client's retry logic looks at (503 and
+/// `Retry-After` for an outage).
+fn database_failed(e: db::DbError) -> HttpResponse {
+    let error = crate::graphql::error::GqlError::from(e).0;
+    let status = actix_web::http::StatusCode::from_u16(error.code.http_status())
+        .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = HttpResponse::build(status);
+    if status == actix_web::http::StatusCode::SERVICE_UNAVAILABLE {
+        response.insert_header((actix_web::http::header::RETRY_AFTER, "1"));
+    }
+    response.json(serde_json::json!({
+        "errors": [{
+            "message": error.message,
+            "extensions": {
+                "errorType": error.code.error_type(),
+                "code": error.code.name(),
+                "errorCode": error.code.error_code(),
+            },
+        }],
+    }))
+}
+
 async fn presented(req: &HttpRequest, state: &GraphqlState) -> Result<Presented, HttpResponse> {
     let header = req
         .headers()
@@ -55,10 +78,10 @@ async fn presented(req: &HttpRequest, state: &GraphqlState) -> Result<Presented,
         .pool
         .get()
         .await
-        .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
+        .map_err(|e| database_failed(e.into()))?;
     let account = db::users::live_account_in_session(&mut conn, claims.user_id, claims.sid)
         .await
-        .map_err(|_| HttpResponse::ServiceUnavailable().finish())?;
+        .map_err(|e| database_failed(e.into()))?;
     let Some((_, credential)) = account else {
         return Err(unauthorized(TokenError::Invalid));
     };

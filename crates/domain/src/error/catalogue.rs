@@ -17,7 +17,7 @@
 //! | E2xx | cart, ordering | E211 `NOT_CONNECTED` |
 //! | E3xx | flowers, order sheets | E307 `NO_FLOWER_TYPE` |
 //! | E4xx | auction results | E401 `NO_AUCTION_RESULT` |
-//! | E5xx | receipts, SMS, peers | E501 `RECEIPT_SERVICE_UNAVAILABLE`, E502 `MESSAGING_UNAVAILABLE`, E503 `STORAGE_UNAVAILABLE`; E521–E527 messaging (templates, send log, verification codes) |
+//! | E5xx | receipts, SMS, peers | E501 `RECEIPT_SERVICE_UNAVAILABLE`, E502 `MESSAGING_UNAVAILABLE`, E503 `STORAGE_UNAVAILABLE`, E504 `DATABASE_UNAVAILABLE`; E521–E527 messaging (templates, send log, verification codes) |
 //! | E6xx | auction feed (scheduler) | E601 `RUN_IN_PROGRESS`, E602 `AUCTION_API_UNAVAILABLE`, E603 `AUCTION_API_ERROR`, E604 `AUCTION_API_QUOTA_EXCEEDED`, E605 `AUCTION_API_NOT_CONFIGURED` |
 //! | E9xx | internal | E901 `INTERNAL` |
 //!
@@ -200,6 +200,11 @@ catalogue! {
     StorageUnavailable => "STORAGE_UNAVAILABLE", "E503", "UNAVAILABLE", 503,
         "Receipt storage is unavailable. Please try again later.",
         "영수증 저장소를 사용할 수 없습니다. 잠시 후 다시 시도해주세요.";
+    /// PostgreSQL could not be reached, or the connection dropped under the
+    /// statement (a restart, a failover, a pool timeout): retry.
+    DatabaseUnavailable => "DATABASE_UNAVAILABLE", "E504", "UNAVAILABLE", 503,
+        "The service is briefly unavailable. Please try again.",
+        "일시적으로 서비스를 사용할 수 없습니다. 잠시 후 다시 시도해주세요.";
 
     /// The messaging service knows no template of this name (case-sensitive).
     UnknownTemplate => "UNKNOWN_TEMPLATE", "E521", "BAD_REQUEST", 400,

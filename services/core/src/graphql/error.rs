@@ -53,13 +53,20 @@ pub fn on_unique_violation(code: ErrorCode) -> impl Fn(diesel::result::Error) ->
 
 impl From<diesel::result::Error> for GqlError {
     fn from(e: diesel::result::Error) -> Self {
-        GqlError::internal("database query failed", e)
+        db::DbError::Query(e).into()
     }
 }
 
+/// A database out of reach (no connection, or the one in use dropped under the
+/// statement) is `DATABASE_UNAVAILABLE`, which clients retry; anything else is
+/// a bug, logged and answered `INTERNAL`.
 impl From<db::DbError> for GqlError {
     fn from(e: db::DbError) -> Self {
-        GqlError::internal("database unavailable", e)
+        if e.is_outage() {
+            tracing::warn!(error = %e, "database unavailable");
+            return GqlError::code(ErrorCode::DatabaseUnavailable);
+        }
+        GqlError::internal("database query failed", e)
     }
 }
 
