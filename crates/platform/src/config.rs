@@ -2,8 +2,10 @@
 //! `.env.example`); every variable has a default that works on a developer's
 //! machine, except the secrets, which `make run` generates locally.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::process::ExitCode;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, PoisonError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -17,14 +19,20 @@ pub enum ConfigError {
 }
 
 /// A source of variables: the process environment, or a map in tests.
+///
+/// It remembers the name of every variable asked for (clones share the
+/// record), so `<service> config check` can say exactly which variables a
+/// service reads, and the deployment drift test (`tests/e2e/tests/compose.rs`)
+/// can refuse a variable that a deployment sets but nothing reads.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     overrides: Option<HashMap<String, String>>,
+    read: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Env {
     pub fn process() -> Self {
-        Env { overrides: None }
+        Env::default()
     }
 
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
@@ -34,11 +42,24 @@ impl Env {
             .collect();
         Env {
             overrides: Some(map),
+            read: Arc::default(),
         }
+    }
+
+    /// The names of the variables asked for so far, set or not.
+    pub fn names_read(&self) -> BTreeSet<String> {
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The variable's value; an empty value counts as unset.
     pub fn get(&self, name: &str) -> Option<String> {
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name.to_owned());
         let value = match &self.overrides {
             Some(map) => map.get(name).cloned(),
             None => std::env::var(name).ok(),
@@ -82,6 +103,30 @@ impl Env {
             }),
         }
     }
+}
+
+/// `<service> config check`: `loaded` is the service's configuration as
+/// serving would load it from `env` (its `Config::from_env`), reduced to
+/// where it listens. Prints one JSON line — `ok`, the listen `host` and
+/// `port` or the `error`, and every variable name the service `read` — and
+/// exits 0 when the configuration loads, 1 when it does not. No value is
+/// printed, so secrets cannot leak. Operators run it against a deployment's
+/// environment; the drift test runs it against docker-compose.yml's and the
+/// Kubernetes overlays'.
+pub fn check_command(env: &Env, loaded: Result<HttpConfig, ConfigError>) -> ExitCode {
+    let read: Vec<String> = env.names_read().into_iter().collect();
+    let (report, code) = match loaded {
+        Ok(http) => (
+            serde_json::json!({ "ok": true, "host": http.host, "port": http.port, "read": read }),
+            ExitCode::SUCCESS,
+        ),
+        Err(e) => (
+            serde_json::json!({ "ok": false, "error": e.to_string(), "read": read }),
+            ExitCode::FAILURE,
+        ),
+    };
+    println!("{report}");
+    code
 }
 
 /// Where a service listens.
@@ -203,6 +248,15 @@ mod tests {
         let env = Env::from_pairs([("DATABASE_URL", "postgres://app:hunter2@db/marketbill")]);
         let db = DatabaseConfig::from_env(&env).expect("valid");
         assert!(!format!("{db:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn every_name_asked_for_is_recorded_set_or_not() {
+        let env = Env::from_pairs([("CORE_PORT", "9000"), ("UNUSED", "x")]);
+        let copy = env.clone();
+        HttpConfig::from_env(&copy, "CORE_PORT", 8080).expect("valid");
+        let read: Vec<String> = env.names_read().into_iter().collect();
+        assert_eq!(read, ["CORE_PORT", "HOST"]);
     }
 
     #[test]

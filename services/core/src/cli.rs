@@ -6,6 +6,8 @@
 //!   account; the password comes from `ADMIN_PASSWORD` (never an argument, so
 //!   it stays out of shell history and process lists). `signUp` cannot create
 //!   one.
+//! - `core config check` (handled in main.rs) loads the configuration from the
+//!   environment as serving would and prints which variables it read.
 
 use std::process::ExitCode;
 
@@ -21,7 +23,9 @@ pub async fn run(args: &[String]) -> Option<ExitCode> {
             Some(report("core admin create", create_admin(phone, name).await))
         }
         _ => {
-            eprintln!("usage: core [keys generate | admin create --phone 010… --name …]");
+            eprintln!(
+                "usage: core [keys generate | admin create --phone 010… --name … | config check]"
+            );
             Some(ExitCode::from(2))
         }
     }

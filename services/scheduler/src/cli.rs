@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   scheduler [serve]                                   run the HTTP service
+  scheduler config check                              load the configuration from the environment, print what it read
   scheduler backfill --from YYYY-MM-DD --to YYYY-MM-DD [--categories 1,2,3,4]
                                                       sync each day of the range, oldest first
   scheduler load-sample [--date YYYY-MM-DD]           load the bundled SAMPLE day (default: today, KST)";

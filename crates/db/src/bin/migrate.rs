@@ -1,13 +1,31 @@
 //! One-shot schema migration: creates the database if it is missing, then applies
 //! every pending migration. Run it before starting (or upgrading) the services.
+//!
+//! `migrate --wait [SECONDS]` applies nothing: it waits (default 600 s) until
+//! the database is reachable and no migration of this build is pending, then
+//! exits 0 (1 when time runs out). Kubernetes runs it as each service's init
+//! container, so pods start once the migration Job has finished instead of
+//! crash-looping on "migration pending"; only the Job migrates, so replicas
+//! never race to apply the same migration.
 
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/marketbill".to_owned());
     let shown = db::migrations::redact_url(&url);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => {}
+        [flag] if flag == "--wait" => return wait(&url, &shown, 600).await,
+        [flag, secs] if flag == "--wait" => match secs.parse() {
+            Ok(secs) => return wait(&url, &shown, secs).await,
+            Err(_) => return usage(),
+        },
+        _ => return usage(),
+    }
     match run(&url).await {
         Ok(applied) if applied.is_empty() => {
             println!("migrate: {shown} is up to date");
@@ -24,9 +42,38 @@ async fn main() -> ExitCode {
     }
 }
 
+fn usage() -> ExitCode {
+    eprintln!("usage: migrate [--wait [SECONDS]]");
+    ExitCode::from(2)
+}
+
 async fn run(url: &str) -> Result<Vec<String>, db::DbError> {
     if db::migrations::create_database_if_missing(url).await? {
         println!("migrate: created database");
     }
     db::migrations::run_pending(url).await
+}
+
+async fn wait(url: &str, shown: &str, secs: u64) -> ExitCode {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut last = String::new();
+    loop {
+        let state = match db::migrations::pending(url).await {
+            Ok(pending) if pending.is_empty() => {
+                println!("migrate: {shown} is up to date");
+                return ExitCode::SUCCESS;
+            }
+            Ok(pending) => format!("{} migration(s) pending", pending.len()),
+            Err(e) => e.to_string(),
+        };
+        if state != last {
+            println!("migrate: waiting for {shown}: {state}");
+            last = state;
+        }
+        if Instant::now() >= deadline {
+            eprintln!("migrate: {shown} not current after {secs} s: {last}");
+            return ExitCode::FAILURE;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
 }
