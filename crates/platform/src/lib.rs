@@ -10,11 +10,14 @@ pub mod config;
 pub mod cors;
 pub mod error;
 pub mod health;
+pub mod metrics;
 pub mod openapi;
+pub mod otlp;
 pub mod phone_proof;
 pub mod request_id;
 pub mod server;
 pub mod service_client;
 pub mod telemetry;
+pub mod trace_context;
 
 pub use error::ApiError;

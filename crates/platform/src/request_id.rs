@@ -1,8 +1,10 @@
 //! Request ids: taken from the incoming `x-request-id` (so one id follows a
 //! request from core into receipt and messaging) or generated, echoed in the
 //! response, attached to the request's tracing span, and available to outgoing
-//! calls through a task-local.
+//! calls through a task-local. The request's W3C trace context
+//! (`traceparent`, see [`crate::trace_context`]) is kept the same way.
 
+use crate::trace_context::{self, TraceContext};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -40,13 +42,25 @@ pub async fn middleware(
         .and_then(|v| v.to_str().ok())
         .and_then(sanitize)
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    // The W3C trace this request belongs to (continued or new), next to the id.
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let trace = TraceContext::from_incoming(
+        header(trace_context::TRACEPARENT),
+        header(trace_context::TRACESTATE),
+    );
+    let span = tracing::info_span!("request", request_id = %id, trace_id = %trace.trace_id_hex(), method = %req.method(), path = %req.path());
     let started = std::time::Instant::now();
+    let wall_clock = std::time::SystemTime::now();
+    let method = req.method().clone();
     let mut response = CURRENT
-        .scope(id.clone(), next.call(req))
+        .scope(
+            id.clone(),
+            trace_context::scope(trace.clone(), next.call(req)),
+        )
         .instrument(span.clone())
         .await?;
     let status = response.status().as_u16();
+    crate::otlp::record_server(&trace, &method, response.request(), status, wall_clock);
     span.in_scope(|| {
         tracing::info!(
             status,

@@ -1,11 +1,12 @@
 //! Building, starting and stopping a service the same way everywhere: every
 //! service gets request ids, the JSON error envelope for actix's own rejections,
-//! `/healthz` + `/readyz`, and graceful shutdown on SIGTERM/SIGINT (actix
+//! `/healthz` + `/readyz`, Prometheus metrics (`/metrics`, see
+//! [`crate::metrics`]), and graceful shutdown on SIGTERM/SIGINT (actix
 //! handles both signals and drains in-flight requests).
 
 use crate::config::{ConfigError, DatabaseConfig, Env, HttpConfig, PeerUrls};
 use crate::cors::CorsPolicy;
-use crate::{error, health, request_id};
+use crate::{error, health, metrics, request_id};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
@@ -136,14 +137,17 @@ where
     F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 {
     let port = listener.local_addr()?.port();
+    metrics::install();
     let server = HttpServer::new(move || {
         App::new()
             .wrap(Compress::default())
             .wrap(from_fn(request_id::middleware))
+            .wrap(from_fn(metrics::middleware))
             .app_data(error::json_config())
             .app_data(error::path_config())
             .app_data(error::query_config())
             .configure(health::routes)
+            .configure(metrics::routes)
             .configure(configure.clone())
             // Outermost, so every answer carries the headers, errors included.
             .wrap(cors.middleware())

@@ -1,8 +1,9 @@
 //! The base of the typed clients services use to call each other: explicit
-//! timeouts, the service credential, the current request id, and errors that
-//! say whether a retry can help.
+//! timeouts, the service credential, the current request id and W3C trace
+//! context (`traceparent`), and errors that say whether a retry can help.
 
 use crate::request_id;
+use crate::trace_context::{self, TraceContext};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -73,15 +74,31 @@ impl ServiceClient {
         &self.base_url
     }
 
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    /// A call with the service credential, the request id and the W3C trace
+    /// context: the current request's trace (a new one outside a request,
+    /// e.g. the outbox worker), through a new client span.
+    fn request(&self, method: reqwest::Method, path: &str) -> (reqwest::RequestBuilder, Call) {
+        let call = Call {
+            trace: trace_context::current().unwrap_or_else(TraceContext::root),
+            span_id: trace_context::new_span_id(),
+            started: std::time::SystemTime::now(),
+            name: format!("{method} {}", self.service),
+        };
         let mut builder = self
             .http
             .request(method, format!("{}{}", self.base_url, path))
-            .bearer_auth(&self.service_token);
+            .bearer_auth(&self.service_token)
+            .header(
+                trace_context::TRACEPARENT,
+                call.trace.traceparent_for(call.span_id),
+            );
+        if let Some(state) = &call.trace.state {
+            builder = builder.header(trace_context::TRACESTATE, state);
+        }
         if let Some(id) = request_id::current() {
             builder = builder.header(request_id::HEADER.as_str(), id);
         }
-        builder
+        (builder, call)
     }
 
     /// POSTs JSON; `idempotency_key` makes a retried call safe on the peer.
@@ -91,23 +108,28 @@ impl ServiceClient {
         body: &B,
         idempotency_key: Option<&str>,
     ) -> Result<R, CallError> {
-        let mut builder = self.request(reqwest::Method::POST, path).json(body);
+        let (mut builder, call) = self.request(reqwest::Method::POST, path);
+        builder = builder.json(body);
         if let Some(key) = idempotency_key {
             builder = builder.header("idempotency-key", key);
         }
-        self.send(builder).await
+        self.send(builder, call).await
     }
 
     pub async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, CallError> {
-        self.send(self.request(reqwest::Method::GET, path)).await
+        let (builder, call) = self.request(reqwest::Method::GET, path);
+        self.send(builder, call).await
     }
 
     async fn send<R: DeserializeOwned>(
         &self,
         builder: reqwest::RequestBuilder,
+        call: Call,
     ) -> Result<R, CallError> {
         let service = self.service;
-        let response = builder.send().await.map_err(|e| CallError::Unavailable {
+        let sent = builder.send().await;
+        call.finish(service, sent.as_ref().map(|r| r.status().as_u16()).ok());
+        let response = sent.map_err(|e| CallError::Unavailable {
             service,
             detail: e.without_url().to_string(),
         })?;
@@ -144,5 +166,120 @@ impl ServiceClient {
             code,
             message,
         })
+    }
+}
+
+/// One outgoing call's place in its trace (the client span).
+struct Call {
+    trace: TraceContext,
+    span_id: u64,
+    started: std::time::SystemTime,
+    name: String,
+}
+
+impl Call {
+    /// Exports the client span (when export is on); `status` is None when no
+    /// answer came.
+    fn finish(self, peer: &'static str, status: Option<u16>) {
+        crate::otlp::record_client(
+            &self.trace,
+            self.span_id,
+            self.name,
+            peer,
+            status,
+            self.started,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace_context::TraceParent;
+    use actix_web::{HttpRequest, HttpResponse, web};
+
+    /// What the peer saw: the headers, and the trace context its own
+    /// middleware derived from them.
+    #[derive(serde::Deserialize, serde::Serialize)]
+    struct Seen {
+        traceparent: Option<String>,
+        request_id: Option<String>,
+        trace_id: Option<String>,
+        parent_id: Option<u64>,
+        span_id: Option<u64>,
+    }
+
+    async fn echo(req: HttpRequest) -> HttpResponse {
+        let header = |name: &str| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let current = trace_context::current();
+        HttpResponse::Ok().json(Seen {
+            traceparent: header("traceparent"),
+            request_id: header("x-request-id"),
+            trace_id: current.as_ref().map(TraceContext::trace_id_hex),
+            parent_id: current.as_ref().and_then(|c| c.parent_id),
+            span_id: current.as_ref().map(|c| c.span_id),
+        })
+    }
+
+    async fn peer() -> ServiceClient {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let running = crate::server::start(listener, 1, crate::cors::CorsPolicy::Closed, |cfg| {
+            cfg.route("/echo", web::get().to(echo));
+        })
+        .expect("start");
+        actix_web::rt::spawn(running.server);
+        let url = format!("http://127.0.0.1:{}", running.port);
+        ServiceClient::new("peer", &url, "token", Duration::from_secs(5))
+    }
+
+    #[actix_web::test]
+    async fn a_call_continues_the_current_trace_through_a_new_span() {
+        let client = peer().await;
+        let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let context = TraceContext::from_incoming(Some(incoming), None);
+        let ours = context.span_id;
+        let seen: Seen = request_id::scope(
+            "req-42".to_owned(),
+            trace_context::scope(context, client.get_json("/echo")),
+        )
+        .await
+        .expect("call");
+        let sent = seen
+            .traceparent
+            .as_deref()
+            .and_then(TraceParent::parse)
+            .expect("a valid traceparent was sent");
+        assert_eq!(sent.trace_id, 0x4bf92f3577b34da6a3ce929d0e0e4736);
+        assert_eq!(sent.flags, 1);
+        // A new client span: neither the caller's parent nor its own span.
+        assert_ne!(sent.parent_id, 0x00f067aa0ba902b7);
+        assert_ne!(sent.parent_id, ours);
+        assert_eq!(seen.request_id.as_deref(), Some("req-42"));
+        // The peer continued that trace, with the client span as its parent.
+        assert_eq!(
+            seen.trace_id.as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+        assert_eq!(seen.parent_id, Some(sent.parent_id));
+        assert_ne!(seen.span_id, Some(sent.parent_id));
+    }
+
+    #[actix_web::test]
+    async fn a_call_outside_a_request_starts_a_trace() {
+        let client = peer().await;
+        let first: Seen = client.get_json("/echo").await.expect("call");
+        let second: Seen = client.get_json("/echo").await.expect("call");
+        let first_sent = first.traceparent.as_deref().and_then(TraceParent::parse);
+        let second_sent = second.traceparent.as_deref().and_then(TraceParent::parse);
+        let (Some(a), Some(b)) = (first_sent, second_sent) else {
+            panic!("no valid traceparent sent");
+        };
+        assert_ne!(a.trace_id, b.trace_id);
+        assert_eq!(first.trace_id, Some(format!("{:032x}", a.trace_id)));
     }
 }
