@@ -14,6 +14,7 @@ use db::DbPool;
 use domain::{Role, UserId};
 use platform::auth::{TokenError, TokenIssuer, TokenKind, TokenVerifier, bearer_token};
 use std::sync::Arc;
+use std::time::Instant;
 
 pub struct GraphqlState {
     pub schema: Schema,
@@ -129,7 +130,10 @@ async fn graphql(
         spent: Default::default(),
         client_ip: platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for),
     };
+    let labels = crate::operation_metrics::labels(&operations);
+    let started = Instant::now();
     let answers = operations.execute(&state.schema, &ctx).await;
+    let answers = crate::operation_metrics::record(labels, answers, started.elapsed());
     let status = if answers.is_ok() {
         StatusCode::OK
     } else {

@@ -7,6 +7,7 @@ pub mod graphql;
 mod graphql_request;
 pub mod http;
 pub mod notifications;
+mod operation_metrics;
 pub mod settings;
 pub mod sms;
 mod startup;

@@ -89,6 +89,7 @@ async fn deliver(
     let mut conn = pool.get().await?;
     let (miss, error, retry_at) = match outcome {
         Ok(log) if log.succeeded() => {
+            platform::metrics::outbox_delivery("sent");
             return Ok(db::outbox::mark_sent(&mut conn, row.id, log.id).await?);
         }
         Ok(log) => {
@@ -107,9 +108,11 @@ async fn deliver(
     };
     match retry_at {
         Some(_) => {
+            platform::metrics::outbox_delivery("postponed");
             tracing::warn!(outbox_id = row.id, template = %row.template, %error, "SMS delivery postponed");
         }
         None => {
+            platform::metrics::outbox_delivery("given_up");
             tracing::error!(outbox_id = row.id, template = %row.template, %error, "SMS delivery given up");
         }
     }
@@ -132,6 +135,35 @@ pub async fn deliver_due(
         deliver(pool, messaging, row, pace).await?;
     }
     Ok(due)
+}
+
+/// The backlog for `/metrics`: PENDING notifications and the age of the
+/// oldest, read at scrape time (so it is true whatever the worker is doing).
+pub async fn sample_backlog(pool: DbPool) {
+    use diesel::sql_types::{BigInt, Double};
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Backlog {
+        #[diesel(sql_type = BigInt)]
+        pending: i64,
+        #[diesel(sql_type = Double)]
+        oldest_age_secs: f64,
+    }
+    let read = async {
+        let mut conn = pool.get().await.map_err(db::DbError::from)?;
+        diesel::sql_query(
+            "SELECT count(*) AS pending, \
+             coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_secs \
+             FROM notification_outbox WHERE status = 'PENDING'",
+        )
+        .get_result::<Backlog>(&mut conn)
+        .await
+        .map_err(db::DbError::from)
+    };
+    match read.await {
+        Ok(b) => platform::metrics::outbox_backlog(b.pending, b.oldest_age_secs),
+        Err(e) => tracing::warn!(error = %e, "metrics: cannot read the outbox backlog"),
+    }
 }
 
 pub fn spawn_worker(pool: DbPool, messaging: MessagingClient, wakeup: Wakeup, pace: Pace) {

@@ -62,8 +62,14 @@ impl Application {
             settings: Arc::new(config.settings.clone()),
             catalogue: Default::default(),
         });
+        let outbox_pool = pool.clone();
+        let backlog = web::Data::new(platform::metrics::ScrapeHook::new(move || {
+            crate::notifications::sample_backlog(outbox_pool.clone())
+        }));
         config.common.start_with(pool, move |cfg| {
-            cfg.app_data(state.clone()).configure(crate::http::routes);
+            cfg.app_data(state.clone())
+                .app_data(backlog.clone())
+                .configure(crate::http::routes);
         })
     }
 }

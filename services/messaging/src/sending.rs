@@ -232,8 +232,15 @@ pub fn stored_text(message: &Rendered) -> String {
     }
 }
 
-/// One line per handled message; the recipient masked, never the text.
+/// One line per handled message; the recipient masked, never the text. And
+/// its count by template and outcome (`sent`, `failed`, `withheld`).
 fn log_outcome(row: &SmsLogRow, to: &PhoneNumber) {
+    let outcome = match (row.status.as_str(), row.error_code.as_deref()) {
+        (SUCCESS, _) => "sent",
+        (_, Some(NOT_ALLOWLISTED)) => "withheld",
+        _ => "failed",
+    };
+    platform::metrics::sms_send(row.template.as_deref().unwrap_or("unknown"), outcome);
     tracing::info!(
         sms_log_id = row.id,
         template = row.template.as_deref().unwrap_or_default(),

@@ -205,15 +205,20 @@ pub async fn render_and_store(
         StampSource::Url(url) => state.stamps.for_url(url).await,
     };
     let file_name = statement.file_name();
-    let (statement, rendered, stamp_status) =
-        render_blocking(state.fonts.clone(), statement, stamp, stamp_status).await?;
+    let started = std::time::Instant::now();
+    let rendered = render_blocking(state.fonts.clone(), statement, stamp, stamp_status).await;
+    platform::metrics::receipt_render(&rendered, started.elapsed());
+    let (statement, rendered, stamp_status) = rendered?;
     let byte_size = i64::try_from(rendered.bytes.len()).unwrap_or(i64::MAX);
     let metadata = metadata_json(&statement, &rendered, &stamp_status, state.storage.kind());
     // The nonce keeps keys unique even if a database is reset against the
     // same bucket; the id alone would then repeat.
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     let key = format!("{key_stem}-{}.pdf", &nonce[..12]);
-    state.storage.put(&key, rendered.bytes).await?;
+    let started = std::time::Instant::now();
+    let put = state.storage.put(&key, rendered.bytes).await;
+    platform::metrics::receipt_store(state.storage.kind(), &put, started.elapsed());
+    put?;
     Ok(Stored {
         key,
         file_name,

@@ -33,8 +33,13 @@ impl Application {
         let syncer = web::Data::new(syncer);
         let trigger = web::Data::new(TriggerToken(config.trigger_token.clone()));
         let upload = web::Data::new(config.upload);
+        let runs_pool = pool.clone();
+        let last_success = web::Data::new(platform::metrics::ScrapeHook::new(move || {
+            crate::sync::sample_last_success(runs_pool.clone())
+        }));
         config.common.start_with(pool, move |cfg| {
             cfg.app_data(syncer.clone())
+                .app_data(last_success.clone())
                 .app_data(trigger.clone())
                 .app_data(upload.clone())
                 .configure(jobs::routes)

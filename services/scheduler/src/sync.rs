@@ -157,6 +157,32 @@ impl From<DbError> for Abort {
     }
 }
 
+/// When the last successful run finished, for `/metrics` (read from the run
+/// log at scrape time, so a restart or another instance does not reset it).
+pub async fn sample_last_success(pool: DbPool) {
+    use diesel::sql_types::Double;
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Last {
+        #[diesel(sql_type = Double)]
+        finished: f64,
+    }
+    let read = async {
+        let mut conn = pool.get().await.map_err(DbError::from)?;
+        diesel::sql_query(
+            "SELECT coalesce(extract(epoch FROM max(finished_at)), 0)::float8 AS finished \
+             FROM flower_batch_process_logs WHERE status = 'SUCCESS' AND deleted_at IS NULL",
+        )
+        .get_result::<Last>(&mut conn)
+        .await
+        .map_err(DbError::from)
+    };
+    match read.await {
+        Ok(last) => platform::metrics::scheduler_last_success(last.finished),
+        Err(e) => tracing::warn!(error = %e, "metrics: cannot read the last successful run"),
+    }
+}
+
 /// Runs syncs; cheap to clone (a pool and an HTTP client).
 #[derive(Clone)]
 pub struct Syncer {
@@ -178,7 +204,21 @@ impl Syncer {
         Syncer { pool, source }
     }
 
+    /// One run, counted in the metrics by its outcome.
     pub async fn run(&self, request: &SyncRequest) -> Result<RunReport, SyncError> {
+        let started = Instant::now();
+        let result = self.run_once(request).await;
+        let (outcome, elapsed, rows) = match &result {
+            Ok(report) => ("success", Some(started.elapsed()), report.rows_accepted),
+            Err(SyncError::InProgress(_)) => ("in_progress", None, 0),
+            Err(SyncError::NotConfigured(_)) => ("not_configured", None, 0),
+            Err(_) => ("failure", Some(started.elapsed()), 0),
+        };
+        platform::metrics::scheduler_run(outcome, elapsed, u64::try_from(rows).unwrap_or(0));
+        result
+    }
+
+    async fn run_once(&self, request: &SyncRequest) -> Result<RunReport, SyncError> {
         let started = Instant::now();
         if !self.source.is_configured() {
             return Err(SyncError::NotConfigured(FetchError::NotConfigured));
