@@ -45,3 +45,88 @@ impl Platform {
         (token, me["me"]["id"].as_i64().expect("id"))
     }
 }
+
+impl Platform {
+    /// A retailer signed up and linked (applied, confirmed) to the wholesaler
+    /// `owner_id` whose owner holds `owner`; answers its token.
+    pub async fn linked_retailer(
+        &self,
+        owner: &str,
+        owner_id: i64,
+        name: &str,
+        phone: &str,
+    ) -> String {
+        let (token, _) = self.account(name, phone, "RETAILER").await;
+        let applied = self
+            .gql(
+                Some(&token),
+                "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }",
+                json!({ "w": owner_id }),
+            )
+            .await;
+        self.gql(
+            Some(owner),
+            "mutation($c: Int!) { updateBizConnection(bizConnId: $c, status: CONFIRMED) { id } }",
+            json!({ "c": applied["applyBizConnection"]["id"] }),
+        )
+        .await;
+        token
+    }
+
+    /// An operator: signed up, then promoted in the database (as `core admin
+    /// create` does for real deployments). Answers a token minted after the
+    /// promotion is not needed: core reads the role from the database.
+    pub async fn admin(&self, phone: &str) -> String {
+        use diesel_async::RunQueryDsl;
+        let (token, id) = self.account("운영자", phone, "RETAILER").await;
+        let mut conn = self.db.pool().get().await.expect("conn");
+        diesel::sql_query(format!(
+            "UPDATE user_credentials SET role = 'ADMIN' WHERE user_id = {id}"
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("promote");
+        token
+    }
+
+    /// One flower on sale today (as the scheduler would have stored it);
+    /// answers its id.
+    pub async fn seed_flower(&self) -> i64 {
+        use diesel_async::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let mut conn = self.db.pool().get().await.expect("conn");
+        let ids: Vec<Id> = diesel::sql_query(
+            "WITH t AS (INSERT INTO flower_types (name) VALUES ('장미') RETURNING id), \
+                  f AS (INSERT INTO flowers (name, flower_type_id, images) \
+                        SELECT '레드나오미', id, ARRAY['https://img.example/r.jpg'] FROM t RETURNING id), \
+                  b AS (INSERT INTO bidding_flowers (flower_id, bidding_date) SELECT id, now() FROM f) \
+             SELECT id FROM f",
+        )
+        .load(&mut conn)
+        .await
+        .expect("catalogue");
+        ids[0].id
+    }
+}
+
+impl Platform {
+    /// The single `n` a counting statement answers (`SELECT count(*) AS n …`).
+    pub async fn count(&self, statement: &str) -> i64 {
+        use diesel_async::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.db.pool().get().await.expect("conn");
+        let row: Count = diesel::sql_query(statement)
+            .get_result(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        row.n
+    }
+}

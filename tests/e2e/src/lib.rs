@@ -3,6 +3,7 @@
 //! with freshly generated keys, and lets a test call them over HTTP.
 //! Dropping the `Platform` stops the services and drops the database.
 
+pub mod auction;
 pub mod browser;
 pub mod graphql;
 
@@ -49,6 +50,8 @@ impl Service {
 
 struct Running {
     service: Service,
+    /// Which instance of the service (0 when there is one of each).
+    replica: usize,
     port: u16,
     child: Child,
     log: PathBuf,
@@ -91,13 +94,23 @@ impl Platform {
 
     /// Like `start`, with extra environment variables for every service.
     pub async fn start_with(extra_env: &[(&str, &str)]) -> Platform {
+        Self::start_replicated(1, extra_env).await
+    }
+
+    /// `replicas` instances of every service on the one database, as a
+    /// deployment past one machine runs them. Services call the first
+    /// instance of their peers; a test reaches any instance with `url_of`.
+    pub async fn start_replicated(replicas: usize, extra_env: &[(&str, &str)]) -> Platform {
         let db = TestDb::new().await;
         let keys = platform::auth::generate_keys().expect("generate keys");
         let service_token = platform::auth::generate_service_token();
         let workdir =
             std::env::temp_dir().join(format!("marketbill-e2e-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&workdir).expect("work directory");
-        let ports: Vec<(Service, u16)> = Service::ALL.iter().map(|s| (*s, free_port())).collect();
+        let ports: Vec<(Service, usize, u16)> = Service::ALL
+            .iter()
+            .flat_map(|s| (0..replicas.max(1)).map(move |r| (*s, r, free_port())))
+            .collect();
 
         let mut env: Vec<(String, String)> = vec![
             ("DATABASE_URL".into(), db.url().to_owned()),
@@ -109,9 +122,8 @@ impl Platform {
             ("SERVICE_TOKEN".into(), service_token.clone()),
             ("RUST_LOG".into(), "info".into()),
         ];
-        for (service, port) in &ports {
+        for (service, _, port) in ports.iter().filter(|(_, replica, _)| *replica == 0) {
             let prefix = service.env_prefix();
-            env.push((format!("{prefix}_PORT"), port.to_string()));
             env.push((format!("{prefix}_URL"), format!("http://127.0.0.1:{port}")));
         }
         env.extend(
@@ -122,7 +134,7 @@ impl Platform {
 
         let running = ports
             .into_iter()
-            .map(|(service, port)| spawn(service, port, &env, &workdir))
+            .map(|(service, replica, port)| spawn(service, replica, port, &env, &workdir))
             .collect();
 
         let platform = Platform {
@@ -143,16 +155,17 @@ impl Platform {
 
     async fn wait_ready(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
-        for service in Service::ALL {
-            let url = format!("{}/readyz", self.url(service));
+        for running in &self.running {
+            let url = format!("http://127.0.0.1:{}/readyz", running.port);
             loop {
                 match self.http.get(&url).send().await {
                     Ok(response) if response.status().is_success() => break,
                     _ if Instant::now() > deadline => {
                         panic!(
-                            "{} not ready after {limit:?}; its log:\n{}",
-                            service.binary(),
-                            self.log(service)
+                            "{} #{} not ready after {limit:?}; its log:\n{}",
+                            running.service.binary(),
+                            running.replica,
+                            std::fs::read_to_string(&running.log).unwrap_or_default()
                         )
                     }
                     _ => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -161,29 +174,40 @@ impl Platform {
         }
     }
 
-    fn running(&self, service: Service) -> &Running {
+    fn running(&self, service: Service, replica: usize) -> &Running {
         self.running
             .iter()
-            .find(|r| r.service == service)
+            .find(|r| r.service == service && r.replica == replica)
             .expect("service started")
     }
 
     pub fn port(&self, service: Service) -> u16 {
-        self.running(service).port
+        self.running(service, 0).port
     }
 
+    /// The first instance of `service` (the one its peers call).
     pub fn url(&self, service: Service) -> String {
-        format!("http://127.0.0.1:{}", self.port(service))
+        self.url_of(service, 0)
     }
 
-    /// Everything the service printed so far.
+    /// Instance `replica` of `service`.
+    pub fn url_of(&self, service: Service, replica: usize) -> String {
+        format!("http://127.0.0.1:{}", self.running(service, replica).port)
+    }
+
+    /// Everything the first instance of the service printed so far.
     pub fn log(&self, service: Service) -> String {
-        std::fs::read_to_string(&self.running(service).log).unwrap_or_default()
+        std::fs::read_to_string(&self.running(service, 0).log).unwrap_or_default()
     }
 
-    /// Stops one service (e.g. to prove a peer outage delays, never loses).
+    /// Stops the first instance of one service with SIGKILL (e.g. to prove a
+    /// peer outage delays, never loses).
     pub fn stop(&mut self, service: Service) {
-        if let Some(r) = self.running.iter_mut().find(|r| r.service == service) {
+        if let Some(r) = self
+            .running
+            .iter_mut()
+            .find(|r| r.service == service && r.replica == 0)
+        {
             let _ = r.child.kill();
             let _ = r.child.wait();
         }
@@ -197,10 +221,10 @@ impl Platform {
         let index = self
             .running
             .iter()
-            .position(|r| r.service == service)
+            .position(|r| r.service == service && r.replica == 0)
             .expect("service started");
         let port = self.running[index].port;
-        self.running[index] = spawn(service, port, &self.env, &self.workdir);
+        self.running[index] = spawn(service, 0, port, &self.env, &self.workdir);
         self.wait_ready(Duration::from_secs(30)).await;
     }
 }
@@ -209,6 +233,7 @@ impl Platform {
 /// (appended, so a restart keeps the earlier output).
 fn spawn(
     service: Service,
+    replica: usize,
     port: u16,
     env: &[(String, String)],
     workdir: &std::path::Path,
@@ -219,7 +244,7 @@ fn spawn(
         "{} is missing: build the services first (`cargo build --workspace --bins`)",
         binary.display()
     );
-    let log = workdir.join(format!("{}.log", service.binary()));
+    let log = workdir.join(format!("{}-{replica}.log", service.binary()));
     let out = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -228,6 +253,7 @@ fn spawn(
     let err = out.try_clone().expect("log file");
     let child = Command::new(&binary)
         .envs(env.iter().map(|(k, v)| (k, v)))
+        .env(format!("{}_PORT", service.env_prefix()), port.to_string())
         .current_dir(workdir)
         .stdin(Stdio::null())
         .stdout(out)
@@ -236,6 +262,7 @@ fn spawn(
         .expect("spawn service");
     Running {
         service,
+        replica,
         port,
         child,
         log,

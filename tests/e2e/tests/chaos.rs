@@ -179,48 +179,16 @@ async fn orders_survive_dropped_connections_and_a_killed_core() {
     let (owner, owner_id) = platform
         .account("그린도매", "01011110001", "WHOLESALER_EMPR")
         .await;
-    let flower = {
-        let mut conn = platform.db.pool().get().await.expect("conn");
-        diesel::sql_query(
-            "WITH t AS (INSERT INTO flower_types (name) VALUES ('장미') RETURNING id), \
-                  f AS (INSERT INTO flowers (name, flower_type_id, images) \
-                        SELECT '레드나오미', id, ARRAY['https://img.example/r.jpg'] FROM t RETURNING id) \
-             INSERT INTO bidding_flowers (flower_id, bidding_date) SELECT id, now() FROM f",
-        )
-        .execute(&mut conn)
-        .await
-        .expect("catalogue");
-        #[derive(diesel::QueryableByName)]
-        struct Id {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            id: i64,
-        }
-        let ids: Vec<Id> = diesel::sql_query("SELECT id FROM flowers")
-            .load(&mut conn)
-            .await
-            .expect("flower");
-        ids[0].id
-    };
+    let flower = platform.seed_flower().await;
     let mut florists = Vec::new();
     for i in 0..FLORISTS {
-        let (token, _) = platform
-            .account(&format!("꽃집{i}"), &format!("0102222{i:04}"), "RETAILER")
-            .await;
-        let applied = platform
-            .gql(
-                Some(&token),
-                "mutation($w: Int!) { applyBizConnection(wholesalerId: $w) { id } }",
-                json!({ "w": owner_id }),
-            )
-            .await;
-        platform
-            .gql(
-                Some(&owner),
-                "mutation($c: Int!) { updateBizConnection(bizConnId: $c, status: CONFIRMED) { id } }",
-                json!({ "c": applied["applyBizConnection"]["id"] }),
-            )
-            .await;
-        florists.push(token);
+        let name = format!("꽃집{i}");
+        let phone = format!("0102222{i:04}");
+        florists.push(
+            platform
+                .linked_retailer(&owner, owner_id, &name, &phone)
+                .await,
+        );
     }
 
     let tally = Arc::new(Mutex::new(Tally::default()));

@@ -4,7 +4,6 @@
 //! messaging outage), the florist orders, the wholesaler prices and issues the
 //! statement (PDF by the receipt service), and both sides can fetch it.
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use diesel_async::RunQueryDsl;
 use e2e::{Platform, Service};
 use serde_json::{Value, json};
@@ -13,34 +12,6 @@ use std::time::{Duration, Instant};
 
 const TRIGGER: &str = "e2e-trigger-token";
 const AT_KEY: &str = "e2e-at-key";
-
-/// The aT API stand-in: one page of three cut-flower rows for any day; it
-/// records the query strings it received.
-async fn fake_at(day: String, seen: Arc<Mutex<Vec<String>>>) -> String {
-    let server = HttpServer::new(move || {
-        let day = day.clone();
-        let seen = seen.clone();
-        App::new().route(
-            "/api/returnData.api",
-            web::get().to(move |req: HttpRequest| {
-                seen.lock().expect("lock").push(req.query_string().to_owned());
-                let row = |pum: &str, good: &str, lv: &str| {
-                    json!({ "saleDate": day, "flowerGubn": "절화", "pumName": pum, "goodName": good, "lvNm": lv,
-                            "maxAmt": "12000", "minAmt": "8000", "avgAmt": "10000", "totAmt": "1000000", "totQty": "100" })
-                };
-                let body = json!({ "response": { "resultCd": "0", "resultMsg": "OK", "numOfRows": "3", "items": [
-                    row("장미", "레드나오미", "특1"), row("장미", "비탈", "상1"), row("국화", "백선", "특1") ] } });
-                async move { HttpResponse::Ok().json(body) }
-            }),
-        )
-    })
-    .workers(1)
-    .bind(("127.0.0.1", 0))
-    .expect("bind");
-    let port = server.addrs()[0].port();
-    tokio::spawn(server.run());
-    format!("http://127.0.0.1:{port}/api/returnData.api")
-}
 
 async fn sms_count(platform: &Platform, template: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
@@ -82,7 +53,7 @@ async fn expect_sms(platform: &Platform, template: &str, expected: i64) {
 async fn a_florist_orders_and_receives_a_statement() {
     let today = domain::time::business_day(chrono::Utc::now()).to_string();
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let at_url = fake_at(today.clone(), seen.clone()).await;
+    let at_url = e2e::auction::fake_at(today.clone(), Duration::ZERO, seen.clone()).await;
     let pages = e2e::browser::Pages::serve().await;
     let mut platform = Platform::start_with(&[
         ("CORS_ALLOWED_ORIGINS", pages.allowed_origin().as_str()),
