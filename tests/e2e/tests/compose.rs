@@ -650,12 +650,11 @@ fn kubernetes_overlays_give_each_service_exactly_what_it_reads() {
         match (overlay, autoscaler) {
             ("dev", Some(_)) => failures.push("dev autoscales core: one replica each".to_owned()),
             ("prod", None) => failures.push("prod does not autoscale core".to_owned()),
-            ("prod", Some(hpa)) => {
+            ("prod", Some(hpa))
                 if hpa["spec"]["scaleTargetRef"]["name"] != "core"
-                    || hpa["spec"]["minReplicas"].as_u64() < Some(2)
-                {
-                    failures.push("prod's autoscaler does not keep several cores".to_owned());
-                }
+                    || hpa["spec"]["minReplicas"].as_u64() < Some(2) =>
+            {
+                failures.push("prod's autoscaler does not keep several cores".to_owned());
             }
             _ => {}
         }
