@@ -5,11 +5,12 @@
 //! and response types (`<service>/src/openapi.rs`) and commits it as a
 //! snapshot that a test keeps current.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::http::{Method, header};
+use actix_web::{FromRequest, Handler, HttpResponse, Responder, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa::openapi::OpenApi;
+use utoipa::openapi::path::HttpMethod;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 /// Security scheme: an access token core issued to a signed-in user.
@@ -37,6 +38,64 @@ pub struct ErrorBody {
     pub code: String,
     /// For people; may change between versions.
     pub message: String,
+}
+
+/// The `Idempotency-Key` request header, as documented (`params(IdempotencyKey)`).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// A retry with the same key answers the first outcome (200) instead of
+    /// acting again; 1 to 255 visible ASCII characters.
+    #[serde(default, rename = "Idempotency-Key")]
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]+$",
+        example = "order-sheet-42-issue-1"
+    )]
+    pub idempotency_key: String,
+}
+
+/// `/healthz` and `/readyz` answer `{ "status", "database"? }`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Probe {
+    /// `ok` (alive), `ready`, or `unavailable`.
+    pub status: String,
+    /// `/readyz` only: `ok`, `error` or `timeout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "probes", security(()),
+    responses((status = 200, description = "Alive: `{\"status\":\"ok\"}`", body = Probe)))]
+#[allow(dead_code)]
+fn healthz() {}
+
+/// The process is alive and its database answers (within 2 s).
+#[utoipa::path(get, path = "/readyz", tag = "probes", security(()),
+    responses(
+        (status = 200, description = "Ready: `{\"status\":\"ready\",\"database\":\"ok\"}`", body = Probe),
+        (status = 503, description = "The database did not answer: route no traffic here", body = Probe),
+    ))]
+#[allow(dead_code)]
+fn readyz() {}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "probes", security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document of this service", body = serde_json::Value)))]
+#[allow(dead_code)]
+fn openapi_json() {}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(healthz, readyz, openapi_json))]
+struct Probes;
+
+/// The routes every REST service has besides its own: the probes
+/// (`platform::health`) and `GET /openapi.json` ([`serve`]).
+pub fn probes() -> OpenApi {
+    <Probes as utoipa::OpenApi>::openapi()
 }
 
 /// Adds the bearer schemes named in `schemes` ([`USER_TOKEN`],
@@ -95,6 +154,105 @@ pub fn serve(cfg: &mut web::ServiceConfig, json: &'static str) {
     );
 }
 
+/// Where a service's routes go: an actix `ServiceConfig` registers them,
+/// [`Listed`] only writes them down. A service's `routes` function takes
+/// `&mut impl Routes` and adds each handler with its `#[utoipa::path]`
+/// (`__path_<handler>`), so the method and path served are the ones
+/// documented, and a test can list every route and compare with the document.
+pub trait Routes {
+    fn add<P, F, Args>(&mut self, doc: P, handler: F) -> &mut Self
+    where
+        P: utoipa::Path,
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static;
+}
+
+impl Routes for web::ServiceConfig {
+    fn add<P, F, Args>(&mut self, _doc: P, handler: F) -> &mut Self
+    where
+        P: utoipa::Path,
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        for method in P::methods() {
+            self.route(
+                &P::path(),
+                web::route()
+                    .method(actix_method(&method))
+                    .to(handler.clone()),
+            );
+        }
+        self
+    }
+}
+
+/// Routes written down instead of served: `(method, path)`, e.g.
+/// `("post", "/v1/sms")`.
+#[derive(Debug, Default)]
+pub struct Listed(pub Vec<(String, String)>);
+
+impl Routes for Listed {
+    fn add<P, F, Args>(&mut self, _doc: P, _handler: F) -> &mut Self
+    where
+        P: utoipa::Path,
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        for method in P::methods() {
+            self.0.push((method_name(&method).to_owned(), P::path()));
+        }
+        self
+    }
+}
+
+fn method_name(method: &HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "post",
+        HttpMethod::Put => "put",
+        HttpMethod::Delete => "delete",
+        HttpMethod::Options => "options",
+        HttpMethod::Head => "head",
+        HttpMethod::Patch => "patch",
+        HttpMethod::Trace => "trace",
+    }
+}
+
+fn actix_method(method: &HttpMethod) -> Method {
+    match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Trace => Method::TRACE,
+    }
+}
+
+/// Every `(method, path)` a document describes, sorted.
+pub fn operations(doc: &OpenApi) -> Vec<(String, String)> {
+    let json = serde_json::to_value(&doc.paths).unwrap_or_default();
+    let mut found = Vec::new();
+    if let Some(paths) = json.as_object() {
+        for (path, item) in paths {
+            for method in [
+                "get", "post", "put", "delete", "options", "head", "patch", "trace",
+            ] {
+                if item.get(method).is_some() {
+                    found.push((method.to_owned(), path.clone()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +269,22 @@ mod tests {
         let parsed: ErrorEnvelope = serde_json::from_slice(&bytes).expect("envelope");
         assert_eq!(parsed.error.code, "INVALID_DATA");
         assert_eq!(parsed.error.message, "no such thing");
+    }
+
+    /// The probe schema describes what `/healthz` answers.
+    #[actix_web::test]
+    async fn the_probe_schema_is_what_healthz_sends() {
+        let app =
+            actix_web::test::init_service(actix_web::App::new().configure(crate::health::routes))
+                .await;
+        let request = actix_web::test::TestRequest::get()
+            .uri("/healthz")
+            .to_request();
+        let probe: Probe = actix_web::test::call_and_read_body_json(&app, request).await;
+        assert_eq!((probe.status.as_str(), probe.database), ("ok", None));
+        let documented = operations(&probes());
+        assert!(documented.contains(&("get".to_owned(), "/healthz".to_owned())));
+        assert_eq!(documented.len(), 3);
     }
 
     #[test]

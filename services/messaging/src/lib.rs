@@ -5,6 +5,7 @@
 pub mod config;
 mod error;
 mod limits;
+pub mod openapi;
 pub mod provider;
 mod routes;
 pub mod sending;

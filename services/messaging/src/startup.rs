@@ -37,8 +37,9 @@ impl Application {
             trust_forwarded_for: config.trust_forwarded_for,
         });
         config.common.start_with(pool, move |cfg| {
-            cfg.app_data(messenger.clone())
-                .configure(crate::routes::configure);
+            cfg.app_data(messenger.clone());
+            crate::routes::configure(cfg);
+            platform::openapi::serve(cfg, crate::openapi::json());
         })
     }
 }

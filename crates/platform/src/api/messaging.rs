@@ -7,12 +7,19 @@ use utoipa::ToSchema;
 /// The original's request body: a template name and its positional arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SendSms {
-    /// The recipient's mobile number (`010-1234-5678` or `01012345678`).
-    #[schema(example = "010-1234-5678")]
+    /// The recipient's mobile number: `010-1234-5678` or `01012345678`
+    /// (spaces are accepted as separators too).
+    #[schema(
+        example = "010-1234-5678",
+        pattern = "^01[016789]-?[0-9]{3,4}-?[0-9]{4}$"
+    )]
     pub to: String,
     /// `Default`, `Verification`, `ApplyBizConnection`, `ConfirmBizConnection`,
     /// `RejectBizConnection` or `IssueOrderSheetReceipt`.
-    #[schema(example = "Default")]
+    #[schema(
+        example = "Default",
+        pattern = "^(Default|Verification|ApplyBizConnection|ConfirmBizConnection|RejectBizConnection|IssueOrderSheetReceipt)$"
+    )]
     pub template: String,
     /// The template's positional arguments.
     pub args: Vec<String>,

@@ -1,19 +1,16 @@
 //! The HTTP API: `/v1/sms` for core and admins, `/v1/verifications` for anyone.
+//! Each handler is added with its `#[utoipa::path]`, so the routes served are
+//! the ones `crate::openapi` documents.
 
-mod sms;
-mod verifications;
+pub(crate) mod sms;
+pub(crate) mod verifications;
 
-use actix_web::web;
+use platform::openapi::Routes;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/v1")
-            .route("/sms", web::post().to(sms::send))
-            .route("/sms/{id}", web::get().to(sms::status))
-            .route("/verifications", web::post().to(verifications::request))
-            .route(
-                "/verifications/confirm",
-                web::post().to(verifications::confirm),
-            ),
-    );
+pub fn configure(routes: &mut impl Routes) {
+    routes
+        .add(sms::__path_send, sms::send)
+        .add(sms::__path_status, sms::status)
+        .add(verifications::__path_request, verifications::request)
+        .add(verifications::__path_confirm, verifications::confirm);
 }

@@ -10,6 +10,7 @@ use domain::{DomainError, ErrorCode, PhoneNumber};
 use platform::api::messaging::{SendSms, SmsLog};
 use platform::caller::Caller;
 use platform::error::ApiError;
+use platform::openapi::{ErrorEnvelope, IdempotencyKey};
 
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
@@ -55,9 +56,32 @@ pub fn to_contract(row: SmsLogRow) -> SmsLog {
     }
 }
 
-/// 201 for a message this request handled (whatever its outcome), 202 when
+/// Send an SMS from a template.
+///
+/// 201 for a message this request handled (whatever its outcome: a send the
+/// provider refused is recorded as `FAILURE` and answered here too), 202 when
 /// the development allowlist withheld it (accepted, not sent), 200 with the
-/// first outcome for a repeated idempotency key.
+/// first outcome for a repeated idempotency key. Core's service credential or
+/// an ADMIN user only: no open SMS relay.
+#[utoipa::path(
+    post,
+    path = "/v1/sms",
+    tag = "sms",
+    request_body = SendSms,
+    params(IdempotencyKey),
+    security(("serviceToken" = []), ("userToken" = [])),
+    responses(
+        (status = 201, description = "Handled by this request (sent, or refused by the provider: see `status`)", body = SmsLog),
+        (status = 202, description = "Withheld by the development allowlist (`SMS_RECIPIENT_ALLOWLIST`): accepted, not sent", body = SmsLog),
+        (status = 200, description = "A repeated Idempotency-Key: the first request's outcome", body = SmsLog),
+        (status = 400, description = "`INVALID_DATA` (malformed body), `INVALID_FORMAT` (phone number, Idempotency-Key), `UNKNOWN_TEMPLATE`, `MESSAGE_TOO_LONG`", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: a user who is not an ADMIN", body = ErrorEnvelope),
+        (status = 422, description = "`IDEMPOTENCY_KEY_REUSED`: the key was used for another message", body = ErrorEnvelope),
+        (status = 429, description = "`TOO_MANY_ATTEMPTS`: too many messages of this template to this recipient in the hour", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds until a slot frees up"))),
+        (status = 503, description = "`UNAVAILABLE`: the database is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 pub async fn send(
     caller: Caller,
     req: HttpRequest,
@@ -88,6 +112,22 @@ pub async fn send(
     Ok(HttpResponse::build(status).json(to_contract(row)))
 }
 
+/// Read one send back.
+#[utoipa::path(
+    get,
+    path = "/v1/sms/{id}",
+    tag = "sms",
+    params(("id" = i64, Path, description = "The send's id (`SmsLog.id`)")),
+    security(("serviceToken" = []), ("userToken" = [])),
+    responses(
+        (status = 200, description = "The send as recorded", body = SmsLog),
+        (status = 400, description = "`INVALID_DATA`: the id is not a 64-bit integer", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: a user who is not an ADMIN", body = ErrorEnvelope),
+        (status = 404, description = "`NO_SMS_LOG`: no such send", body = ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`: the database is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 pub async fn status(
     caller: Caller,
     id: web::Path<i64>,

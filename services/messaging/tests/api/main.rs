@@ -2,6 +2,7 @@
 //! per test; SENS is played by a local HTTP server that checks what it gets.
 
 mod logs;
+mod openapi;
 mod sens;
 mod sms;
 mod support;
