@@ -665,3 +665,56 @@ fn kubernetes_overlays_give_each_service_exactly_what_it_reads() {
         failures.join("\n- ")
     );
 }
+
+/// The Kubernetes ordering: a pod's `migrate --wait` init container holds it
+/// back while migrations are pending and lets it start once the migration
+/// Job has applied them; it applies nothing itself.
+#[tokio::test]
+async fn migrate_wait_holds_pods_until_the_job_has_migrated() {
+    let db = db::testing::TestDb::empty().await;
+    let migrate = bin_dir().join("migrate");
+    let mut waiter = tokio::process::Command::new(&migrate)
+        .args(["--wait", "60"])
+        .env("DATABASE_URL", db.url())
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("migrate --wait");
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert!(
+        waiter.try_wait().expect("waiter").is_none(),
+        "migrate --wait returned while every migration was pending"
+    );
+    let pending = db::migrations::pending(db.url()).await.expect("pending");
+    assert_eq!(
+        pending.len(),
+        db::migrations::embedded_count(),
+        "migrate --wait applied migrations"
+    );
+
+    // The Job.
+    let job = tokio::process::Command::new(&migrate)
+        .env("DATABASE_URL", db.url())
+        .stdout(Stdio::null())
+        .status()
+        .await
+        .expect("migrate");
+    assert!(job.success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), waiter.wait())
+        .await
+        .expect("migrate --wait returns once the schema is current")
+        .expect("exit status");
+    assert!(status.success(), "{status}");
+
+    // Time runs out while the schema stays behind: the pod does not start.
+    let behind = db::testing::TestDb::empty().await;
+    let status = tokio::process::Command::new(&migrate)
+        .args(["--wait", "1"])
+        .env("DATABASE_URL", behind.url())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await
+        .expect("migrate --wait 1");
+    assert!(!status.success());
+}
