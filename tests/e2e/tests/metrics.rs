@@ -105,6 +105,25 @@ async fn graphql(
         .expect("json")
 }
 
+/// A log without its terminal colours.
+fn plain(log: &str) -> String {
+    let mut out = String::with_capacity(log.len());
+    let mut chars = log.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-byte
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn day_view(code: &str, text: &str) -> f64 {
     sum(
         text,
@@ -377,7 +396,7 @@ async fn every_service_counts_real_traffic_and_traces_cross_services() {
         1.0,
         "{receipt}"
     );
-    let issue_route = "/v1/order-sheets/{id}/receipts";
+    let issue_route = "/v1/order-sheets/{order_sheet_id}/receipts";
     assert!(
         route(&receipt, issue_route, "201") + route(&receipt, issue_route, "200") >= 1.0,
         "{receipt}"
@@ -399,8 +418,8 @@ async fn every_service_counts_real_traffic_and_traces_cross_services() {
     );
     // The trace id is in the request span of core and of the receipt service
     // it called (next to the request id that followed the call).
-    let core_log = platform.log(Service::Core);
-    let receipt_log = platform.log(Service::Receipt);
+    let core_log = plain(&platform.log(Service::Core));
+    let receipt_log = plain(&platform.log(Service::Receipt));
     assert!(
         core_log.contains(&format!("trace_id={trace_id}")),
         "core did not keep the trace:\n{core_log}"
