@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy bench-core profile-core bench-messaging bench-receipt bench-scheduler
+.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy check-alerts bench-core profile-core bench-messaging bench-receipt bench-scheduler
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -16,7 +16,14 @@ test: tools
 	cargo build --workspace --bins --quiet
 	FUZZ_EXAMPLES=4 scripts/fuzz.sh
 	scripts/check-deploy.sh
+	@$(MAKE) --no-print-directory check-alerts
 	cargo nextest run --workspace --no-fail-fast --retries 0
+
+## Prometheus alert rules: syntax (promtool check rules) and behaviour (promtool
+## test rules: each alert fires, and stays quiet, where alerts.test.yml says).
+check-alerts: tools
+	promtool check rules deploy/prometheus/alerts.yml
+	promtool test rules deploy/prometheus/alerts.test.yml
 
 ## An operator's bad night, bounded (about 30 s): 8 florists ordering while PostgreSQL
 ## drops every connection three times and core is SIGKILLed and restarted; prints what

