@@ -247,6 +247,12 @@ async fn orders_survive_dropped_connections_and_a_killed_core() {
         tally.errors
     );
 
+    for line in platform.log(Service::Core).lines() {
+        if line.contains("ERROR") {
+            println!("chaos: core logged {line}");
+        }
+    }
+
     let mut per_round: BTreeMap<&str, usize> = BTreeMap::new();
     for order in &stored {
         *per_round.entry(order.memo.as_str()).or_default() += 1;

@@ -50,7 +50,7 @@ pub async fn party_user(ctx: &Context, id: Option<i64>) -> GqlResult<Option<User
         .users
         .load(id)
         .await
-        .map_err(|e| GqlError::internal("users", e))?
+        .map_err(GqlError::from)?
         .map(User::from))
 }
 
@@ -94,13 +94,13 @@ impl ShoppingSession {
             .cart_items
             .load((page, self.0.id))
             .await
-            .map_err(|e| GqlError::internal("cart items", e))?;
+            .map_err(GqlError::from)?;
         let count = ctx
             .loaders
             .cart_counts
             .load(self.0.id)
             .await
-            .map_err(|e| GqlError::internal("cart counts", e))?;
+            .map_err(GqlError::from)?;
         Ok(CartItemsOutput {
             result_count: i32::try_from(count).unwrap_or(i32::MAX),
             items: items

@@ -59,7 +59,7 @@ pub async fn load_flower(ctx: &Context, id: i64) -> GqlResult<Flower> {
         .flowers
         .load(id)
         .await
-        .map_err(|e| GqlError::internal("flowers", e))?
+        .map_err(GqlError::from)?
         .map(Flower::from)
         .ok_or_else(|| {
             GqlError::message(
@@ -96,7 +96,7 @@ impl Flower {
             .bidding
             .load(((), self.0.id))
             .await
-            .map_err(|e| GqlError::internal("bidding flowers", e))?;
+            .map_err(GqlError::from)?;
         // Rows come oldest first; a flower sold for years answers its latest days.
         let skip = rows.len().saturating_sub(UNPAGINATED_LIST_MAX);
         Ok(rows
@@ -115,7 +115,7 @@ impl Flower {
             .flower_colors
             .load(color)
             .await
-            .map_err(|e| GqlError::internal("flower colors", e))?
+            .map_err(GqlError::from)?
             .map(FlowerColor))
     }
 }
@@ -147,7 +147,7 @@ impl Load for FlowerType {
                 .flower_types
                 .load(id)
                 .await
-                .map_err(|e| GqlError::internal("flower types", e))?
+                .map_err(GqlError::from)?
                 .map(|row| FlowerType(Arc::new(row)))
                 .ok_or_else(|| GqlError::code(domain::ErrorCode::NoFlowerType))
         })
@@ -176,7 +176,7 @@ impl FlowerType {
             .flowers_of_type
             .load(((), self.0.id))
             .await
-            .map_err(|e| GqlError::internal("flowers of type", e))?;
+            .map_err(GqlError::from)?;
         Ok(Some(
             rows.into_iter()
                 .take(UNPAGINATED_LIST_MAX)

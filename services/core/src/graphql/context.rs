@@ -89,7 +89,7 @@ impl Context {
         self.pool
             .get()
             .await
-            .map_err(|e| GqlError::internal("database unavailable", e))
+            .map_err(|e| GqlError::from(db::DbError::from(e)))
     }
 }
 

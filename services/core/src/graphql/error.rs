@@ -57,16 +57,29 @@ impl From<diesel::result::Error> for GqlError {
     }
 }
 
-/// A database out of reach (no connection, or the one in use dropped under the
-/// statement) is `DATABASE_UNAVAILABLE`, which clients retry; anything else is
-/// a bug, logged and answered `INTERNAL`.
-impl From<db::DbError> for GqlError {
-    fn from(e: db::DbError) -> Self {
+impl From<crate::graphql::loaders::LoadError> for GqlError {
+    fn from(e: crate::graphql::loaders::LoadError) -> Self {
+        GqlError::of_database(&e.0)
+    }
+}
+
+impl GqlError {
+    /// `DATABASE_UNAVAILABLE` for an outage, else a logged `INTERNAL`.
+    fn of_database(e: &db::DbError) -> Self {
         if e.is_outage() {
             tracing::warn!(error = %e, "database unavailable");
             return GqlError::code(ErrorCode::DatabaseUnavailable);
         }
         GqlError::internal("database query failed", e)
+    }
+}
+
+/// A database out of reach (no connection, or the one in use dropped under the
+/// statement) is `DATABASE_UNAVAILABLE`, which clients retry; anything else is
+/// a bug, logged and answered `INTERNAL`.
+impl From<db::DbError> for GqlError {
+    fn from(e: db::DbError) -> Self {
+        GqlError::of_database(&e)
     }
 }
 

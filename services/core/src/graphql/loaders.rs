@@ -20,9 +20,21 @@ use std::sync::Arc;
 
 use crate::graphql::pagination::Page;
 
-/// A batch's outcome for one key: the row if it exists, or why the batch failed
-/// (a dataloader has no error channel of its own).
-pub type Loaded<T> = Result<Option<T>, String>;
+/// Why a batch failed, shared by every key of the batch (a dataloader has no
+/// error channel of its own, and hands each key a copy). Deliberately not
+/// `Display`: it becomes a GraphQL error only through `GqlError::from`, which
+/// tells an outage (`DATABASE_UNAVAILABLE`) from a bug (`INTERNAL`).
+#[derive(Debug, Clone)]
+pub struct LoadError(pub Arc<db::DbError>);
+
+impl<E: Into<db::DbError>> From<E> for LoadError {
+    fn from(e: E) -> Self {
+        LoadError(Arc::new(e.into()))
+    }
+}
+
+/// A batch's outcome for one key: the row if it exists, or why the batch failed.
+pub type Loaded<T> = Result<Option<T>, LoadError>;
 
 macro_rules! by_id_loader {
     ($name:ident, $row:ty, $query:path, $($key:ident).+) => {
@@ -31,8 +43,8 @@ macro_rules! by_id_loader {
         impl BatchFn<i64, Loaded<$row>> for $name {
             async fn load(&mut self, keys: &[i64]) -> HashMap<i64, Loaded<$row>> {
                 let rows = match self.0.get().await {
-                    Ok(mut conn) => $query(&mut conn, keys).await.map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
+                    Ok(mut conn) => $query(&mut conn, keys).await.map_err(LoadError::from),
+                    Err(e) => Err(LoadError::from(e)),
                 };
                 match rows {
                     Ok(rows) => {
@@ -94,7 +106,7 @@ by_id_loader!(
 /// A batch's outcome for one parent: its children, or why the batch failed.
 /// Shared, because a cached loader hands out a copy of the outcome: copying
 /// a day's 300 lines with their flowers cost more than reading them.
-pub type LoadedMany<T> = Result<Vec<Arc<T>>, String>;
+pub type LoadedMany<T> = Result<Vec<Arc<T>>, LoadError>;
 
 /// Children of many parents, keyed by (arguments, parent id): one statement per
 /// distinct argument set, so siblings asking for the same page share it.
@@ -115,10 +127,8 @@ macro_rules! children_loader {
                 let mut pooled = match self.0.get().await {
                     Ok(conn) => conn,
                     Err(e) => {
-                        return keys
-                            .iter()
-                            .map(|k| (k.clone(), Err(e.to_string())))
-                            .collect();
+                        let e = LoadError::from(e);
+                        return keys.iter().map(|k| (k.clone(), Err(e.clone()))).collect();
                     }
                 };
                 let mut out = HashMap::new();
@@ -137,8 +147,9 @@ macro_rules! children_loader {
                             }
                         }
                         Err(e) => {
+                            let e = LoadError::from(e);
                             for id in &$ids {
-                                out.insert(($a.clone(), *id), Err(e.to_string()));
+                                out.insert(($a.clone(), *id), Err(e.clone()));
                             }
                         }
                     }
@@ -267,13 +278,13 @@ pub struct Keyed<T> {
 /// The live line count of each cart session.
 pub struct CartCounts(DbPool);
 
-impl BatchFn<i64, Result<i64, String>> for CartCounts {
-    async fn load(&mut self, keys: &[i64]) -> HashMap<i64, Result<i64, String>> {
+impl BatchFn<i64, Result<i64, LoadError>> for CartCounts {
+    async fn load(&mut self, keys: &[i64]) -> HashMap<i64, Result<i64, LoadError>> {
         let counts = match self.0.get().await {
             Ok(mut conn) => db::carts::live_counts(&mut conn, keys)
                 .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+                .map_err(LoadError::from),
+            Err(e) => Err(LoadError::from(e)),
         };
         match counts {
             Ok(counts) => {
@@ -290,16 +301,16 @@ impl BatchFn<i64, Result<i64, String>> for CartCounts {
 /// Every live owner ↔ employee link of each user (either side).
 pub struct EmploymentByUser(DbPool);
 
-impl BatchFn<i64, Result<Vec<WholesalerConnectionRow>, String>> for EmploymentByUser {
+impl BatchFn<i64, Result<Vec<WholesalerConnectionRow>, LoadError>> for EmploymentByUser {
     async fn load(
         &mut self,
         keys: &[i64],
-    ) -> HashMap<i64, Result<Vec<WholesalerConnectionRow>, String>> {
+    ) -> HashMap<i64, Result<Vec<WholesalerConnectionRow>, LoadError>> {
         let rows = match self.0.get().await {
             Ok(mut conn) => db::connections::employment_links(&mut conn, keys)
                 .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+                .map_err(LoadError::from),
+            Err(e) => Err(LoadError::from(e)),
         };
         match rows {
             Ok(rows) => keys
@@ -324,7 +335,7 @@ pub struct Loaders {
     pub users: Cached<Loaded<UserRow>, UsersById>,
     pub credentials: Cached<Loaded<CredentialRow>, CredentialsByUser>,
     pub business_infos: Cached<Loaded<BusinessInfoRow>, BusinessInfosByUser>,
-    pub employment: Cached<Result<Vec<WholesalerConnectionRow>, String>, EmploymentByUser>,
+    pub employment: Cached<Result<Vec<WholesalerConnectionRow>, LoadError>, EmploymentByUser>,
     pub connections:
         Children<ConnectionArgs, Keyed<db::connections::BizConnectionRow>, ConnectionsPerUser>,
     pub flowers: Cached<Loaded<FlowerRow>, FlowersById>,
@@ -339,7 +350,7 @@ pub struct Loaders {
     pub sheet_custom_items: Children<Page, CustomOrderItemRow, CustomItemsPerSheet>,
     pub sheet_receipts: Children<Page, SheetReceiptRow, ReceiptsPerSheet>,
     pub cart_items: Children<Page, CartItemRow, CartItemsPerSession>,
-    pub cart_counts: Cached<Result<i64, String>, CartCounts>,
+    pub cart_counts: Cached<Result<i64, LoadError>, CartCounts>,
 }
 
 type Children<A, R, F> = Loader<(A, i64), LoadedMany<R>, F, HashMap<(A, i64), LoadedMany<R>>>;

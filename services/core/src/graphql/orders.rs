@@ -88,7 +88,7 @@ impl OrderSheet {
                 let summary = summaries
                     .remove(&row.id)
                     .unwrap_or(Ok(None))
-                    .map_err(|e| GqlError::internal("sheet summaries", e))?;
+                    .map_err(GqlError::from)?;
                 Ok(OrderSheet::with_summary(row, summary))
             })
             .collect()
@@ -217,7 +217,7 @@ async fn load_sheet(ctx: &Context, id: i64) -> GqlResult<OrderSheet> {
         .sheets
         .load(id)
         .await
-        .map_err(|e| GqlError::internal("order sheets", e))?
+        .map_err(GqlError::from)?
         .ok_or_else(|| crate::trading::scope::no_order_sheet(id))?;
     OrderSheet::read(ctx, row).await
 }
@@ -298,7 +298,7 @@ impl OrderSheet {
             .sheet_receipts
             .load((page, self.row.id))
             .await
-            .map_err(|e| GqlError::internal("receipts", e))?;
+            .map_err(GqlError::from)?;
         Ok(rows
             .into_iter()
             .map(|row| OrderSheetReceipt(Arc::unwrap_or_clone(row)))
@@ -395,7 +395,7 @@ impl Load for Arc<Vec<OrderItem>> {
                 .sheet_items
                 .load(key)
                 .await
-                .map_err(|e| GqlError::internal("order items", e))?;
+                .map_err(GqlError::from)?;
             Ok(Arc::new(
                 rows.iter().map(|line| OrderItem::from(&**line)).collect(),
             ))
@@ -414,7 +414,7 @@ impl Load for Arc<Vec<CustomOrderItem>> {
                 .sheet_custom_items
                 .load(key)
                 .await
-                .map_err(|e| GqlError::internal("custom order items", e))?;
+                .map_err(GqlError::from)?;
             Ok(Arc::new(
                 rows.iter()
                     .map(|row| CustomOrderItem((**row).clone()))

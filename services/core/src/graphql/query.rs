@@ -27,12 +27,7 @@ pub struct UserFilterInput {
 }
 
 async fn load_user(ctx: &Context, id: i64) -> GqlResult<User> {
-    let user = ctx
-        .loaders
-        .users
-        .load(id)
-        .await
-        .map_err(|e| GqlError::internal("users", e))?;
+    let user = ctx.loaders.users.load(id).await.map_err(GqlError::from)?;
     user.map(User::from).ok_or_else(|| {
         GqlError::message(
             ErrorCode::NoUser,

@@ -53,7 +53,7 @@ pub async fn all_cart_items(
         .cart_items
         .load((page, session.0.id))
         .await
-        .map_err(|e| GqlError::internal("cart items", e))?;
+        .map_err(GqlError::from)?;
     Ok(rows
         .into_iter()
         .map(|row| CartItem(Arc::unwrap_or_clone(row)))

@@ -55,7 +55,7 @@ impl User {
             .employment
             .load(self.row.id)
             .await
-            .map_err(|e| GqlError::internal("employment", e))
+            .map_err(GqlError::from)
     }
 
     /// The user itself, an admin, or its owner ↔ employee colleague (an
@@ -95,7 +95,7 @@ impl User {
                 .users
                 .load(link.employee_id)
                 .await
-                .map_err(|e| GqlError::internal("users", e))?
+                .map_err(GqlError::from)?
             {
                 employees.push(User::from(user));
             }
@@ -117,7 +117,7 @@ impl User {
             .users
             .load(link.employer_id)
             .await
-            .map_err(|e| GqlError::internal("users", e))?;
+            .map_err(GqlError::from)?;
         Ok(user.map(User::from))
     }
 
@@ -150,7 +150,7 @@ impl User {
             .connections
             .load((args, self.row.id))
             .await
-            .map_err(|e| GqlError::internal("connections", e))?;
+            .map_err(GqlError::from)?;
         Ok(rows
             .into_iter()
             .map(|keyed| BizConnection(keyed.row.clone()))
@@ -184,7 +184,7 @@ impl User {
     async fn user_credential(&self, ctx: &Context) -> GqlResult<UserCredential> {
         let loaded = ctx.loaders.credentials.load(self.row.id).await;
         let row = loaded
-            .map_err(|e| GqlError::internal("loading credential", e))?
+            .map_err(GqlError::from)?
             .ok_or_else(|| GqlError::code(domain::ErrorCode::NoUser))?;
         let visible = ctx.can_see_private(self.row.id).await?;
         Ok(UserCredential { row, visible })
@@ -281,7 +281,7 @@ impl UserCredential {
             .users
             .load(self.row.user_id)
             .await
-            .map_err(|e| GqlError::internal("users", e))?;
+            .map_err(GqlError::from)?;
         Ok(user.map(User::from))
     }
 
@@ -325,9 +325,7 @@ impl Load for Option<BusinessInfo> {
                 return Ok(None);
             }
             let loaded = ctx.loaders.business_infos.load(user_id).await;
-            Ok(loaded
-                .map_err(|e| GqlError::internal("loading business info", e))?
-                .map(BusinessInfo))
+            Ok(loaded.map_err(GqlError::from)?.map(BusinessInfo))
         })
     }
 }
@@ -425,7 +423,7 @@ impl BizConnection {
             .users
             .load(self.0.retailer_id)
             .await
-            .map_err(|e| GqlError::internal("users", e))?;
+            .map_err(GqlError::from)?;
         Ok(user.map(User::from))
     }
 
@@ -436,7 +434,7 @@ impl BizConnection {
             .users
             .load(self.0.wholesaler_id)
             .await
-            .map_err(|e| GqlError::internal("users", e))?;
+            .map_err(GqlError::from)?;
         Ok(user.map(User::from))
     }
 

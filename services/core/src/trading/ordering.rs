@@ -130,7 +130,7 @@ pub async fn visible_sheet(
         .sheets
         .load(sheet_id)
         .await
-        .map_err(|e| GqlError::internal("order sheets", e))?;
+        .map_err(GqlError::from)?;
     match sheet {
         Some(sheet) if crate::trading::scope::party_may_see(party, &sheet) => Ok(sheet),
         _ => Err(GqlError::message(
