@@ -60,7 +60,7 @@ pub async fn middleware(
         .instrument(span.clone())
         .await?;
     let status = response.status().as_u16();
-    crate::otlp::record_server(&trace, &method, response.request(), status, wall_clock);
+    crate::otlp::record_server(&trace, &id, &method, response.request(), status, wall_clock);
     span.in_scope(|| {
         tracing::info!(
             status,

@@ -168,7 +168,9 @@ pub async fn serve_until_stopped(
     match started {
         Ok(running) => {
             tracing::info!(service, port = running.port, "listening");
-            match running.server.await {
+            let served = running.server.await;
+            crate::otlp::shutdown();
+            match served {
                 Ok(()) => {
                     tracing::info!(service, "stopped");
                     ExitCode::SUCCESS

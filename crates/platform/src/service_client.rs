@@ -78,8 +78,10 @@ impl ServiceClient {
     /// context: the current request's trace (a new one outside a request,
     /// e.g. the outbox worker), through a new client span.
     fn request(&self, method: reqwest::Method, path: &str) -> (reqwest::RequestBuilder, Call) {
+        let current = trace_context::current();
         let call = Call {
-            trace: trace_context::current().unwrap_or_else(TraceContext::root),
+            in_request: current.is_some(),
+            trace: current.unwrap_or_else(TraceContext::root),
             span_id: trace_context::new_span_id(),
             started: std::time::SystemTime::now(),
             name: format!("{method} {}", self.service),
@@ -172,6 +174,8 @@ impl ServiceClient {
 /// One outgoing call's place in its trace (the client span).
 struct Call {
     trace: TraceContext,
+    /// Whether the call is made while handling a request (else its trace is new).
+    in_request: bool,
     span_id: u64,
     started: std::time::SystemTime,
     name: String,
@@ -183,6 +187,7 @@ impl Call {
     fn finish(self, peer: &'static str, status: Option<u16>) {
         crate::otlp::record_client(
             &self.trace,
+            self.in_request,
             self.span_id,
             self.name,
             peer,

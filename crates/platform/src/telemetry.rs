@@ -1,5 +1,7 @@
 //! Tracing setup: readable text by default, one JSON object per line when
-//! `LOG_FORMAT=json` (for log shippers). `RUST_LOG` filters as usual.
+//! `LOG_FORMAT=json` (for log shippers). `RUST_LOG` filters as usual. Spans
+//! are exported over OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set
+//! ([`crate::otlp`]).
 
 use tracing_subscriber::EnvFilter;
 
@@ -16,6 +18,8 @@ pub fn init(service: &str) {
     } else {
         builder.try_init()
     };
+    // Spans over OTLP, only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    crate::otlp::init(service);
 }
 
 /// Masks all but the last four characters, for identifiers that must never

@@ -424,6 +424,11 @@ async fn every_service_counts_real_traffic_and_traces_cross_services() {
         core_log.contains(&format!("trace_id={trace_id}")),
         "core did not keep the trace:\n{core_log}"
     );
+    // No endpoint set: nothing is exported.
+    assert!(
+        !core_log.contains("exporting spans over OTLP"),
+        "{core_log}"
+    );
     let continued = receipt_log.lines().any(|line| {
         line.contains(&format!("trace_id={trace_id}")) && line.contains("metrics-e2e-issue")
     });
@@ -463,4 +468,71 @@ async fn every_service_counts_real_traffic_and_traces_cross_services() {
             metric.name
         );
     }
+}
+
+/// An OTLP/HTTP collector that keeps the bodies of the trace exports it gets.
+async fn collector(bodies: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) -> String {
+    use actix_web::{App, HttpResponse, HttpServer, web};
+    let server = HttpServer::new(move || {
+        let bodies = bodies.clone();
+        App::new().route(
+            "/v1/traces",
+            web::post().to(move |body: web::Bytes| {
+                bodies.lock().expect("lock").push(body.to_vec());
+                async {
+                    HttpResponse::Ok()
+                        .content_type("application/x-protobuf")
+                        .finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .expect("bind");
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn spans_are_exported_over_otlp_only_when_an_endpoint_is_set() {
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let endpoint = collector(bodies.clone()).await;
+    let platform = Platform::start_with(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+        ("ORDER_BATCH_AT", "off"),
+    ])
+    .await;
+    let trace_id = 0x0af7651916cd43dd8448eb211c80319c_u128;
+    let answered = graphql(
+        &platform,
+        None,
+        &[(
+            "traceparent",
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        )],
+        json!({ "query": "query Probe { __typename }" }),
+    )
+    .await;
+    assert_eq!(answered["data"]["__typename"], "Query", "{answered}");
+    // The batch goes out within the exporter's 5 s delay.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let exported = bodies.lock().expect("lock").iter().any(|body| {
+            let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+            has(&trace_id.to_be_bytes()) && has(b"core") && has(b"POST /graphql")
+        });
+        if exported {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "core exported no span of the trace; its log:\n{}",
+            platform.log(Service::Core)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let log = plain(&platform.log(Service::Receipt));
+    assert!(log.contains("exporting spans over OTLP"), "{log}");
 }
