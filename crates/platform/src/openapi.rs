@@ -88,12 +88,22 @@ fn readyz() {}
 #[allow(dead_code)]
 fn openapi_json() {}
 
+/// Prometheus metrics (`crate::metrics`): for the scraper inside the
+/// cluster; anything that came through a proxy gets 404.
+#[utoipa::path(get, path = "/metrics", tag = "probes", security(()),
+    responses(
+        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 404, description = "Came through a proxy (`Forwarded`, `X-Forwarded-*`), or no recorder is installed"),
+    ))]
+#[allow(dead_code)]
+fn metrics() {}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(healthz, readyz, openapi_json))]
+#[openapi(paths(healthz, readyz, openapi_json, metrics))]
 struct Probes;
 
 /// The routes every REST service has besides its own: the probes
-/// (`platform::health`) and `GET /openapi.json` ([`serve`]).
+/// (`platform::health`), `GET /metrics` and `GET /openapi.json` ([`serve`]).
 pub fn probes() -> OpenApi {
     <Probes as utoipa::OpenApi>::openapi()
 }
@@ -284,7 +294,7 @@ mod tests {
         assert_eq!((probe.status.as_str(), probe.database), ("ok", None));
         let documented = operations(&probes());
         assert!(documented.contains(&("get".to_owned(), "/healthz".to_owned())));
-        assert_eq!(documented.len(), 3);
+        assert_eq!(documented.len(), 4);
     }
 
     #[test]

@@ -11,20 +11,47 @@ use domain::ErrorCode;
 use platform::ApiError;
 use platform::api::receipt::{IssueReceipt, Receipt};
 use platform::caller::Caller;
+use platform::openapi::{ErrorEnvelope, IdempotencyKey, Routes};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/v1/order-sheets/{order_sheet_id}/receipts",
-        web::post().to(issue_receipt),
-    )
-    .route("/v1/receipts/render", web::post().to(crate::legacy::render))
-    .route("/v1/renders/{name}", web::get().to(crate::legacy::file))
-    .route("/v1/receipts/{id}", web::get().to(receipt_metadata))
-    .route("/v1/receipts/{id}/file", web::get().to(receipt_file));
+/// Each handler is added with its `#[utoipa::path]`, so the routes served
+/// are the ones `crate::openapi` documents.
+pub fn routes(routes: &mut impl Routes) {
+    use crate::legacy;
+    routes
+        .add(__path_issue_receipt, issue_receipt)
+        .add(legacy::__path_render, legacy::render)
+        .add(legacy::__path_file, legacy::file)
+        .add(__path_receipt_metadata, receipt_metadata)
+        .add(__path_receipt_file, receipt_file);
 }
 
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
+/// Issue a statement (거래명세서) for an order sheet.
+///
+/// Renders the sheet's priced lines as a PDF, stores it and records it. The
+/// sheet's wholesaler, its employees, or core with the service credential
+/// (naming the user it acts for in `issuedBy`). Every issue is a new,
+/// immutable statement; a retry with the same `Idempotency-Key` answers the
+/// receipt it issued with 200. The body may be empty. Anyone with no
+/// relation to the sheet gets 404.
+#[utoipa::path(
+    post,
+    path = "/v1/order-sheets/{order_sheet_id}/receipts",
+    tag = "receipts",
+    params(("order_sheet_id" = i64, Path, description = "The order sheet"), IdempotencyKey),
+    request_body(content = Option<IssueReceipt>, description = "Optional: core sends `issuedBy`; the frontend may send nothing"),
+    security(("userToken" = []), ("serviceToken" = [])),
+    responses(
+        (status = 201, description = "A new statement", body = Receipt),
+        (status = 200, description = "A retry with the same Idempotency-Key: the statement it issued", body = Receipt),
+        (status = 400, description = "`INVALID_DATA` (malformed body, Idempotency-Key, path), `NO_PRICE_ORDER_ITEM` (no priced line to issue)", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: the sheet's retailer or an admin (they may read, not issue)", body = ErrorEnvelope),
+        (status = 404, description = "`NO_ORDER_SHEET` (none, or not the caller's), `NO_BUSINESS_INFO` (the wholesaler has none)", body = ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE` (database) or `STORAGE_UNAVAILABLE` (object storage); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn issue_receipt(
     state: web::Data<AppState>,
     caller: Caller,
@@ -94,6 +121,24 @@ async fn readable(state: &AppState, caller: &Caller, id: i64) -> Result<ReceiptR
     }
 }
 
+/// Read a statement's metadata.
+///
+/// The sheet's retailer, its wholesaler and employees, core and admins;
+/// anyone else gets the same 404 as for a receipt that does not exist.
+#[utoipa::path(
+    get,
+    path = "/v1/receipts/{id}",
+    tag = "receipts",
+    params(("id" = i64, Path, description = "The receipt")),
+    security(("userToken" = []), ("serviceToken" = [])),
+    responses(
+        (status = 200, description = "The statement's record", body = Receipt),
+        (status = 400, description = "`INVALID_DATA`: the id is not a 64-bit integer", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 404, description = "`NO_ORDER_SHEET_RECEIPT`: none, or not the caller's to read", body = ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`: the database is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn receipt_metadata(
     state: web::Data<AppState>,
     caller: Caller,
@@ -103,6 +148,24 @@ async fn receipt_metadata(
     Ok(HttpResponse::Ok().json(to_api(row)))
 }
 
+/// Download a statement's PDF.
+///
+/// Who may read it as for the metadata. Objects never change; private
+/// caches may keep them (`Cache-Control: private, max-age=3600, immutable`).
+#[utoipa::path(
+    get,
+    path = "/v1/receipts/{id}/file",
+    tag = "receipts",
+    params(("id" = i64, Path, description = "The receipt")),
+    security(("userToken" = []), ("serviceToken" = [])),
+    responses(
+        (status = 200, description = "The PDF (`Content-Disposition: inline; filename*=UTF-8''<name>.pdf`)", body = Vec<u8>, content_type = "application/pdf"),
+        (status = 400, description = "`INVALID_DATA`: the id is not a 64-bit integer", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 404, description = "`NO_ORDER_SHEET_RECEIPT`: none, not the caller's to read, or its file is missing from storage", body = ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE` (database) or `STORAGE_UNAVAILABLE` (object storage); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn receipt_file(
     state: web::Data<AppState>,
     caller: Caller,

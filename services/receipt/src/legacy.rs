@@ -13,10 +13,13 @@ use actix_web::{HttpResponse, web};
 use domain::{DomainError, ErrorCode, TaxKind};
 use platform::ApiError;
 use platform::caller::Caller;
+use platform::openapi::ErrorEnvelope;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+/// The original file-process contract: everything printed is in the body.
 /// Unknown keys are refused, as the original's dataclasses did.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenderRequest {
     pub order_no: String,
@@ -25,18 +28,21 @@ pub struct RenderRequest {
     pub order_items: Vec<Item>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retailer {
     pub name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Wholesaler {
     pub business_no: String,
     pub company_name: String,
     pub employer_name: String,
+    /// Fetched under the same guard as business-info stamps (public
+    /// addresses only); empty for none. A stamp that cannot be used is left
+    /// off the statement, never a reason to fail it.
     pub seal_stamp_img_url: String,
     pub address: String,
     pub company_phone_no: String,
@@ -45,24 +51,28 @@ pub struct Wholesaler {
     pub bank_account: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Item {
     pub flower: Flower,
+    #[schema(minimum = 1)]
     pub quantity: i64,
     pub grade: String,
-    /// Required key, nullable value (as in the original).
+    /// Required key, nullable value (as in the original): a line without a
+    /// price is printed as 단가 미정 and left out of the totals.
+    #[schema(required = true, minimum = 0)]
     pub price: Option<i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Flower {
+    /// `배송비` (shipping fee) is taxable; every other line is an exempt flower.
     pub name: String,
     pub flower_type: FlowerType,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowerType {
     pub name: String,
@@ -97,14 +107,37 @@ impl RenderRequest {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// The original's answer (snake_case, as it was).
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RenderResponse {
     pub file_name: String,
+    /// Where the file is served: `GET /v1/renders/{name}`.
     pub file_path: String,
+    /// `.pdf`
     pub file_format: String,
+    /// JSON text describing the statement (totals, lines, stamp).
     pub metadata: String,
 }
 
+/// Render a statement from the original file-process contract.
+///
+/// For service callers only: the body carries everything printed, so
+/// nothing here could check ownership. Nothing is recorded in
+/// `order_sheet_receipts` (the caller did that).
+#[utoipa::path(
+    post,
+    path = "/v1/receipts/render",
+    tag = "renders",
+    request_body = RenderRequest,
+    security(("serviceToken" = [])),
+    responses(
+        (status = 201, description = "Rendered and stored", body = RenderResponse),
+        (status = 400, description = "`INVALID_DATA` (malformed body or unknown keys, NUL characters, a quantity that is not positive or a negative price), `NO_PRICE_ORDER_ITEM` (no priced line)", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: a user token (services only)", body = ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE` (database) or `STORAGE_UNAVAILABLE` (object storage); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 pub async fn render(
     state: web::Data<AppState>,
     caller: Caller,
@@ -190,7 +223,23 @@ pub async fn render(
     }))
 }
 
-/// A rendered file of this contract, for service callers (and admins).
+/// Download a file rendered by the original contract.
+///
+/// For service callers (and admins).
+#[utoipa::path(
+    get,
+    path = "/v1/renders/{name}",
+    tag = "renders",
+    params(("name" = String, Path, description = "The file's name, as in `file_path` (`<hex>.pdf`)")),
+    security(("serviceToken" = []), ("userToken" = [])),
+    responses(
+        (status = 200, description = "The PDF", body = Vec<u8>, content_type = "application/pdf"),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: a user who is not an ADMIN", body = ErrorEnvelope),
+        (status = 404, description = "`NO_ORDER_SHEET_RECEIPT`: no such file", body = ErrorEnvelope),
+        (status = 503, description = "`STORAGE_UNAVAILABLE`: the object storage is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 pub async fn file(
     state: web::Data<AppState>,
     caller: Caller,

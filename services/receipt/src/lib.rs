@@ -9,6 +9,7 @@ mod http;
 pub mod issue;
 mod legacy;
 mod notify;
+pub mod openapi;
 pub mod pdf;
 pub mod stamp;
 mod startup;

@@ -66,9 +66,9 @@ impl Application {
             app_base_url: config.app_base_url.clone(),
         });
         config.common.start_with(pool, move |cfg| {
-            cfg.app_data(state.clone())
-                .configure(crate::http::routes)
-                .configure(crate::stamp::route::routes);
+            cfg.app_data(state.clone());
+            crate::openapi::routes(cfg);
+            platform::openapi::serve(cfg, crate::openapi::json());
         })
     }
 }

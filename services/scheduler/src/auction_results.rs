@@ -15,13 +15,49 @@ use db::DbPool;
 use domain::{ErrorCode, Role};
 use platform::caller::Caller;
 use platform::error::ApiError;
+use platform::openapi::{ErrorEnvelope, Routes};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/v1/auction-results", web::post().to(upload_results));
+pub fn routes(routes: &mut impl Routes) {
+    routes.add(__path_upload_results, upload_results);
 }
 
-#[derive(Debug, Serialize)]
+/// One purchase line of an upload: a JSON array element, or a CSV row under
+/// a header row naming these columns in any order. Counts and prices are
+/// whole non-negative numbers (JSON: a number or a string of digits).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct AuctionResultLine {
+    #[schema(example = "블론디", max_length = 255)]
+    flower_name: String,
+    #[schema(example = "장미", max_length = 255)]
+    flower_type_name: String,
+    #[schema(example = "상", max_length = 255)]
+    flower_grade: String,
+    #[schema(minimum = 0, maximum = 2147483647)]
+    box_count: i64,
+    #[schema(minimum = 0, maximum = 2147483647)]
+    flower_count: i64,
+    #[schema(minimum = 0, maximum = 2147483647)]
+    price: i64,
+    #[schema(minimum = 0, maximum = 2147483647)]
+    total_price: i64,
+    /// With `auctionDate`, what identifies the line: re-uploading it changes
+    /// nothing, a corrected line updates it.
+    #[schema(example = "A-001", max_length = 255)]
+    serial_code: String,
+    /// 출하자; optional.
+    #[schema(max_length = 255)]
+    shipper: Option<String>,
+    /// The auction day as `YYYYMMDD`.
+    #[schema(example = 20261123, minimum = 19000101, maximum = 29991231)]
+    auction_date: i64,
+}
+
+/// What became of an upload.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct UploadReport {
     /// Data lines (CSV) or array elements (JSON) received.
@@ -83,6 +119,37 @@ async fn read_body(payload: web::Payload, limits: UploadLimits) -> Result<web::B
     .map_err(|e| ApiError::bad_request(format!("cannot read the body: {e}")))
 }
 
+/// Upload a wholesaler's own auction purchases.
+///
+/// `text/csv` (UTF-8, a header row, any column order) or `application/json`
+/// (an array of objects). Lines are keyed by (wholesaler, auctionDate,
+/// serialCode): re-uploading changes nothing, a corrected line updates its
+/// source columns and keeps the wholesaler's retail price. Bad lines come
+/// back in `rejected`, good lines are stored. A wholesaler owner, or an
+/// employee for its employer.
+#[utoipa::path(
+    post,
+    path = "/v1/auction-results",
+    tag = "auction results",
+    request_body(
+        description = "The lines, as CSV or JSON (at most `SCHEDULER_UPLOAD_MAX_BYTES`, within `SCHEDULER_UPLOAD_TIMEOUT_SECS`)",
+        content(
+            (Vec<AuctionResultLine> = "application/json"),
+            (String = "text/csv", example = "flowerName,flowerTypeName,flowerGrade,boxCount,flowerCount,price,totalPrice,serialCode,shipper,auctionDate\n블론디,장미,상,2,20,9000,180000,A-001,양재농원,20261123\n"),
+        )
+    ),
+    security(("userToken" = [])),
+    responses(
+        (status = 200, description = "Stored what was good; `rejected` says why the rest was not", body = UploadReport),
+        (status = 400, description = "`INVALID_FORMAT` (not UTF-8, not a JSON array, missing or unknown columns, NUL characters, too many lines), `INVALID_DATA` (no lines, an unreadable body), `NO_WHOLESALE_CONNECTION` (an employee with no employer)", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: not a wholesaler (owner or employee), or the owner's account is gone", body = ErrorEnvelope),
+        (status = 408, description = "`INVALID_DATA`: the upload did not arrive in time", body = ErrorEnvelope),
+        (status = 413, description = "`INVALID_DATA`: the upload is too large", body = ErrorEnvelope),
+        (status = 415, description = "`INVALID_FORMAT`: neither `text/csv` nor `application/json`", body = ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`: the database is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn upload_results(
     req: HttpRequest,
     caller: Caller,

@@ -3,6 +3,7 @@
 use crate::access::Operator;
 use crate::auction_api::FetchError;
 use crate::feed::{Category, parse_date};
+use crate::sync::RunReport;
 use crate::sync::{RunFailure, SyncError, SyncRequest, Syncer};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -10,22 +11,58 @@ use chrono::{NaiveDate, Utc};
 use db::DbPool;
 use domain::ErrorCode;
 use platform::error::ApiError;
+use platform::openapi::{ErrorBody, ErrorEnvelope, Routes};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 const DEFAULT_RUNS: i64 = 20;
 const MAX_RUNS: i64 = 100;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/v1/jobs/auction-sync", web::post().to(trigger_sync))
-        .route("/v1/jobs/runs", web::get().to(runs));
+pub fn routes(routes: &mut impl Routes) {
+    routes
+        .add(__path_trigger_sync, trigger_sync)
+        .add(__path_runs, runs);
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Which day and categories to sync; an empty body means today (KST), cut
+/// flowers.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SyncBody {
+    /// `YYYY-MM-DD`, not after today in KST (default: today).
+    #[schema(example = "2026-11-23", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     date: Option<String>,
+    /// 1 = 절화 (cut flowers), 2 = 관엽 (foliage), 3 = 난 (orchids), 4 = 춘란;
+    /// default `[1]`.
+    #[schema(example = json!([1]), min_items = 1)]
     categories: Option<Vec<i64>>,
+}
+
+/// A sync that did not succeed: the error envelope, plus the run report when
+/// the run had started (its FAILURE is logged; nothing of it was stored).
+#[derive(Serialize, ToSchema)]
+struct RunFailed {
+    error: ErrorBody,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<RunReport>,
+}
+
+impl RunFailed {
+    fn new(code: ErrorCode, message: String, run: Option<RunReport>) -> Self {
+        RunFailed {
+            error: ErrorBody {
+                code: code.name().to_owned(),
+                message,
+            },
+            run,
+        }
+    }
+}
+
+/// The most recent runs, newest first.
+#[derive(Serialize, ToSchema)]
+struct Runs {
+    runs: Vec<RunView>,
 }
 
 /// Reads the optional body: no body means "today, cut flowers".
@@ -74,6 +111,30 @@ fn sync_request(body: &[u8], today: NaiveDate) -> Result<SyncRequest, ApiError> 
     Ok(SyncRequest { date, categories })
 }
 
+/// Sync one day of the auction feed now.
+///
+/// Every page of every category is fetched and ingested in one transaction
+/// holding the day's lock: a second trigger for the same day gets 409, and a
+/// failure anywhere stores nothing. Answers the run report. The cron
+/// credential, or an ADMIN; the service credential only while no trigger
+/// token is configured.
+#[utoipa::path(
+    post,
+    path = "/v1/jobs/auction-sync",
+    tag = "jobs",
+    request_body(content = Option<SyncBody>, description = "Optional; no body means today (KST), cut flowers"),
+    security(("triggerToken" = []), ("userToken" = []), ("serviceToken" = [])),
+    responses(
+        (status = 200, description = "The run succeeded", body = RunReport),
+        (status = 400, description = "`INVALID_FORMAT` (malformed body, unknown keys, a date that is not YYYY-MM-DD), `INVALID_DATA` (a future date, no or unknown categories)", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: not the trigger token, an ADMIN or (without a trigger token) the service", body = ErrorEnvelope),
+        (status = 409, description = "`RUN_IN_PROGRESS`: a sync of the same day is running", body = ErrorEnvelope),
+        (status = 500, description = "`INTERNAL`: the run failed in the database and was rolled back (its FAILURE is logged)", body = RunFailed),
+        (status = 502, description = "`AUCTION_API_UNAVAILABLE` (network, timeouts, HTTP 5xx after retries) or `AUCTION_API_ERROR` (an error `resultCd`, malformed JSON)", body = RunFailed),
+        (status = 503, description = "`AUCTION_API_NOT_CONFIGURED` (no `AUCTION_API_KEY`: envelope only), `AUCTION_API_QUOTA_EXCEEDED` (with the run), or `UNAVAILABLE` (database)", body = RunFailed, headers(("Retry-After" = u64, description = "Seconds to wait (database unavailable)"))),
+    )
+)]
 async fn trigger_sync(
     operator: Operator,
     syncer: web::Data<Syncer>,
@@ -124,22 +185,21 @@ fn failure_response(e: SyncError) -> HttpResponse {
                 }
                 RunFailure::Fetch(fetch) => fetch.to_string(),
             };
-            HttpResponse::build(status).json(json!({
-                "error": { "code": code.name(), "message": message },
-                "run": report,
-            }))
+            HttpResponse::build(status).json(RunFailed::new(code, message, Some(*report)))
         }
-        other => HttpResponse::build(status)
-            .json(json!({ "error": { "code": code.name(), "message": other.to_string() } })),
+        other => HttpResponse::build(status).json(RunFailed::new(code, other.to_string(), None)),
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 struct RunsQuery {
+    /// How many runs, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+/// One category's run, as `flower_batch_process_logs` records it.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct RunView {
     id: i64,
@@ -160,6 +220,21 @@ struct RunView {
     upload_log_id: Option<i64>,
 }
 
+/// List the recent sync runs.
+#[utoipa::path(
+    get,
+    path = "/v1/jobs/runs",
+    tag = "jobs",
+    params(RunsQuery),
+    security(("triggerToken" = []), ("userToken" = []), ("serviceToken" = [])),
+    responses(
+        (status = 200, description = "The runs, newest first", body = Runs),
+        (status = 400, description = "`INVALID_DATA`: limit is not 1 to 100", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: not the trigger token, an ADMIN or (without a trigger token) the service", body = ErrorEnvelope),
+        (status = 503, description = "`UNAVAILABLE`: the database is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn runs(
     _operator: Operator,
     pool: web::Data<DbPool>,
@@ -196,7 +271,7 @@ async fn runs(
             upload_log_id: r.upload_log_id,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "runs": runs })))
+    Ok(HttpResponse::Ok().json(Runs { runs }))
 }
 
 #[cfg(test)]

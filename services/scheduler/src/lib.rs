@@ -10,6 +10,7 @@ pub mod config;
 mod daily;
 pub mod feed;
 mod jobs;
+pub mod openapi;
 mod sample;
 mod startup;
 pub mod sync;

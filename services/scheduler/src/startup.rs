@@ -3,8 +3,8 @@
 use crate::access::TriggerToken;
 use crate::auction_api::AuctionApi;
 use crate::config::Config;
+use crate::daily;
 use crate::sync::{FeedSource, Syncer};
-use crate::{auction_results, daily, jobs};
 use actix_web::web;
 use platform::config::Env;
 use platform::cors::CorsPolicy;
@@ -41,9 +41,9 @@ impl Application {
             cfg.app_data(syncer.clone())
                 .app_data(last_success.clone())
                 .app_data(trigger.clone())
-                .app_data(upload.clone())
-                .configure(jobs::routes)
-                .configure(auction_results::routes);
+                .app_data(upload.clone());
+            crate::openapi::routes(cfg);
+            platform::openapi::serve(cfg, crate::openapi::json());
         })
     }
 }

@@ -59,7 +59,7 @@ pub struct SyncRequest {
     pub categories: Vec<Category>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Rejection {
     pub category: i16,
@@ -69,7 +69,7 @@ pub struct Rejection {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryReport {
     pub category: i16,
@@ -88,7 +88,7 @@ pub struct CategoryReport {
 }
 
 /// What `POST /v1/jobs/auction-sync` answers, and what the CLI prints.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
     /// `SUCCESS` or `FAILURE`; on FAILURE nothing of the run was stored.

@@ -25,7 +25,7 @@ const OPTIONAL: &str = "shipper";
 const MAX_TEXT_CHARS: usize = 255;
 pub const MAX_LINES: usize = 20_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct BadLine {
     /// CSV: the line in the file (the header is line 1). JSON: the 1-based
     /// position of the element in the array.

@@ -14,7 +14,9 @@ use db::rate_limits::{Limit, Verdict};
 use domain::{DomainError, ErrorCode};
 use platform::ApiError;
 use platform::caller::Caller;
+use platform::openapi::{ErrorEnvelope, Routes};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Fetches one user may cause per hour through this endpoint.
 const REFRESHES: Limit = Limit {
@@ -23,11 +25,12 @@ const REFRESHES: Limit = Limit {
     window: TimeDelta::hours(1),
 };
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/v1/users/{user_id}/seal-stamp", web::post().to(refresh));
+pub fn routes(routes: &mut impl Routes) {
+    routes.add(__path_refresh, refresh);
 }
 
-#[derive(Debug, Serialize)]
+/// The outcome of a fetch, as recorded in `seal_stamps`.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct SealStamp {
     user_id: i64,
@@ -56,6 +59,30 @@ impl From<SealStampRow> for SealStamp {
     }
 }
 
+/// Fetch and keep a user's seal stamp now.
+///
+/// Fetches the stamp named in the user's business info and keeps it, so the
+/// next statement draws the stored copy. Core after saving business info
+/// (service credential), the user itself, or an admin. Each call fetches, so
+/// calls are limited per user (20 an hour). A stamp the guard refuses, that
+/// is not a usable image or that could not be fetched this time is answered
+/// 200 with its `status`.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{user_id}/seal-stamp",
+    tag = "seal stamps",
+    params(("user_id" = i64, Path, description = "The user whose business info names the stamp")),
+    security(("serviceToken" = []), ("userToken" = [])),
+    responses(
+        (status = 200, description = "The attempt, recorded: `stored`, or why not (`refused`, `broken`, `unavailable`)", body = SealStamp),
+        (status = 400, description = "`INVALID_DATA`: the id is not a 64-bit integer, or the business info names no stamp URL", body = ErrorEnvelope),
+        (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
+        (status = 403, description = "`PERMISSION_DENIED`: another user's stamp (not an admin)", body = ErrorEnvelope),
+        (status = 404, description = "`NO_BUSINESS_INFO`: the user has no business info", body = ErrorEnvelope),
+        (status = 429, description = "`TOO_MANY_ATTEMPTS`: too many fetches for this user this hour", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds until a slot frees up"))),
+        (status = 503, description = "`STORAGE_UNAVAILABLE` (the stamp could not be fetched or kept this time) or `UNAVAILABLE` (database); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn refresh(
     state: web::Data<AppState>,
     caller: Caller,

@@ -1,0 +1,77 @@
+//! `openapi.json` is the OpenAPI document the running service serves at
+//! `GET /openapi.json`, kept current: a change to a handler's annotation or a
+//! request/response type that is not committed fails here. The served copy
+//! is checked too, with the answers it documents for a statement's life.
+
+mod support;
+
+use domain::Role;
+use serde_json::Value;
+use support::{SERVICE_TOKEN, start};
+
+#[test]
+fn committed_openapi_matches_the_code() {
+    let generated = receipt_service::openapi::json();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, generated).expect("write openapi.json");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "services/receipt/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p receipt-service --test openapi` and commit it"
+    );
+    let doc: Value = serde_json::from_str(generated).expect("JSON");
+    assert_eq!(doc["openapi"], "3.1.0");
+}
+
+#[actix_web::test]
+async fn the_document_is_served_and_its_answers_hold() {
+    let app = start(&[]).await;
+    let response = app.get("/openapi.json", None).await;
+    assert_eq!(response.status(), 200);
+    let served: Value = response.json().await.expect("JSON");
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json"))
+            .expect("openapi.json"),
+    )
+    .expect("JSON");
+    assert_eq!(served, committed);
+    let documented = |path: &str, method: &str, status: u16| {
+        served["paths"][path][method]["responses"]
+            .get(status.to_string())
+            .cloned()
+            .unwrap_or_else(|| panic!("{method} {path}: {status} is not documented"))
+    };
+
+    let p = app.parties("").await;
+    let sheet = app.sheet(&p, "261205M00001").await;
+    let owner = app.token(p.wholesaler, Role::WholesalerEmpr);
+    let retailer = app.token(p.retailer, Role::Retailer);
+    let issue = "/v1/order-sheets/{order_sheet_id}/receipts";
+    let (created, receipt) = app.issue(sheet, Some(&owner), Some("k-1")).await;
+    let (repeated, _) = app.issue(sheet, Some(&owner), Some("k-1")).await;
+    let (refused, _) = app.issue(sheet, Some(&retailer), None).await;
+    let (anonymous, _) = app.issue(sheet, None, None).await;
+    let (missing, _) = app.issue(sheet + 1000, Some(SERVICE_TOKEN), None).await;
+    for (status, expected) in [
+        (created, 201),
+        (repeated, 200),
+        (refused, 403),
+        (anonymous, 401),
+        (missing, 404),
+    ] {
+        assert_eq!(status, expected);
+        documented(issue, "post", expected);
+    }
+
+    // The file is the documented binary PDF.
+    let id = receipt["id"].as_i64().expect("id");
+    let file = app
+        .get(&format!("/v1/receipts/{id}/file"), Some(&retailer))
+        .await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    let ok = documented("/v1/receipts/{id}/file", "get", 200);
+    assert!(ok["content"].get("application/pdf").is_some(), "{ok}");
+}
