@@ -40,12 +40,12 @@ pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
     path = "/v1/order-sheets/{order_sheet_id}/receipts",
     tag = "receipts",
     params(("order_sheet_id" = i64, Path, description = "The order sheet"), IdempotencyKey),
-    request_body(content = Option<IssueReceipt>, description = "Optional: core sends `issuedBy`; the frontend may send nothing"),
+    request_body(content = Option<IssueReceipt>, description = "Optional (none, `null` or `{}`): core sends `issuedBy`; the frontend may send nothing"),
     security(("userToken" = []), ("serviceToken" = [])),
     responses(
         (status = 201, description = "A new statement", body = Receipt),
         (status = 200, description = "A retry with the same Idempotency-Key: the statement it issued", body = Receipt),
-        (status = 400, description = "`INVALID_DATA` (malformed body, Idempotency-Key, path), `NO_PRICE_ORDER_ITEM` (no priced line to issue)", body = ErrorEnvelope),
+        (status = 400, description = "`INVALID_DATA` (malformed body, Idempotency-Key, path; `issuedBy` names no user), `NO_PRICE_ORDER_ITEM` (no priced line to issue)", body = ErrorEnvelope),
         (status = 401, description = "No or an invalid credential: `UNAUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`", body = ErrorEnvelope),
         (status = 403, description = "`PERMISSION_DENIED`: the sheet's retailer or an admin (they may read, not issue)", body = ErrorEnvelope),
         (status = 404, description = "`NO_ORDER_SHEET` (none, or not the caller's), `NO_BUSINESS_INFO` (the wholesaler has none)", body = ErrorEnvelope),
@@ -59,12 +59,14 @@ async fn issue_receipt(
     request: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    // The frontend may post no body at all; core posts `{ "issuedBy": … }`.
+    // The frontend may post no body at all (or `null`); core posts
+    // `{ "issuedBy": … }`.
     let body: IssueReceipt = if body.iter().all(u8::is_ascii_whitespace) {
         IssueReceipt::default()
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<Option<IssueReceipt>>(&body)
             .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?
+            .unwrap_or_default()
     };
     let idempotency_key = idempotency_key(&request)?;
     let cmd = IssueCommand {

@@ -68,6 +68,19 @@ pub async fn issue(
     {
         return Ok((Issued::Repeated(existing), None));
     }
+    // A service names the user it acts for; the row would refer to it, so a
+    // name that is no user is the caller's mistake, found before any work.
+    if let (Caller::Service, Some(user)) = (cmd.caller, issued_by)
+        && db::users::live_users_by_ids(&mut conn, &[user])
+            .await?
+            .is_empty()
+    {
+        return Err(DomainError::with_message(
+            ErrorCode::InvalidData,
+            format!("issuedBy names no user: {user}"),
+        )
+        .into());
+    }
 
     let order_lines = receipts::live_order_lines(&mut conn, sheet.id).await?;
     let custom_lines = receipts::live_custom_lines(&mut conn, sheet.id).await?;

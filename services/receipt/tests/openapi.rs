@@ -65,6 +65,18 @@ async fn the_document_is_served_and_its_answers_hold() {
         documented(issue, "post", expected);
     }
 
+    // The body is optional, as documented: none, `null` or an object.
+    let with_null = app
+        .http
+        .post(format!("{}/v1/order-sheets/{sheet}/receipts", app.base))
+        .bearer_auth(&owner)
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(with_null.status(), 201);
+
     // The file is the documented binary PDF.
     let id = receipt["id"].as_i64().expect("id");
     let file = app

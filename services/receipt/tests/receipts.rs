@@ -260,6 +260,19 @@ async fn bad_input_gets_a_stable_code_and_writes_nothing() {
     assert_eq!(response.status(), 400);
     let response = app.get("/v1/receipts/abc", Some(&owner)).await;
     assert_eq!(response.status(), 400);
+    // A service acting for a user that does not exist (the row would refer
+    // to it): the caller's mistake, not a 500 from the foreign key.
+    let response = app
+        .http
+        .post(format!("{}/v1/order-sheets/{sheet}/receipts", app.base))
+        .bearer_auth(SERVICE_TOKEN)
+        .json(&serde_json::json!({ "issuedBy": 987_654 }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(code(&body), "INVALID_DATA");
 
     // Every line unpriced.
     app.sql("UPDATE order_items SET price = NULL").await;

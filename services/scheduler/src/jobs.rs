@@ -65,18 +65,20 @@ struct Runs {
     runs: Vec<RunView>,
 }
 
-/// Reads the optional body: no body means "today, cut flowers".
+/// Reads the optional body: no body (or `null`) means "today, cut flowers".
 fn sync_request(body: &[u8], today: NaiveDate) -> Result<SyncRequest, ApiError> {
     let body: SyncBody = if body.iter().all(u8::is_ascii_whitespace) {
         SyncBody::default()
     } else {
-        serde_json::from_slice(body).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::InvalidFormat.name(),
-                format!("invalid JSON body: {e}"),
-            )
-        })?
+        serde_json::from_slice::<Option<SyncBody>>(body)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::InvalidFormat.name(),
+                    format!("invalid JSON body: {e}"),
+                )
+            })?
+            .unwrap_or_default()
     };
     let date = match body.date.as_deref() {
         None => today,
@@ -122,7 +124,7 @@ fn sync_request(body: &[u8], today: NaiveDate) -> Result<SyncRequest, ApiError> 
     post,
     path = "/v1/jobs/auction-sync",
     tag = "jobs",
-    request_body(content = Option<SyncBody>, description = "Optional; no body means today (KST), cut flowers"),
+    request_body(content = Option<SyncBody>, description = "Optional; none or `null` means today (KST), cut flowers"),
     security(("triggerToken" = []), ("userToken" = []), ("serviceToken" = [])),
     responses(
         (status = 200, description = "The run succeeded", body = RunReport),
@@ -286,9 +288,11 @@ mod tests {
 
     #[test]
     fn an_empty_body_means_today_and_cut_flowers() {
-        let request = sync_request(b"", today()).unwrap();
-        assert_eq!(request.date, today());
-        assert_eq!(request.categories, vec![Category::CutFlowers]);
+        for empty in [&b""[..], b" \n", b"null", b"{}"] {
+            let request = sync_request(empty, today()).unwrap();
+            assert_eq!(request.date, today());
+            assert_eq!(request.categories, vec![Category::CutFlowers]);
+        }
         let request =
             sync_request(br#"{"date":"2026-11-23","categories":[2,1,2]}"#, today()).unwrap();
         assert_eq!(request.date, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
