@@ -34,7 +34,7 @@ const SERVICES: [&str; 4] = ["core", "receipt", "messaging", "scheduler"];
 /// Variables the binaries read outside `platform::config::Env` (so `config
 /// check` cannot see them), with where and the text that proves it still
 /// does: a waiver that outlives its code fails.
-const READ_OUTSIDE_ENV: [(&str, &str, &str); 2] = [
+const READ_OUTSIDE_ENV: [(&str, &str, &str); 3] = [
     (
         "LOG_FORMAT",
         "crates/platform/src/telemetry.rs",
@@ -45,6 +45,12 @@ const READ_OUTSIDE_ENV: [(&str, &str, &str); 2] = [
         "RUST_LOG",
         "crates/platform/src/telemetry.rs",
         "from_default_env",
+    ),
+    // Spans go out only when it is set; the OpenTelemetry SDK reads it too.
+    (
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "crates/platform/src/otlp.rs",
+        "ENDPOINT_VAR: &str = \"OTEL_EXPORTER_OTLP_ENDPOINT\"",
     ),
 ];
 
