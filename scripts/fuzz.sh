@@ -144,6 +144,9 @@ if [[ ",$PARTS," == *,rest,* ]]; then
   }
   rest receipt $((PORT + 1)) "$SERVICE_TOKEN" \
     "{\"order_sheet_id\":[$sheet],\"id\":[$receipt],\"name\":[\"$render\"],\"user_id\":[$rw]}"
+  # The frontend's way in: the sheet's wholesaler with its own token.
+  rest receipt-as-wholesaler $((PORT + 1)) "$rest_wholesaler" \
+    "{\"order_sheet_id\":[$sheet],\"id\":[$receipt],\"name\":[\"$render\"],\"user_id\":[$rw]}"
   rest messaging $((PORT + 2)) "$SERVICE_TOKEN" "{\"id\":[$sms]}"
   rest scheduler-jobs $((PORT + 3)) "$trigger" "{}" --include-path-regex '^/v1/jobs/'
   rest scheduler-uploads $((PORT + 3)) "$rest_wholesaler" "{}" --exclude-path-regex '^/v1/jobs/'

@@ -11,7 +11,7 @@ pub struct SendSms {
     /// (spaces are accepted as separators too).
     #[schema(
         example = "010-1234-5678",
-        pattern = "^01[016789]-?[0-9]{3,4}-?[0-9]{4}$"
+        pattern = "^(010-?[0-9]{4}|01[16789]-?[0-9]{3,4})-?[0-9]{4}$"
     )]
     pub to: String,
     /// `Default`, `Verification`, `ApplyBizConnection`, `ConfirmBizConnection`,

@@ -19,7 +19,7 @@ pub struct CodeRequest {
     /// (spaces are accepted as separators too).
     #[schema(
         example = "010-1234-5678",
-        pattern = "^01[016789]-?[0-9]{3,4}-?[0-9]{4}$"
+        pattern = "^(010-?[0-9]{4}|01[16789]-?[0-9]{3,4})-?[0-9]{4}$"
     )]
     phone_no: String,
 }
@@ -38,7 +38,7 @@ struct CodeAnswer {
 pub struct Confirmation {
     #[schema(
         example = "010-1234-5678",
-        pattern = "^01[016789]-?[0-9]{3,4}-?[0-9]{4}$"
+        pattern = "^(010-?[0-9]{4}|01[16789]-?[0-9]{3,4})-?[0-9]{4}$"
     )]
     phone_no: String,
     /// The 6-digit code the SMS carried.
