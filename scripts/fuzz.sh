@@ -7,8 +7,8 @@
 #    document (GET /openapi.json) with a credential that reaches the handlers
 #    (the service token, the scheduler's trigger token, a wholesaler's token
 #    for uploads) and ids of rows that exist. Fails on any 5xx, any INTERNAL
-#    code, or an answer the document does not describe (status, content type,
-#    headers, body schema).
+#    code, an answer the document does not describe (status, content type,
+#    headers, body schema), or one slower than 5 s (debug builds draw PDFs).
 #   FUZZ_EXAMPLES   cases per operation and caller (default 30: about 5,000
 #                   GraphQL and 2,000 REST operations)
 #   FUZZ_PARTS      graphql,rest (default both)
@@ -133,7 +133,7 @@ if [[ ",$PARTS," == *,rest,* ]]; then
     if ! FUZZ_KNOWN_PARAMS="$known" "$ST" run "http://127.0.0.1:$port/openapi.json" "$@" \
         -H "Authorization: Bearer $token" --max-examples "$EXAMPLES" --seed "$SEED" \
         --checks no_internal_error,not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-        --phases examples,coverage,fuzzing --workers 2 --no-color --generation-database :memory: \
+        --max-response-time 5 --phases examples,coverage,fuzzing --workers 2 --no-color --generation-database :memory: \
         --suppress-health-check all >"$work/$label.log" 2>&1; then
       failed=1
       echo "fuzz: findings in $label:"; grep -vE '^\s*$' "$work/$label.log" | tail -60
