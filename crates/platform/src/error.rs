@@ -121,8 +121,17 @@ impl ResponseError for ApiError {
 pub fn json_config() -> actix_web::web::JsonConfig {
     actix_web::web::JsonConfig::default()
         .limit(1 << 20)
-        .error_handler(|err, _req| {
-            ApiError::bad_request(format!("invalid JSON body: {err}")).into()
+        .error_handler(|err, _req| match err {
+            actix_web::error::JsonPayloadError::Overflow { limit }
+            | actix_web::error::JsonPayloadError::OverflowKnownLength { limit, .. } => {
+                ApiError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "PAYLOAD_TOO_LARGE",
+                    format!("the JSON body is larger than {limit} bytes"),
+                )
+                .into()
+            }
+            other => ApiError::bad_request(format!("invalid JSON body: {other}")).into(),
         })
 }
 
@@ -134,4 +143,33 @@ pub fn path_config() -> actix_web::web::PathConfig {
 pub fn query_config() -> actix_web::web::QueryConfig {
     actix_web::web::QueryConfig::default()
         .error_handler(|err, _req| ApiError::bad_request(format!("invalid query: {err}")).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{App, test, web};
+
+    #[actix_web::test]
+    async fn an_oversized_json_body_is_413_and_a_broken_one_400() {
+        let app = test::init_service(App::new().app_data(json_config()).route(
+            "/",
+            web::post().to(|_: web::Json<serde_json::Value>| async { "ok" }),
+        ))
+        .await;
+        let post = |body: String| {
+            test::TestRequest::post()
+                .uri("/")
+                .insert_header(("content-type", "application/json"))
+                .set_payload(body)
+                .to_request()
+        };
+        let big = format!("\"{}\"", "x".repeat(2 << 20));
+        let answer = test::call_service(&app, post(big)).await;
+        assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let answer = test::call_service(&app, post("{nope".to_owned())).await;
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+        let answer = test::call_service(&app, post("{}".to_owned())).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
 }

@@ -173,7 +173,11 @@ fn failure_response(e: SyncError) -> HttpResponse {
                 (ErrorCode::AuctionApiUnavailable, StatusCode::BAD_GATEWAY)
             }
             RunFailure::Fetch(_) => (ErrorCode::AuctionApiError, StatusCode::BAD_GATEWAY),
-            RunFailure::Database(_) => (ErrorCode::Internal, StatusCode::INTERNAL_SERVER_ERROR),
+            RunFailure::Database { outage: true, .. } => (
+                ErrorCode::DatabaseUnavailable,
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            RunFailure::Database { .. } => (ErrorCode::Internal, StatusCode::INTERNAL_SERVER_ERROR),
         },
         SyncError::Database(_) => (ErrorCode::Internal, StatusCode::SERVICE_UNAVAILABLE),
     };
@@ -182,12 +186,16 @@ fn failure_response(e: SyncError) -> HttpResponse {
         SyncError::Failed { error, report } => {
             let message = match error {
                 // Details are in the run log, not in the answer.
-                RunFailure::Database(_) => {
+                RunFailure::Database { .. } => {
                     "the run failed in the database and was rolled back".to_owned()
                 }
                 RunFailure::Fetch(fetch) => fetch.to_string(),
             };
-            HttpResponse::build(status).json(RunFailed::new(code, message, Some(*report)))
+            let mut response = HttpResponse::build(status);
+            if code == ErrorCode::DatabaseUnavailable {
+                response.insert_header((actix_web::http::header::RETRY_AFTER, "1"));
+            }
+            response.json(RunFailed::new(code, message, Some(*report)))
         }
         other => HttpResponse::build(status).json(RunFailed::new(code, other.to_string(), None)),
     }

@@ -134,8 +134,19 @@ pub enum SyncError {
 pub enum RunFailure {
     #[error(transparent)]
     Fetch(FetchError),
-    #[error("database: {0}")]
-    Database(String),
+    /// `outage`: the database was out of reach (a dropped connection, a
+    /// restart), so the caller may retry; otherwise the run itself failed.
+    #[error("database: {detail}")]
+    Database { detail: String, outage: bool },
+}
+
+impl RunFailure {
+    fn database(e: DbError) -> Self {
+        RunFailure::Database {
+            outage: e.is_outage(),
+            detail: e.to_string(),
+        }
+    }
 }
 
 /// Aborts the ingest transaction (diesel rolls back on any `Err`).
@@ -147,13 +158,13 @@ enum Abort {
 
 impl From<diesel::result::Error> for Abort {
     fn from(e: diesel::result::Error) -> Self {
-        Abort::Failed(RunFailure::Database(e.to_string()))
+        Abort::Failed(RunFailure::database(e.into()))
     }
 }
 
 impl From<DbError> for Abort {
     fn from(e: DbError) -> Self {
-        Abort::Failed(RunFailure::Database(e.to_string()))
+        Abort::Failed(RunFailure::database(e))
     }
 }
 
