@@ -130,3 +130,76 @@ impl Platform {
         row.n
     }
 }
+
+impl Platform {
+    /// Puts `quantity` of `flower` (grade 상) in the florist's cart for the
+    /// wholesaler `wholesaler_id`, with an optional memo.
+    pub async fn fill_cart(
+        &self,
+        florist: &str,
+        flower: i64,
+        quantity: i32,
+        wholesaler_id: i64,
+        memo: Option<&str>,
+    ) {
+        self.gql(
+            Some(florist),
+            "mutation($f: Int!, $q: Int!) { addToCart(input: { flowerId: $f, quantity: $q, grade: UPPER }) { id } }",
+            json!({ "f": flower, "q": quantity }),
+        )
+        .await;
+        self.gql(
+            Some(florist),
+            "mutation($w: Int, $m: String) { updateShoppingSession(input: { wholesalerId: $w, memo: $m }) { id } }",
+            json!({ "w": wholesaler_id, "m": memo }),
+        )
+        .await;
+    }
+
+    /// Fills the cart as `fill_cart` and orders it: answers the sheet
+    /// (`id`, `orderNo`, `orderItems { id }`).
+    pub async fn order(
+        &self,
+        florist: &str,
+        flower: i64,
+        quantity: i32,
+        wholesaler_id: i64,
+        memo: Option<&str>,
+    ) -> Value {
+        self.fill_cart(florist, flower, quantity, wholesaler_id, memo)
+            .await;
+        let ordered = self
+            .gql(
+                Some(florist),
+                "mutation { orderCartItems { id orderNo orderItems { id } } }",
+                json!({}),
+            )
+            .await;
+        ordered["orderCartItems"].clone()
+    }
+
+    /// The wholesaler `owner` prices one line.
+    pub async fn price_line(&self, owner: &str, line: &Value, price: i32) {
+        self.gql(
+            Some(owner),
+            "mutation($i: Int!, $p: Int!) { updateOrderItemsPrice(items: [{ id: $i, price: $p }]) { id } }",
+            json!({ "i": line, "p": price }),
+        )
+        .await;
+    }
+
+    /// The wholesaler's business info (what a statement prints), naming
+    /// `stamp_url` as its seal stamp.
+    pub async fn business_info(&self, owner: &str, owner_id: i64, stamp_url: &str) {
+        self.gql(
+            Some(owner),
+            "mutation($i: CreateBusinessInfoInput) { upsertBusinessInfo(input: $i) { id } }",
+            json!({ "i": {
+                "userId": owner_id, "companyName": "그린원예", "companyPhoneNo": "02-123-4567",
+                "employerName": "김사장", "address": "서울 서초구 강남대로 27", "businessNo": "1234567891",
+                "businessMainCategory": "도소매", "businessSubCategory": "화훼",
+                "sealStampImgUrl": stamp_url, "bankAccount": "농협 000-0000-0000-00" } }),
+        )
+        .await;
+    }
+}

@@ -140,45 +140,14 @@ async fn a_florist_orders_and_receives_a_statement() {
     expect_sms(&platform, "ConfirmBizConnection", 1).await;
 
     // 3. The florist orders; the wholesaler prices and issues the statement.
-    platform
-        .gql(
-            Some(&retailer),
-            "mutation($f: Int!) { addToCart(input: { flowerId: $f, quantity: 10, grade: UPPER }) { id } }",
-            json!({ "f": flower_id }),
-        )
+    let sheet = &platform
+        .order(&retailer, flower_id, 10, owner_id, Some("문앞"))
         .await;
     platform
-        .gql(
-            Some(&retailer),
-            "mutation($w: Int) { updateShoppingSession(input: { wholesalerId: $w, memo: \"문앞\" }) { id } }",
-            json!({ "w": owner_id }),
-        )
-        .await;
-    let ordered = platform
-        .gql(
-            Some(&retailer),
-            "mutation { orderCartItems { id orderNo orderItems { id } } }",
-            json!({}),
-        )
-        .await;
-    let sheet = &ordered["orderCartItems"];
-    platform
-        .gql(
-            Some(&owner),
-            "mutation($i: Int!) { updateOrderItemsPrice(items: [{ id: $i, price: 9000 }]) { id } }",
-            json!({ "i": sheet["orderItems"][0]["id"] }),
-        )
+        .price_line(&owner, &sheet["orderItems"][0]["id"], 9000)
         .await;
     platform
-        .gql(
-            Some(&owner),
-            "mutation($i: CreateBusinessInfoInput) { upsertBusinessInfo(input: $i) { id } }",
-            json!({ "i": {
-                "userId": owner_id, "companyName": "그린원예", "companyPhoneNo": "02-123-4567",
-                "employerName": "김사장", "address": "서울 서초구 강남대로 27", "businessNo": "1234567891",
-                "businessMainCategory": "도소매", "businessSubCategory": "화훼",
-                "sealStampImgUrl": "http://127.0.0.1:9/stamp.png", "bankAccount": "농협 000-0000-0000-00" } }),
-        )
+        .business_info(&owner, owner_id, "http://127.0.0.1:9/stamp.png")
         .await;
     let issued = platform
         .gql(

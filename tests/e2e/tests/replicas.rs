@@ -127,20 +127,7 @@ async fn two_of_each_do_nothing_twice_and_lose_nothing() {
 
     // The batch, asked of both cores at once, orders each cart once.
     for florist in &florists[..3] {
-        platform
-            .gql(
-                Some(florist),
-                "mutation($f: Int!) { addToCart(input: { flowerId: $f, quantity: 3, grade: UPPER }) { id } }",
-                json!({ "f": flower }),
-            )
-            .await;
-        platform
-            .gql(
-                Some(florist),
-                "mutation($w: Int) { updateShoppingSession(input: { wholesalerId: $w }) { id } }",
-                json!({ "w": owner_id }),
-            )
-            .await;
+        platform.fill_cart(florist, flower, 3, owner_id, None).await;
     }
     let admin = platform.admin("01099990001").await;
     let batch = "mutation { orderBatchCartItems { success } }";
@@ -161,15 +148,7 @@ async fn two_of_each_do_nothing_twice_and_lose_nothing() {
 
     // One idempotency key through both receipt instances is one statement.
     platform
-        .gql(
-            Some(&owner),
-            "mutation($i: CreateBusinessInfoInput) { upsertBusinessInfo(input: $i) { id } }",
-            json!({ "i": {
-                "userId": owner_id, "companyName": "그린원예", "companyPhoneNo": "02-123-4567",
-                "employerName": "김사장", "address": "서울 서초구 강남대로 27", "businessNo": "1234567891",
-                "businessMainCategory": "도소매", "businessSubCategory": "화훼",
-                "sealStampImgUrl": "https://stamp.invalid/seal.png", "bankAccount": "농협 000-0000-0000-00" } }),
-        )
+        .business_info(&owner, owner_id, "https://stamp.invalid/seal.png")
         .await;
     let sheet = platform
         .count("SELECT min(id) AS n FROM order_sheets WHERE deleted_at IS NULL")
@@ -179,13 +158,7 @@ async fn two_of_each_do_nothing_twice_and_lose_nothing() {
             "SELECT min(id) AS n FROM order_items WHERE order_sheet_id = {sheet}"
         ))
         .await;
-    platform
-        .gql(
-            Some(&owner),
-            "mutation($i: Int!) { updateOrderItemsPrice(items: [{ id: $i, price: 9000 }]) { id } }",
-            json!({ "i": line }),
-        )
-        .await;
+    platform.price_line(&owner, &json!(line), 9000).await;
     let issue = |replica| {
         platform
             .http

@@ -5,7 +5,6 @@
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use e2e::Platform;
-use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -75,16 +74,7 @@ async fn saving_business_info_keeps_the_stamp_before_any_statement() {
     let (owner, owner_id) = platform
         .account("그린도매", "01011110001", "WHOLESALER_EMPR")
         .await;
-    platform.gql(
-        Some(&owner),
-        "mutation($i: CreateBusinessInfoInput) { upsertBusinessInfo(input: $i) { id } }",
-        json!({ "i": {
-            "userId": owner_id, "companyName": "그린원예", "companyPhoneNo": "02-123-4567",
-            "employerName": "김사장", "address": "서울 서초구 강남대로 27", "businessNo": "1234567891",
-            "businessMainCategory": "도소매", "businessSubCategory": "화훼",
-            "sealStampImgUrl": url, "bankAccount": "농협 000-0000-0000-00" } }),
-    )
-    .await;
+    platform.business_info(&owner, owner_id, &url).await;
 
     let deadline = Instant::now() + Duration::from_secs(10);
     let kept = loop {
