@@ -19,7 +19,8 @@ cargo_flags=()
 [ "$PROFILE" = release ] && cargo_flags+=(--release)
 echo "run: building ($PROFILE)"
 cargo build --quiet --workspace --bins "${cargo_flags[@]}"
-BIN="target/$PROFILE"
+# Where cargo put the binaries (CARGO_TARGET_DIR moves them).
+BIN="${CARGO_TARGET_DIR:-target}/$PROFILE"
 
 mkdir -p var
 # Secrets: readable by this user only, and written whole or not at all (a key
@@ -33,7 +34,7 @@ chmod 600 var/local.env
 
 # A frontend on any local port may call core, receipt and messaging (set
 # CORS_ALLOWED_ORIGINS in .env to narrow it; production lists its origins).
-export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-*}
+export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-*}"
 set -a
 source var/local.env
 set +a
