@@ -11,6 +11,7 @@ run:
 
 ## Format check, clippy, and every test (unit, integration, end to end).
 test: tools
+	@for script in scripts/*.sh .ci/run; do bash -n "$$script" || exit 1; done
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo build --workspace --bins --quiet
