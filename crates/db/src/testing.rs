@@ -8,8 +8,6 @@
 use crate::migrations::{quote_ident, run_pending, split_database_url};
 use crate::pool::{DbError, DbPool, connect};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
 
 /// An isolated database that is dropped when the value goes out of scope.
 pub struct TestDb {
@@ -148,7 +146,7 @@ struct Exists {
 }
 
 async fn ensure_template(server: &str) -> Result<String, DbError> {
-    let template = format!("mb_template_{:016x}", migrations_fingerprint());
+    let template = format!("mb_template_{}", migrations_fingerprint());
     let mut admin = admin_connection(server).await?;
     // Session-level lock: held until released below or the connection closes.
     diesel::sql_query("SELECT pg_advisory_lock(727274001)")
@@ -195,30 +193,8 @@ async fn build_template_if_missing(
     Ok(())
 }
 
-/// A hash of every migration file, so a changed migration gets a new template.
-fn migrations_fingerprint() -> u64 {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
-    let mut files = Vec::new();
-    collect_files(&root, &mut files);
-    files.sort();
-    let mut hasher = DefaultHasher::new();
-    for file in files {
-        file.strip_prefix(&root).unwrap_or(&file).hash(&mut hasher);
-        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
+/// A hash of every migration file this build embeds (computed by build.rs in
+/// the same build), so a changed migration gets a new template.
+fn migrations_fingerprint() -> &'static str {
+    env!("MARKETBILL_MIGRATIONS_FINGERPRINT")
 }
