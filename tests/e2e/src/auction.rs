@@ -36,3 +36,20 @@ pub async fn fake_at(day: String, delay: Duration, seen: Arc<Mutex<Vec<String>>>
     tokio::spawn(server.run());
     format!("http://127.0.0.1:{port}/api/returnData.api")
 }
+
+impl crate::Platform {
+    /// What cron does: triggers the auction sync of `date` (YYYY-MM-DD) on
+    /// scheduler instance `replica` with the trigger token.
+    pub async fn trigger_sync(&self, replica: usize, token: &str, date: &str) -> reqwest::Response {
+        self.http
+            .post(format!(
+                "{}/v1/jobs/auction-sync",
+                self.url_of(crate::Service::Scheduler, replica)
+            ))
+            .bearer_auth(token)
+            .json(&json!({ "date": date }))
+            .send()
+            .await
+            .expect("scheduler answers")
+    }
+}

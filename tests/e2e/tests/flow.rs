@@ -66,17 +66,7 @@ async fn a_florist_orders_and_receives_a_statement() {
     .await;
 
     // 1. The scheduler pulls today's auction into the catalogue.
-    let sync = platform
-        .http
-        .post(format!(
-            "{}/v1/jobs/auction-sync",
-            platform.url(Service::Scheduler)
-        ))
-        .bearer_auth(TRIGGER)
-        .json(&json!({ "date": today }))
-        .send()
-        .await
-        .expect("sync");
+    let sync = platform.trigger_sync(0, TRIGGER, &today).await;
     assert!(
         sync.status().is_success(),
         "sync: {}",

@@ -155,17 +155,7 @@ async fn every_service_counts_real_traffic_and_traces_cross_services() {
     );
 
     // 1. An auction sync: a successful run, 3 rows, and its time.
-    let sync = platform
-        .http
-        .post(format!(
-            "{}/v1/jobs/auction-sync",
-            platform.url(Service::Scheduler)
-        ))
-        .bearer_auth(TRIGGER)
-        .json(&json!({ "date": today }))
-        .send()
-        .await
-        .expect("sync");
+    let sync = platform.trigger_sync(0, TRIGGER, &today).await;
     assert!(sync.status().is_success());
     let scheduler = scrape(&platform, Service::Scheduler).await;
     let outcome = |o: &str| sum(&scheduler, m::SCHEDULER_RUNS, &[("outcome", o)]);

@@ -207,22 +207,11 @@ async fn two_of_each_do_nothing_twice_and_lose_nothing() {
     assert_eq!(verify(1).await.expect("verify").status(), 429);
 
     // A sync triggered on both schedulers at once runs once; the other is told so.
-    let sync = |replica| {
-        platform
-            .http
-            .post(format!(
-                "{}/v1/jobs/auction-sync",
-                platform.url_of(Service::Scheduler, replica)
-            ))
-            .bearer_auth(TRIGGER)
-            .json(&json!({ "date": today }))
-            .send()
-    };
-    let (a, b) = tokio::join!(sync(0), sync(1));
-    let mut statuses = [
-        a.expect("sync 0").status().as_u16(),
-        b.expect("sync 1").status().as_u16(),
-    ];
+    let (a, b) = tokio::join!(
+        platform.trigger_sync(0, TRIGGER, &today),
+        platform.trigger_sync(1, TRIGGER, &today)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409]);
     assert_eq!(
