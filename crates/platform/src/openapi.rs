@@ -244,6 +244,36 @@ fn actix_method(method: &HttpMethod) -> Method {
     }
 }
 
+/// Every `(method, path)` a service serves: what `register` adds, plus the
+/// probes, metrics and document platform serves for every service; sorted,
+/// to compare with [`operations`] of the service's document.
+pub fn served(register: impl FnOnce(&mut Listed)) -> Vec<(String, String)> {
+    let mut listed = Listed::default();
+    register(&mut listed);
+    let mut served = listed.0;
+    served.extend(operations(&probes()));
+    served.sort();
+    served
+}
+
+/// Compares a service's generated document with its committed copy
+/// (`<manifest_dir>/openapi.json`), rewriting the copy first when
+/// `UPDATE_OPENAPI` is set; the error says how to bring it up to date.
+pub fn check_snapshot(manifest_dir: &str, package: &str, generated: &str) -> Result<(), String> {
+    let path = std::path::Path::new(manifest_dir).join("openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, generated).map_err(|e| format!("write {}: {e}", path.display()))?;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != generated {
+        return Err(format!(
+            "{} is stale: run `UPDATE_OPENAPI=1 cargo test -p {package} --test openapi` and commit it",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Every `(method, path)` a document describes, sorted.
 pub fn operations(doc: &OpenApi) -> Vec<(String, String)> {
     let json = serde_json::to_value(&doc.paths).unwrap_or_default();
