@@ -48,9 +48,6 @@ mod tests {
     /// (besides the probes and this document, which platform serves).
     #[test]
     fn the_document_describes_exactly_the_routes_served() {
-        assert_eq!(
-            served(crate::routes::configure),
-            operations(&document())
-        );
+        assert_eq!(served(crate::routes::configure), operations(&document()));
     }
 }
