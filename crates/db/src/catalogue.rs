@@ -2,7 +2,7 @@
 //! colours and the auction days each flower was sold on. The scheduler writes
 //! it; core reads it here, always in batches of ids.
 
-use crate::schema::{bidding_flowers, catalogue_versions, flower_colors, flower_types, flowers};
+use crate::schema::{bidding_flowers, flower_colors, flower_types, flowers};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamptz};
@@ -61,29 +61,6 @@ pub async fn flowers_by_ids(
         .await
 }
 
-/// The catalogue's version, which every statement changing flowers or flower
-/// types bumps (a trigger): equal versions mean an unchanged catalogue.
-pub async fn version(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    catalogue_versions::table
-        .select(catalogue_versions::version)
-        .first(conn)
-        .await
-}
-
-/// Every live flower with its live type. A flower whose type is gone counts
-/// as gone, as in every listing.
-pub async fn live_flowers_with_types(
-    conn: &mut AsyncPgConnection,
-) -> QueryResult<Vec<(FlowerRow, FlowerTypeRow)>> {
-    flowers::table
-        .inner_join(flower_types::table.on(flower_types::id.eq(flowers::flower_type_id)))
-        .filter(flowers::deleted_at.is_null())
-        .filter(flower_types::deleted_at.is_null())
-        .select((FlowerRow::as_select(), FlowerTypeRow::as_select()))
-        .load(conn)
-        .await
-}
-
 /// Every live flower of the given types (a type has tens, not thousands).
 pub async fn flowers_by_type_ids(
     conn: &mut AsyncPgConnection,
@@ -129,7 +106,11 @@ pub async fn bidding_by_flower_ids(
     bidding_flowers::table
         .filter(bidding_flowers::flower_id.eq_any(flower_ids))
         .filter(bidding_flowers::deleted_at.is_null())
-        .order((bidding_flowers::flower_id, bidding_flowers::bidding_date))
+        .order((
+            bidding_flowers::flower_id,
+            bidding_flowers::bidding_date,
+            bidding_flowers::id,
+        ))
         .select(BiddingFlowerRow::as_select())
         .load(conn)
         .await
@@ -164,7 +145,7 @@ pub fn contains_pattern(text: &str) -> String {
 /// it applies, an unused bind checked to be null instead, never
 /// `$1 IS NULL OR …`: PostgreSQL's generic plan of that form, chosen after five
 /// executions, cannot use the condition that does apply.
-fn search_filters(by_bidding_day: bool, by_keyword: bool) -> String {
+pub(crate) fn search_filters(by_bidding_day: bool, by_keyword: bool) -> String {
     let bidding = if by_bidding_day {
         "AND EXISTS (SELECT 1 FROM bidding_flowers b \
            WHERE b.flower_id = f.id AND b.deleted_at IS NULL \

@@ -332,23 +332,8 @@ pub async fn related_user_ids(conn: &mut AsyncPgConnection, user_id: i64) -> Que
         id: i64,
     }
     let rows: Vec<Related> = crate::statement::prepared(
-        "WITH company AS ( \
-           SELECT $1::bigint AS id \
-           UNION SELECT employer_id FROM wholesaler_connections \
-                 WHERE employee_id = $1 AND deleted_at IS NULL AND status = 'APPROVED' \
-           UNION SELECT employee_id FROM wholesaler_connections \
-                 WHERE employer_id = $1 AND deleted_at IS NULL AND status = 'APPROVED' \
-           UNION SELECT w2.employee_id FROM wholesaler_connections w1 JOIN wholesaler_connections w2 \
-                   ON w2.employer_id = w1.employer_id AND w2.deleted_at IS NULL AND w2.status = 'APPROVED' \
-                 WHERE w1.employee_id = $1 AND w1.deleted_at IS NULL AND w1.status = 'APPROVED' \
-         ) \
-         SELECT id FROM company \
-         UNION SELECT c.retailer_id FROM biz_connections c \
-          WHERE c.deleted_at IS NULL AND c.wholesaler_id IN (SELECT id FROM company) \
-            AND c.apply_status <> 'REJECTED' \
-         UNION SELECT c.wholesaler_id FROM biz_connections c \
-          WHERE c.deleted_at IS NULL AND c.retailer_id IN (SELECT id FROM company) \
-            AND c.apply_status = 'CONFIRMED'",
+        // One definition, shared with the read models (migration 2026-12-06-000001).
+        "SELECT related_user_ids($1) AS id",
     )
     .bind::<diesel::sql_types::BigInt, _>(user_id)
     .load(conn)

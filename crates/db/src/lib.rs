@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod phone_proofs;
 pub mod pool;
 pub mod rate_limits;
+pub mod read_models;
 pub mod receipts;
 pub mod scheduler;
 pub mod users;

@@ -4,7 +4,6 @@
 //! nested lines costs a fixed number of statements.
 
 use crate::carts::CartItemRow;
-use crate::catalogue::{FlowerRow, FlowerTypeRow};
 use crate::columns::Table;
 use crate::schema::{custom_order_items, order_items, order_sheet_receipts, order_sheets};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -84,12 +83,35 @@ pub enum Party {
 }
 
 impl Party {
-    fn bind(self) -> (Option<i64>, Option<i64>) {
+    /// The party as binds $1 (retailer) and $2 (wholesaler).
+    pub(crate) fn bind(self) -> (Option<i64>, Option<i64>) {
         match self {
             Party::Retailer(id) => (Some(id), None),
             Party::Wholesaler(id) => (None, Some(id)),
             Party::Anyone => (None, None),
         }
+    }
+
+    /// The condition on a table's `retailer_id`/`wholesaler_id` over binds
+    /// $1/$2. Spelled out per party (the unused bind checked to be null),
+    /// never `$1 IS NULL OR …`: PostgreSQL's generic plan of that form,
+    /// chosen after a few executions, scans the whole table.
+    pub(crate) fn filter(self) -> &'static str {
+        match self {
+            Party::Retailer(_) => "retailer_id = $1 AND $2::bigint IS NULL",
+            Party::Wholesaler(_) => "wholesaler_id = $2 AND $1::bigint IS NULL",
+            Party::Anyone => "$1::bigint IS NULL AND $2::bigint IS NULL",
+        }
+    }
+}
+
+/// A KST day [from, to) on a table's `created_at`, over binds $3/$4 (spelled
+/// out as [`Party::filter`] is).
+pub(crate) fn day_filter(day: Option<(DateTime<Utc>, DateTime<Utc>)>) -> &'static str {
+    if day.is_some() {
+        "created_at >= $3 AND created_at < $4"
+    } else {
+        "$3::timestamptz IS NULL AND $4::timestamptz IS NULL"
     }
 }
 
@@ -221,6 +243,27 @@ pub async fn live_sheet_for_update(
         .optional()
 }
 
+/// A party's live order sheets, optionally of one KST day, by creation time.
+pub async fn sheets_page(
+    conn: &mut AsyncPgConnection,
+    party: Party,
+    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<OrderSheetRow>> {
+    scoped_page(
+        conn,
+        Scoped::OrderSheets,
+        party,
+        day,
+        descending,
+        offset,
+        limit,
+    )
+    .await
+}
+
 /// A party's live order lines, optionally of one KST day, by creation time.
 pub async fn items_page(
     conn: &mut AsyncPgConnection,
@@ -242,48 +285,6 @@ pub async fn items_page(
     .await
 }
 
-/// A party's live sheets, optionally of one KST day [from, to), by creation
-/// time, each with its receipts (count and newest) but not its line totals,
-/// which are left zero: a list counts them from the lines it reads anyway
-/// (see [`SheetTotals::of_lines`]), or asks [`summaries`] when it reads none.
-pub async fn sheets_page_with_receipts(
-    conn: &mut AsyncPgConnection,
-    party: Party,
-    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    descending: bool,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<SheetWithSummary>> {
-    let direction = if descending { "DESC" } else { "ASC" };
-    let wrap = |page: String| {
-        format!(
-            "SELECT s.*, s.id AS order_sheet_id, 0::bigint AS total_quantity, \
-             0::bigint AS flower_type_count, 0::bigint AS total_price, {RECEIPT_COLUMNS} \
-             FROM ({page}) s {RECEIPT_JOINS} \
-             ORDER BY s.created_at {direction}, s.id {direction}"
-        )
-    };
-    scoped_page_as(
-        conn,
-        Scoped::OrderSheets,
-        wrap,
-        party,
-        day,
-        descending,
-        offset,
-        limit,
-    )
-    .await
-}
-
-#[derive(Debug, Clone, QueryableByName)]
-pub struct SheetWithSummary {
-    #[diesel(embed)]
-    pub sheet: OrderSheetRow,
-    #[diesel(embed)]
-    pub summary: SheetSummary,
-}
-
 /// The tables a party reads a page of.
 #[derive(Debug, Clone, Copy)]
 enum Scoped {
@@ -300,6 +301,8 @@ impl Scoped {
     }
 }
 
+/// A page of `table` scoped to `party`, optionally of one KST day, by
+/// creation time.
 async fn scoped_page<T>(
     conn: &mut AsyncPgConnection,
     table: Scoped,
@@ -312,51 +315,11 @@ async fn scoped_page<T>(
 where
     T: QueryableByName<diesel::pg::Pg> + Send + 'static,
 {
-    scoped_page_as(
-        conn,
-        table,
-        |page| page,
-        party,
-        day,
-        descending,
-        offset,
-        limit,
-    )
-    .await
-}
-
-/// A page of `table` scoped to `party`, its SELECT passed through `wrap`
-/// (which may only add fixed SQL around it).
-#[allow(clippy::too_many_arguments)]
-async fn scoped_page_as<T>(
-    conn: &mut AsyncPgConnection,
-    table: Scoped,
-    wrap: impl FnOnce(String) -> String,
-    party: Party,
-    day: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    descending: bool,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<T>>
-where
-    T: QueryableByName<diesel::pg::Pg> + Send + 'static,
-{
     let direction = if descending { "DESC" } else { "ASC" };
     let (retailer, wholesaler) = party.bind();
     let (from, to) = day.map_or((None, None), |(f, t)| (Some(f), Some(t)));
-    // Each filter is spelled out only when it applies (the unused binds are
-    // checked to be null), never `$1 IS NULL OR …`: PostgreSQL's generic plan
-    // of that form, chosen after a few executions, scans the whole table.
-    let party_filter = match party {
-        Party::Retailer(_) => "retailer_id = $1 AND $2::bigint IS NULL",
-        Party::Wholesaler(_) => "wholesaler_id = $2 AND $1::bigint IS NULL",
-        Party::Anyone => "$1::bigint IS NULL AND $2::bigint IS NULL",
-    };
-    let day_filter = if day.is_some() {
-        "created_at >= $3 AND created_at < $4"
-    } else {
-        "$3::timestamptz IS NULL AND $4::timestamptz IS NULL"
-    };
+    let party_filter = party.filter();
+    let day_filter = day_filter(day);
     let Table {
         name: table,
         columns,
@@ -365,7 +328,7 @@ where
         "SELECT {columns} FROM {table} WHERE deleted_at IS NULL AND {party_filter} AND {day_filter} \
          ORDER BY created_at {direction}, id {direction} OFFSET $5 LIMIT $6"
     );
-    crate::statement::prepared(wrap(sql))
+    crate::statement::prepared(sql)
         .bind::<Nullable<BigInt>, _>(retailer)
         .bind::<Nullable<BigInt>, _>(wholesaler)
         .bind::<Nullable<Timestamptz>, _>(from)
@@ -391,103 +354,6 @@ where
     let from = format!("{} c", table.table().name);
     let columns = table.table().qualified("c");
     ranked_per_sheet(conn, &columns, &from, sheet_ids, descending, offset, limit).await
-}
-
-/// Every live row of a child table for each of `sheet_ids`, by sheet and then
-/// creation time: what a list that counts its sheets' totals reads, its
-/// pages then cut from these in memory.
-pub async fn all_per_sheet<T>(
-    conn: &mut AsyncPgConnection,
-    table: ChildTable,
-    sheet_ids: &[i64],
-) -> QueryResult<Vec<T>>
-where
-    T: QueryableByName<diesel::pg::Pg> + Send + 'static,
-{
-    let Table { name, columns } = table.table();
-    crate::statement::prepared(format!(
-        "SELECT {columns} FROM {name} WHERE order_sheet_id = ANY($1) AND deleted_at IS NULL \
-         ORDER BY order_sheet_id, created_at, id"
-    ))
-    .bind::<Array<BigInt>, _>(sheet_ids)
-    .load(conn)
-    .await
-}
-
-/// An order line with its (live) flower and flower type, read in the same
-/// statement: a day view shows every line's flower, and fetching them through
-/// per-field loaders cost more than the lines themselves.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct LineWithFlower {
-    #[diesel(embed)]
-    pub item: OrderItemRow,
-    #[diesel(sql_type = Nullable<Text>)]
-    flower_name: Option<String>,
-    #[diesel(sql_type = Nullable<Array<Nullable<Text>>>)]
-    flower_images: Option<Vec<Option<String>>>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    flower_color_id: Option<i64>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    flower_created_at: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    type_id: Option<i64>,
-    #[diesel(sql_type = Nullable<Text>)]
-    type_name: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    type_img_url: Option<String>,
-}
-
-impl LineWithFlower {
-    /// The line and, when both are live, its flower and type (otherwise
-    /// callers look them up and report what is missing, as for any other line).
-    pub fn into_parts(self) -> (OrderItemRow, Option<(FlowerRow, FlowerTypeRow)>) {
-        let parts = (|| {
-            let flower = FlowerRow {
-                id: self.item.flower_id,
-                name: self.flower_name?,
-                images: self.flower_images,
-                flower_type_id: self.type_id?,
-                flower_color_id: self.flower_color_id,
-                created_at: self.flower_created_at?,
-            };
-            let flower_type = FlowerTypeRow {
-                id: self.type_id?,
-                name: self.type_name?,
-                img_url: self.type_img_url,
-            };
-            Some((flower, flower_type))
-        })();
-        (self.item, parts)
-    }
-}
-
-/// One page of lines per sheet with their flowers, every sheet in one
-/// statement.
-pub async fn lines_with_flowers_per_sheet(
-    conn: &mut AsyncPgConnection,
-    sheet_ids: &[i64],
-    descending: bool,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<LineWithFlower>> {
-    let columns = format!(
-        "{}, f.name AS flower_name, f.images AS flower_images, \
-         f.flower_color_id AS flower_color_id, f.created_at AS flower_created_at, \
-         t.id AS type_id, t.name AS type_name, t.img_url AS type_img_url",
-        crate::columns::ORDER_ITEMS.qualified("c")
-    );
-    ranked_per_sheet(
-        conn,
-        &columns,
-        "order_items c \
-         LEFT JOIN flowers f ON f.id = c.flower_id AND f.deleted_at IS NULL \
-         LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL",
-        sheet_ids,
-        descending,
-        offset,
-        limit,
-    )
-    .await
 }
 
 /// Rows `columns` of `from` (whose child table is aliased `c`), numbered per
@@ -551,42 +417,6 @@ pub struct SheetTotals {
     pub total_price: i64,
     #[diesel(sql_type = BigInt)]
     pub receipt_count: i64,
-}
-
-impl SheetTotals {
-    /// The line totals of a sheet counted from all its live lines and custom
-    /// lines, by the rules of [`summaries`]: Σ quantity, distinct flower types
-    /// of the lines plus distinct custom type names, Σ unit price (a missing
-    /// price or custom quantity counts 0). `flower_type` gives a line's flower
-    /// type; None when it does not know it, and then neither does this.
-    /// `receipt_count` is left 0.
-    pub fn of_lines<'a>(
-        order_sheet_id: i64,
-        lines: impl IntoIterator<Item = &'a OrderItemRow>,
-        custom_lines: impl IntoIterator<Item = &'a CustomOrderItemRow>,
-        flower_type: impl Fn(i64) -> Option<i64>,
-    ) -> Option<SheetTotals> {
-        let mut totals = SheetTotals {
-            order_sheet_id,
-            ..SheetTotals::default()
-        };
-        let mut types = std::collections::HashSet::new();
-        for line in lines {
-            totals.total_quantity += i64::from(line.quantity);
-            totals.total_price += i64::from(line.price.unwrap_or(0));
-            types.insert(flower_type(line.flower_id)?);
-        }
-        let mut custom_types = std::collections::HashSet::new();
-        for line in custom_lines {
-            totals.total_quantity += i64::from(line.quantity.unwrap_or(0));
-            totals.total_price += i64::from(line.price.unwrap_or(0));
-            if let Some(name) = &line.flower_type_name {
-                custom_types.insert(name.as_str());
-            }
-        }
-        totals.flower_type_count = (types.len() + custom_types.len()) as i64;
-        Some(totals)
-    }
 }
 
 /// What every answered sheet carries: its totals and its newest live receipt.

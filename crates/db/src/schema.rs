@@ -128,13 +128,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    catalogue_versions (id) {
-        id -> Bool,
-        version -> Int8,
-    }
-}
-
-diesel::table! {
     custom_order_items (id) {
         id -> Int8,
         order_sheet_id -> Int8,
@@ -527,7 +520,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     biz_connections,
     business_infos,
     cart_items,
-    catalogue_versions,
     custom_order_items,
     daily_order_items,
     flower_batch_process_logs,

@@ -65,6 +65,7 @@ pub const HTTP_REQUESTS: &str = "marketbill_http_requests_total";
 pub const HTTP_DURATION: &str = "marketbill_http_request_duration_seconds";
 pub const GRAPHQL_OPERATIONS: &str = "marketbill_graphql_operations_total";
 pub const GRAPHQL_DURATION: &str = "marketbill_graphql_operation_duration_seconds";
+pub const READ_MODEL_ANSWERS: &str = "marketbill_read_model_answers_total";
 pub const DB_POOL_MAX: &str = "marketbill_db_pool_max_connections";
 pub const DB_POOL_OPEN: &str = "marketbill_db_pool_connections";
 pub const DB_POOL_IN_USE: &str = "marketbill_db_pool_in_use_connections";
@@ -106,6 +107,12 @@ pub const CATALOGUE: &[Metric] = &[
         Kind::Histogram,
         &["operation"],
         "Time core took to run a GraphQL operation (its batch, when batched), by operation name.",
+    ),
+    metric(
+        READ_MODEL_ANSWERS,
+        Kind::Counter,
+        &["view", "by"],
+        "List fields core answered from a read model (by=view) or from its resolvers (by=resolvers), by view.",
     ),
     metric(
         DB_POOL_MAX,
@@ -369,6 +376,11 @@ pub fn graphql_operation(operation: &str, code: &str, elapsed: Duration) {
     counter!(GRAPHQL_OPERATIONS, "operation" => operation.to_owned(), "code" => code.to_owned())
         .increment(1);
     histogram!(GRAPHQL_DURATION, "operation" => operation.to_owned()).record(elapsed.as_secs_f64());
+}
+
+/// A list field with a read model answered by the `view` or the `resolvers`.
+pub fn read_model_answer(view: &'static str, by: &'static str) {
+    counter!(READ_MODEL_ANSWERS, "view" => view, "by" => by).increment(1);
 }
 
 /// Core's outbox at scrape time.

@@ -24,7 +24,6 @@ pub struct GraphqlState {
     pub issuer: TokenIssuer,
     pub verifier: TokenVerifier,
     pub settings: Arc<Settings>,
-    pub catalogue: Arc<crate::graphql::live_catalogue::LiveCatalogue>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -125,7 +124,6 @@ async fn graphql(
         issuer: state.issuer.clone(),
         settings: state.settings.clone(),
         loaders: Loaders::new(&state.pool),
-        catalogue: state.catalogue.clone(),
         related: tokio::sync::OnceCell::new(),
         spent: Default::default(),
         client_ip: platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for),

@@ -30,6 +30,9 @@ pub struct Settings {
     /// How many password hashes run at once and may wait
     /// (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`).
     pub password_hashing: crate::accounts::passwords::HashingBound,
+    /// Whether list views are answered by their read models (`READ_MODELS`,
+    /// default on; off answers them from the resolvers, see `graphql::read_model`).
+    pub read_models: bool,
 }
 
 impl Settings {
@@ -53,6 +56,7 @@ impl Settings {
             phone_verification: crate::accounts::recovery::PhoneVerification::from_env(env)?,
             limits: crate::accounts::limits::AbuseLimits::from_env(env)?,
             password_hashing: crate::accounts::passwords::HashingBound::from_env(env)?,
+            read_models: env.flag("READ_MODELS", true)?,
         })
     }
 

@@ -60,7 +60,6 @@ impl Application {
             issuer: TokenIssuer::from_signing_key(&config.jwt_signing_key)?,
             verifier: TokenVerifier::from_public_key(&config.common.jwt_public_key)?,
             settings: Arc::new(config.settings.clone()),
-            catalogue: Default::default(),
         });
         let outbox_pool = pool.clone();
         let backlog = web::Data::new(platform::metrics::ScrapeHook::new(move || {

@@ -6,11 +6,10 @@ use crate::graphql::cart::CartItemsOutput;
 use crate::graphql::context::Context;
 use crate::graphql::cost::UNPAGINATED_LIST_MAX;
 use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::prefetched::{Asked, Ex, Load, Prefetch, Prefetched, holds_child};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::gql_id;
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
-use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, graphql_interface, graphql_object};
+use juniper::{GraphQLInputObject, graphql_interface, graphql_object};
 use std::sync::Arc;
 
 /// Lists that also say how many results there are (semantics per type).
@@ -31,24 +30,23 @@ pub struct FlowerFilterInput {
     pub keyword: Option<String>,
 }
 
-/// A flower, with its type when the statement that found it read that too.
-/// Rows are shared: a day view hands the same flower to many lines.
+/// A flower (품종). Rows are shared: the lines of a day view share flowers.
 #[derive(Clone)]
-pub struct Flower(pub Arc<FlowerRow>, pub Option<FlowerType>);
+pub struct Flower(pub Arc<FlowerRow>);
 
 impl From<FlowerRow> for Flower {
     fn from(row: FlowerRow) -> Self {
-        Flower(Arc::new(row), None)
+        Flower(Arc::new(row))
     }
 }
 
 impl From<Arc<FlowerRow>> for Flower {
     fn from(row: Arc<FlowerRow>) -> Self {
-        Flower(row, None)
+        Flower(row)
     }
 }
-#[derive(Clone)]
-pub struct FlowerType(pub Arc<FlowerTypeRow>);
+
+pub struct FlowerType(pub FlowerTypeRow);
 pub struct FlowerColor(pub FlowerColorRow);
 pub struct BiddingFlower(pub BiddingFlowerRow);
 
@@ -75,11 +73,14 @@ impl Flower {
         gql_id(self.0.id)
     }
 
-    fn flower_type(&self) -> Prefetched<FlowerType> {
-        match &self.1 {
-            Some(known) => Prefetched::Held(known.clone()),
-            None => Prefetched::Key(self.0.flower_type_id),
-        }
+    async fn flower_type(&self, ctx: &Context) -> GqlResult<FlowerType> {
+        ctx.loaders
+            .flower_types
+            .load(self.0.flower_type_id)
+            .await
+            .map_err(GqlError::from)?
+            .map(FlowerType)
+            .ok_or_else(|| GqlError::code(domain::ErrorCode::NoFlowerType))
     }
 
     fn name(&self) -> &str {
@@ -117,46 +118,6 @@ impl Flower {
             .await
             .map_err(GqlError::from)?
             .map(FlowerColor))
-    }
-}
-
-impl Load for Flower {
-    type Key = i64;
-
-    fn load(ctx: &Context, id: i64) -> BoxFuture<'_, GqlResult<Self>> {
-        Box::pin(load_flower(ctx, id))
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for Flower {
-    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
-        match field.name() {
-            "id" | "name" | "images" => true,
-            "flowerType" => holds_child(self.1.as_ref(), field, ex),
-            _ => false,
-        }
-    }
-}
-
-impl Load for FlowerType {
-    type Key = i64;
-
-    fn load(ctx: &Context, id: i64) -> BoxFuture<'_, GqlResult<Self>> {
-        Box::pin(async move {
-            ctx.loaders
-                .flower_types
-                .load(id)
-                .await
-                .map_err(GqlError::from)?
-                .map(|row| FlowerType(Arc::new(row)))
-                .ok_or_else(|| GqlError::code(domain::ErrorCode::NoFlowerType))
-        })
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for FlowerType {
-    fn holds(&self, field: &Asked<'_, S>, _: &Ex<'_, S>) -> bool {
-        matches!(field.name(), "id" | "name" | "imgUrl")
     }
 }
 
@@ -223,29 +184,38 @@ pub struct FlowersOutput {
     pub items: Vec<Flower>,
 }
 
-/// `flowers(filter, pagination)` with the original's two branches: an empty
-/// keyword lists everything (flowers with images first); otherwise the
-/// bidding-date range and the keyword (flower or type name) narrow it down.
+/// The search `flowers(filter)` asks for; None for the original's empty
+/// keyword, which lists everything (flowers with images first). Otherwise
+/// the bidding-date range and the keyword (flower or type name) narrow it down.
+pub fn listing(filter: Option<&FlowerFilterInput>) -> Option<db::catalogue::FlowerSearch> {
+    let keyword = filter.and_then(|f| f.keyword.clone());
+    if keyword.as_deref() == Some("") {
+        return None;
+    }
+    let bidding_between = filter.and_then(|f| f.date_range.as_ref()).map(|range| {
+        let (from, _) = domain::time::kst_day_bounds(range.from_date.date());
+        let (_, to) = domain::time::kst_day_bounds(range.to_date.date());
+        (from, to)
+    });
+    Some(db::catalogue::FlowerSearch {
+        bidding_between,
+        keyword,
+    })
+}
+
+/// `flowers(filter, pagination)` answered by the resolvers.
 pub async fn search(
     ctx: &Context,
-    filter: Option<FlowerFilterInput>,
+    filter: Option<&FlowerFilterInput>,
     page: crate::graphql::pagination::Page,
 ) -> GqlResult<FlowersOutput> {
     let mut conn = ctx.conn().await?;
-    let keyword = filter.as_ref().and_then(|f| f.keyword.clone());
-    let (total, rows) = if keyword.as_deref() == Some("") {
-        db::catalogue::all_with_images_first(&mut conn, page.offset, page.limit).await?
-    } else {
-        let bidding_between = filter.and_then(|f| f.date_range).map(|range| {
-            let (from, _) = domain::time::kst_day_bounds(range.from_date.date());
-            let (_, to) = domain::time::kst_day_bounds(range.to_date.date());
-            (from, to)
-        });
-        let search = db::catalogue::FlowerSearch {
-            bidding_between,
-            keyword,
-        };
-        db::catalogue::search(&mut conn, &search, page.descending, page.offset, page.limit).await?
+    let (total, rows) = match listing(filter) {
+        None => db::catalogue::all_with_images_first(&mut conn, page.offset, page.limit).await?,
+        Some(search) => {
+            db::catalogue::search(&mut conn, &search, page.descending, page.offset, page.limit)
+                .await?
+        }
     };
     Ok(FlowersOutput {
         result_count: i32::try_from(total).unwrap_or(i32::MAX),

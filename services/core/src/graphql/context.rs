@@ -45,8 +45,6 @@ pub struct Context {
     pub issuer: TokenIssuer,
     pub settings: Arc<Settings>,
     pub loaders: Loaders,
-    /// The live flowers, shared by the process's requests (see `live_catalogue`).
-    pub catalogue: Arc<crate::graphql::live_catalogue::LiveCatalogue>,
     /// Users the viewer has a trading or employment link with (lazy).
     pub related: tokio::sync::OnceCell<std::collections::HashSet<i64>>,
     /// What the request's query fields have cost so far (see `cost`).

@@ -10,7 +10,7 @@ use db::carts::{CartItemRow, SessionRow};
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
 use db::connections::WholesalerConnectionRow;
 use db::orders::{
-    ChildTable, CustomOrderItemRow, LineWithFlower, OrderSheetRow, SheetReceiptRow, SheetSummary,
+    ChildTable, CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetSummary,
 };
 use db::users::{CredentialRow, UserRow};
 use diesel::QueryResult;
@@ -163,11 +163,12 @@ macro_rules! children_loader {
 children_loader!(
     ItemsPerSheet,
     Page,
-    LineWithFlower,
-    item.order_sheet_id,
+    OrderItemRow,
+    order_sheet_id,
     |conn, page, ids| {
-        db::orders::lines_with_flowers_per_sheet(
+        db::orders::page_per_sheet(
             conn,
+            ChildTable::OrderItems,
             &ids,
             page.descending,
             page.offset,
@@ -346,7 +347,7 @@ pub struct Loaders {
     pub sheets: Cached<Loaded<OrderSheetRow>, SheetsById>,
     pub sessions: Cached<Loaded<SessionRow>, SessionsById>,
     pub summaries: Cached<Loaded<SheetSummary>, SummaryBySheet>,
-    pub sheet_items: Children<Page, LineWithFlower, ItemsPerSheet>,
+    pub sheet_items: Children<Page, OrderItemRow, ItemsPerSheet>,
     pub sheet_custom_items: Children<Page, CustomOrderItemRow, CustomItemsPerSheet>,
     pub sheet_receipts: Children<Page, SheetReceiptRow, ReceiptsPerSheet>,
     pub cart_items: Children<Page, CartItemRow, CartItemsPerSession>,

@@ -8,16 +8,13 @@ pub mod context;
 pub mod cost;
 pub mod enums;
 pub mod error;
-pub mod held;
-pub mod live_catalogue;
 pub mod loaders;
 pub mod mutation;
 pub mod orders;
 pub mod pagination;
-pub mod prefetched;
 pub mod query;
+pub mod read_model;
 pub mod scalars;
-pub mod sheet_lists;
 pub mod trading;
 pub mod users;
 

@@ -1,21 +1,22 @@
 //! Order types: `OrderSheet` (with its computed totals), `OrderItem`,
 //! `CustomOrderItem`, `DailyOrderItem`, `OrderSheetReceipt`,
 //! `OrderSheetsAggregate` and their inputs. Nested lists paginate per sheet
-//! and load in batches, so a page of sheets costs a fixed number of queries.
+//! and load in batches, so a page of sheets costs a fixed number of queries
+//! (a list of sheets is usually answered by its read model instead: see
+//! `read_model` and `db::read_models::day_view`).
 
 use crate::graphql::cart::party_user;
-use crate::graphql::catalogue::{DateRangeInput, Flower, FlowerType, load_flower};
+use crate::graphql::catalogue::{DateRangeInput, Flower, load_flower};
 use crate::graphql::context::Context;
 use crate::graphql::enums::GqlFlowerGrade;
 use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::pagination::{Page, PaginationInput, page_asked};
-use crate::graphql::prefetched::{Asked, Ex, Load, Prefetch, Prefetched, holds_child};
+use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::{User, gql_id};
 use db::daily_items::DailyItemRow;
 use db::orders::{CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals};
-use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, graphql_object};
-use std::sync::{Arc, OnceLock};
+use juniper::{GraphQLInputObject, graphql_object};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, GraphQLInputObject)]
 pub struct DateFilterInput {
@@ -50,36 +51,17 @@ pub struct UpsertCustomOrderItemsInput {
     pub items: Vec<CustomOrderItemInput>,
 }
 
-/// An order sheet as answered: its row, its newest statement (read with
-/// it), its computed totals (read with it, or counted by the list that read
-/// it, so those fields are plain reads), and the children a list read ahead
-/// for it (see `sheet_lists`).
+/// An order sheet as answered: its row with its computed totals and newest
+/// statement, read together (one batched statement for a page of sheets).
 pub struct OrderSheet {
     pub row: OrderSheetRow,
-    summary: SheetSummary,
-    held: OnceLock<HeldChildren>,
-}
-
-struct SheetSummary {
-    /// The line totals: read with the sheet, or counted by the list that
-    /// read it (see `sheet_lists`) before any of its fields are answered.
-    totals: OnceLock<SheetTotals>,
-    receipt_count: i64,
+    totals: SheetTotals,
     recent: Option<OrderSheetReceipt>,
-}
-
-/// Children read ahead for a sheet, each for the arguments it was asked with.
-#[derive(Default)]
-pub struct HeldChildren {
-    pub lines: Vec<(Page, Arc<Vec<OrderItem>>)>,
-    pub custom_lines: Vec<(Page, Arc<Vec<CustomOrderItem>>)>,
-    pub retailer: Option<Option<Arc<User>>>,
-    pub wholesaler: Option<Option<Arc<User>>>,
 }
 
 impl OrderSheet {
     /// The sheets of `rows` with their totals and newest statements (one
-    /// batched statement each, shared with sibling sheets of the request).
+    /// batched statement, shared with sibling sheets of the request).
     pub async fn read_many(ctx: &Context, rows: Vec<OrderSheetRow>) -> GqlResult<Vec<OrderSheet>> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut summaries = ctx.loaders.summaries.load_many(ids).await;
@@ -97,53 +79,15 @@ impl OrderSheet {
     /// A sheet read together with its summary (None: no such row came back,
     /// which only a sheet removed meanwhile can cause; it then counts nothing).
     pub fn with_summary(row: OrderSheetRow, summary: Option<db::orders::SheetSummary>) -> Self {
-        Self::from_parts(row, summary, true)
-    }
-
-    /// A sheet read with its receipts only (`sheets_page_with_receipts`):
-    /// the list that read it counts its line totals with [`Self::count`].
-    pub fn with_receipts(row: OrderSheetRow, summary: db::orders::SheetSummary) -> Self {
-        Self::from_parts(row, Some(summary), false)
-    }
-
-    fn from_parts(
-        row: OrderSheetRow,
-        summary: Option<db::orders::SheetSummary>,
-        with_totals: bool,
-    ) -> Self {
         let (totals, recent) = match summary {
             Some(summary) => summary.into_parts(),
             None => (SheetTotals::default(), None),
         };
-        let receipt_count = totals.receipt_count;
-        let counted = OnceLock::new();
-        if with_totals {
-            let _ = counted.set(totals);
-        }
         OrderSheet {
             row,
-            summary: SheetSummary {
-                totals: counted,
-                receipt_count,
-                recent: recent.map(OrderSheetReceipt),
-            },
-            held: OnceLock::new(),
+            totals,
+            recent: recent.map(OrderSheetReceipt),
         }
-    }
-
-    /// Hands over the line totals a list counted (once; later calls are ignored).
-    pub fn count(&self, totals: SheetTotals) {
-        let _ = self.summary.totals.set(totals);
-    }
-
-    /// The line totals. Every way a sheet is read sets them before its fields
-    /// are answered; their absence is a bug, answered as an internal error
-    /// rather than as a wrong zero.
-    fn totals(&self) -> GqlResult<&SheetTotals> {
-        self.summary
-            .totals
-            .get()
-            .ok_or_else(|| GqlError::internal("order sheets", "line totals were not counted"))
     }
 
     pub async fn read(ctx: &Context, row: OrderSheetRow) -> GqlResult<OrderSheet> {
@@ -152,54 +96,11 @@ impl OrderSheet {
             .pop()
             .ok_or_else(|| GqlError::internal("order sheets", "a read sheet went missing"))
     }
-
-    /// Hands over the children a list read ahead (once; later calls are ignored).
-    pub fn hold(&self, children: HeldChildren) {
-        let _ = self.held.set(children);
-    }
-
-    fn held_lines(&self, page: Page) -> Option<&Arc<Vec<OrderItem>>> {
-        let held = self.held.get()?;
-        held.lines.iter().find(|(p, _)| *p == page).map(|(_, l)| l)
-    }
-
-    fn held_custom_lines(&self, page: Page) -> Option<&Arc<Vec<CustomOrderItem>>> {
-        let held = self.held.get()?;
-        held.custom_lines
-            .iter()
-            .find(|(p, _)| *p == page)
-            .map(|(_, l)| l)
-    }
-
-    fn held_party(
-        &self,
-        side: fn(&HeldChildren) -> &Option<Option<Arc<User>>>,
-    ) -> Option<&Option<Arc<User>>> {
-        self.held.get().and_then(|held| side(held).as_ref())
-    }
 }
-/// An order line, with its flower when the statement that found it read that too.
+
+/// An order line.
 #[derive(Clone)]
-pub struct OrderItem(pub OrderItemRow, pub Option<Flower>);
-
-impl From<OrderItemRow> for OrderItem {
-    fn from(row: OrderItemRow) -> Self {
-        OrderItem(row, None)
-    }
-}
-
-impl From<&db::orders::LineWithFlower> for OrderItem {
-    fn from(line: &db::orders::LineWithFlower) -> Self {
-        OrderItem::from(line.clone())
-    }
-}
-impl From<db::orders::LineWithFlower> for OrderItem {
-    fn from(line: db::orders::LineWithFlower) -> Self {
-        let (item, flower) = line.into_parts();
-        let flower = flower.map(|(f, t)| Flower(Arc::new(f), Some(FlowerType(Arc::new(t)))));
-        OrderItem(item, flower)
-    }
-}
+pub struct OrderItem(pub OrderItemRow);
 
 #[derive(Clone)]
 pub struct CustomOrderItem(pub CustomOrderItemRow);
@@ -232,59 +133,67 @@ impl OrderSheet {
         &self.row.order_no
     }
 
-    fn retailer(&self) -> Prefetched<Option<Arc<User>>> {
-        match self.held_party(|h| &h.retailer) {
-            Some(user) => Prefetched::Held(user.clone()),
-            None => Prefetched::Key(self.row.retailer_id),
-        }
+    async fn retailer(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        party_user(ctx, Some(self.row.retailer_id)).await
     }
 
-    fn wholesaler(&self) -> Prefetched<Option<Arc<User>>> {
-        match self.held_party(|h| &h.wholesaler) {
-            Some(user) => Prefetched::Held(user.clone()),
-            None => Prefetched::Key(self.row.wholesaler_id),
-        }
+    async fn wholesaler(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        party_user(ctx, Some(self.row.wholesaler_id)).await
     }
 
-    fn order_items(
+    async fn order_items(
         &self,
+        ctx: &Context,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Prefetched<Arc<Vec<OrderItem>>>> {
+    ) -> GqlResult<Vec<OrderItem>> {
         let page = Page::from_input(pagination.as_ref())?;
-        Ok(match self.held_lines(page) {
-            Some(lines) => Prefetched::Held(lines.clone()),
-            None => Prefetched::Key((page, self.row.id)),
-        })
+        let rows = ctx
+            .loaders
+            .sheet_items
+            .load((page, self.row.id))
+            .await
+            .map_err(GqlError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| OrderItem(Arc::unwrap_or_clone(row)))
+            .collect())
     }
 
-    fn custom_order_items(
+    async fn custom_order_items(
         &self,
+        ctx: &Context,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Prefetched<Arc<Vec<CustomOrderItem>>>> {
+    ) -> GqlResult<Vec<CustomOrderItem>> {
         let page = Page::from_input(pagination.as_ref())?;
-        Ok(match self.held_custom_lines(page) {
-            Some(lines) => Prefetched::Held(lines.clone()),
-            None => Prefetched::Key((page, self.row.id)),
-        })
+        let rows = ctx
+            .loaders
+            .sheet_custom_items
+            .load((page, self.row.id))
+            .await
+            .map_err(GqlError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| CustomOrderItem(Arc::unwrap_or_clone(row)))
+            .collect())
     }
 
     /// Σ quantity of live lines and custom lines (the shipping line included).
-    fn total_flower_quantity(&self) -> GqlResult<i32> {
-        Ok(count(self.totals()?.total_quantity))
+    fn total_flower_quantity(&self) -> i32 {
+        count(self.totals.total_quantity)
     }
 
     /// Distinct flower types of the lines + distinct custom type names.
-    fn total_flower_type_count(&self) -> GqlResult<i32> {
-        Ok(count(self.totals()?.flower_type_count))
+    fn total_flower_type_count(&self) -> i32 {
+        count(self.totals.flower_type_count)
     }
 
     /// Σ unit prices (not × quantity), as in the original.
-    fn total_flower_price(&self) -> GqlResult<i32> {
-        Ok(count(self.totals()?.total_price))
+    fn total_flower_price(&self) -> i32 {
+        count(self.totals.total_price)
     }
 
     fn has_receipt(&self) -> bool {
-        self.summary.receipt_count > 0
+        self.totals.receipt_count > 0
     }
 
     async fn order_sheet_receipts(
@@ -306,7 +215,7 @@ impl OrderSheet {
     }
 
     fn recent_receipt(&self) -> Option<OrderSheetReceipt> {
-        self.summary.recent.clone()
+        self.recent.clone()
     }
 
     fn is_price_updated(&self) -> Option<bool> {
@@ -348,11 +257,8 @@ impl OrderItem {
         party_user(ctx, Some(self.0.wholesaler_id)).await
     }
 
-    fn flower(&self) -> Prefetched<Flower> {
-        match &self.1 {
-            Some(known) => Prefetched::Held(known.clone()),
-            None => Prefetched::Key(self.0.flower_id),
-        }
+    async fn flower(&self, ctx: &Context) -> GqlResult<Flower> {
+        load_flower(ctx, self.0.flower_id).await
     }
 
     fn quantity(&self) -> i32 {
@@ -381,109 +287,6 @@ impl OrderItem {
 
     fn memo(&self) -> Option<&str> {
         self.0.memo.as_deref()
-    }
-}
-
-/// One page of a sheet's lines, when no list read them ahead.
-impl Load for Arc<Vec<OrderItem>> {
-    type Key = (Page, i64);
-
-    fn load(ctx: &Context, key: Self::Key) -> BoxFuture<'_, GqlResult<Self>> {
-        Box::pin(async move {
-            let rows = ctx
-                .loaders
-                .sheet_items
-                .load(key)
-                .await
-                .map_err(GqlError::from)?;
-            Ok(Arc::new(
-                rows.iter().map(|line| OrderItem::from(&**line)).collect(),
-            ))
-        })
-    }
-}
-
-/// One page of a sheet's custom lines, when no list read them ahead.
-impl Load for Arc<Vec<CustomOrderItem>> {
-    type Key = (Page, i64);
-
-    fn load(ctx: &Context, key: Self::Key) -> BoxFuture<'_, GqlResult<Self>> {
-        Box::pin(async move {
-            let rows = ctx
-                .loaders
-                .sheet_custom_items
-                .load(key)
-                .await
-                .map_err(GqlError::from)?;
-            Ok(Arc::new(
-                rows.iter()
-                    .map(|row| CustomOrderItem((**row).clone()))
-                    .collect(),
-            ))
-        })
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for OrderSheet {
-    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
-        match field.name() {
-            "id"
-            | "orderNo"
-            | "totalFlowerQuantity"
-            | "totalFlowerTypeCount"
-            | "totalFlowerPrice"
-            | "hasReceipt"
-            | "isPriceUpdated"
-            | "memo"
-            | "createdAt"
-            | "updatedAt"
-            | "deletedAt" => true,
-            "recentReceipt" => holds_child(Some(&self.summary.recent), field, ex),
-            "retailer" => holds_child(self.held_party(|h| &h.retailer), field, ex),
-            "wholesaler" => holds_child(self.held_party(|h| &h.wholesaler), field, ex),
-            "orderItems" => {
-                let lines = page_asked(field, ex).and_then(|page| self.held_lines(page));
-                holds_child(lines, field, ex)
-            }
-            "customOrderItems" => {
-                let lines = page_asked(field, ex).and_then(|page| self.held_custom_lines(page));
-                holds_child(lines, field, ex)
-            }
-            _ => false,
-        }
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for CustomOrderItem {
-    fn holds(&self, field: &Asked<'_, S>, _: &Ex<'_, S>) -> bool {
-        matches!(
-            field.name(),
-            "id" | "flowerName"
-                | "flowerTypeName"
-                | "quantity"
-                | "grade"
-                | "price"
-                | "createdAt"
-                | "updatedAt"
-                | "deletedAt"
-        )
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for OrderSheetReceipt {
-    fn holds(&self, field: &Asked<'_, S>, _: &Ex<'_, S>) -> bool {
-        field.name() != "orderSheet"
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for OrderItem {
-    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
-        match field.name() {
-            "id" | "quantity" | "grade" | "price" | "memo" | "createdAt" | "updatedAt"
-            | "deletedAt" => true,
-            "flower" => holds_child(self.1.as_ref(), field, ex),
-            _ => false,
-        }
     }
 }
 

@@ -3,9 +3,8 @@
 //! unless `sort: DESCEND`. Explicit nulls take the defaults instead of crashing.
 
 use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::prefetched::{Asked, Ex};
 use domain::ErrorCode;
-use juniper::{FromInputValue, GraphQLEnum, GraphQLInputObject, ScalarValue};
+use juniper::{GraphQLEnum, GraphQLInputObject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, GraphQLEnum)]
 pub enum Sort {
@@ -35,6 +34,16 @@ pub struct Page {
     pub descending: bool,
 }
 
+impl From<Page> for db::read_models::Page {
+    fn from(page: Page) -> Self {
+        db::read_models::Page {
+            offset: page.offset,
+            limit: page.limit,
+            descending: page.descending,
+        }
+    }
+}
+
 impl Page {
     pub fn from_input(input: Option<&PaginationInput>) -> GqlResult<Page> {
         let Some(input) = input else {
@@ -58,19 +67,6 @@ impl Page {
             descending: input.sort == Some(Sort::Descend),
         })
     }
-}
-
-/// The page a query field asks for with its `pagination` argument, as the
-/// field's resolver will see it; None when it cannot be told in advance (a
-/// missing variable) or is refused (the resolver reports why).
-pub fn page_asked<S: ScalarValue>(field: &Asked<'_, S>, ex: &Ex<'_, S>) -> Option<Page> {
-    let input = match field.argument("pagination", ex) {
-        None if field.has_argument("pagination") => return None,
-        None => None,
-        Some(value) if value.is_null() => None,
-        Some(value) => Some(PaginationInput::from_input_value(&value).ok()?),
-    };
-    Page::from_input(input.as_ref()).ok()
 }
 
 #[cfg(test)]

@@ -2,13 +2,13 @@
 
 use crate::graphql::auction::*;
 use crate::graphql::cart::{CartItem, ShoppingSession};
-use crate::graphql::catalogue::{FlowerFilterInput, FlowersOutput};
+use crate::graphql::catalogue::FlowerFilterInput;
 use crate::graphql::context::Context;
 use crate::graphql::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::orders::*;
 use crate::graphql::pagination::{Page, PaginationInput};
-use crate::graphql::prefetched::Prefetching;
+use crate::graphql::read_model::Viewed;
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::trading as t;
 use crate::graphql::users::{User, gql_id};
@@ -125,7 +125,6 @@ async fn connectable_users(
                     .and_then(|c| c.apply_status.parse().ok())
                     .map(GqlApplyStatus::from_domain),
                 biz_connection_id: link.map(|c| gql_id(c.id)),
-                held_business_info: None,
                 row,
             }
         })
@@ -187,21 +186,19 @@ impl Query {
     }
 
     /// 꽃 목록 (empty keyword: all, images first; else bidding dates + keyword)
-    async fn flowers(
-        ctx: &Context,
+    fn flowers(
         filter: Option<FlowerFilterInput>,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<FlowersOutput> {
-        t::flowers(ctx, filter, pagination).await
+    ) -> GqlResult<Viewed<t::CataloguePage>> {
+        t::flowers(filter, pagination)
     }
 
     #[graphql(deprecated = "getFlowers is deprecated. Use 'flowers' instead.")]
-    async fn get_flowers(
-        ctx: &Context,
+    fn get_flowers(
         filter: Option<FlowerFilterInput>,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<FlowersOutput> {
-        t::flowers(ctx, filter, pagination).await
+    ) -> GqlResult<Viewed<t::CataloguePage>> {
+        t::flowers(filter, pagination)
     }
 
     /// [소매상] 장바구니 쇼핑 세션 가져오기
@@ -236,7 +233,7 @@ impl Query {
         ctx: &Context,
         filter: Option<DateFilterInput>,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Prefetching<OrderSheet>> {
+    ) -> GqlResult<Viewed<t::SheetList>> {
         t::order_sheets(ctx, filter, pagination).await
     }
 
@@ -245,7 +242,7 @@ impl Query {
         ctx: &Context,
         filter: Option<DateFilterInput>,
         pagination: Option<PaginationInput>,
-    ) -> GqlResult<Prefetching<OrderSheet>> {
+    ) -> GqlResult<Viewed<t::SheetList>> {
         t::order_sheets(ctx, filter, pagination).await
     }
 

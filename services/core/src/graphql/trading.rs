@@ -9,11 +9,12 @@ use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::orders::*;
 use crate::graphql::pagination::{Page, PaginationInput};
-use crate::graphql::prefetched::Prefetching;
+use crate::graphql::read_model::{Plan, ReadModel, Viewed};
 use crate::graphql::scalars::LocalDate;
 use crate::graphql::users::User;
 use crate::trading::{auctions, cart, custom_items, ordering, pricing, receipts, scope};
 use domain::{ErrorCode, Role};
+use juniper::BoxFuture;
 use std::sync::Arc;
 
 const RETAILER: &[Role] = &[Role::Retailer];
@@ -23,13 +24,57 @@ fn id64(id: i32) -> i64 {
     i64::from(id)
 }
 
-pub async fn flowers(
-    ctx: &Context,
+pub fn flowers(
     filter: Option<FlowerFilterInput>,
     pagination: Option<PaginationInput>,
-) -> GqlResult<FlowersOutput> {
+) -> GqlResult<Viewed<CataloguePage>> {
     let page = Page::from_input(pagination.as_ref())?;
-    crate::graphql::catalogue::search(ctx, filter, page).await
+    Ok(Viewed(CataloguePage { filter, page }))
+}
+
+/// `flowers(filter, pagination)`: a page of the catalogue.
+pub struct CataloguePage {
+    filter: Option<FlowerFilterInput>,
+    page: Page,
+}
+
+impl ReadModel for CataloguePage {
+    type Plain = FlowersOutput;
+    const NAME: &'static str = "catalogue_page";
+
+    fn shape(&self) -> &'static db::read_models::Shape {
+        &db::read_models::catalogue_page::FLOWERS_OUTPUT
+    }
+
+    fn read<'a>(
+        &'a self,
+        ctx: &'a Context,
+        plan: &'a Plan,
+    ) -> BoxFuture<'a, GqlResult<db::read_models::ViewJson>> {
+        Box::pin(async move {
+            use db::read_models::catalogue_page::{CataloguePageAsk, Listing, read};
+            let listing = match crate::graphql::catalogue::listing(self.filter.as_ref()) {
+                None => Listing::ImagesFirst,
+                Some(search) => Listing::Search(search),
+            };
+            let ask = CataloguePageAsk {
+                listing,
+                page: self.page.into(),
+                bidding_days: plan.asks("biddingFlowers"),
+                bidding_days_max: crate::graphql::cost::UNPAGINATED_LIST_MAX as i64,
+            };
+            let mut conn = ctx.conn().await?;
+            Ok(read(&mut conn, &ask).await?)
+        })
+    }
+
+    fn plain<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, GqlResult<FlowersOutput>> {
+        Box::pin(crate::graphql::catalogue::search(
+            ctx,
+            self.filter.as_ref(),
+            self.page,
+        ))
+    }
 }
 
 pub async fn shopping_session(ctx: &Context) -> GqlResult<Option<ShoppingSession>> {
@@ -77,25 +122,77 @@ pub async fn order_sheets(
     ctx: &Context,
     filter: Option<DateFilterInput>,
     pagination: Option<PaginationInput>,
-) -> GqlResult<Prefetching<OrderSheet>> {
+) -> GqlResult<Viewed<SheetList>> {
     let viewer = ctx.require_viewer()?;
     let page = Page::from_input(pagination.as_ref())?;
     let mut conn = ctx.conn().await?;
     let party = scope::party(&mut conn, viewer).await?;
-    let rows = db::orders::sheets_page_with_receipts(
-        &mut conn,
+    Ok(Viewed(SheetList {
         party,
-        day_of(filter),
-        page.descending,
-        page.offset,
-        page.limit,
-    )
-    .await?;
-    Ok(Prefetching(
-        rows.into_iter()
-            .map(|r| OrderSheet::with_receipts(r.sheet, r.summary))
-            .collect(),
-    ))
+        day: day_of(filter),
+        page,
+        viewer,
+    }))
+}
+
+/// `orderSheets(filter, pagination)`: the wholesaler's day view, the
+/// florist's orders.
+pub struct SheetList {
+    party: db::orders::Party,
+    day: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+    page: Page,
+    viewer: crate::graphql::context::Viewer,
+}
+
+impl ReadModel for SheetList {
+    type Plain = Vec<OrderSheet>;
+    const NAME: &'static str = "order_sheets";
+
+    fn shape(&self) -> &'static db::read_models::Shape {
+        &db::read_models::day_view::ORDER_SHEET
+    }
+
+    fn read<'a>(
+        &'a self,
+        ctx: &'a Context,
+        plan: &'a Plan,
+    ) -> BoxFuture<'a, GqlResult<db::read_models::ViewJson>> {
+        Box::pin(async move {
+            use db::read_models::day_view::{DayViewAsk, Viewer, read};
+            let ask = DayViewAsk {
+                party: self.party,
+                day: self.day,
+                sheets: self.page.into(),
+                lines: plan.page("orderItems"),
+                custom_lines: plan.page("customOrderItems"),
+                viewer: Viewer {
+                    user_id: self.viewer.user_id.get(),
+                    is_admin: self.viewer.role == Role::Admin,
+                },
+                business_info: plan.asks("businessInfo"),
+            };
+            let mut conn = ctx.conn().await?;
+            Ok(read(&mut conn, &ask).await?)
+        })
+    }
+
+    fn plain<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, GqlResult<Vec<OrderSheet>>> {
+        Box::pin(async move {
+            let rows = {
+                let mut conn = ctx.conn().await?;
+                db::orders::sheets_page(
+                    &mut conn,
+                    self.party,
+                    self.day,
+                    self.page.descending,
+                    self.page.offset,
+                    self.page.limit,
+                )
+                .await?
+            };
+            OrderSheet::read_many(ctx, rows).await
+        })
+    }
 }
 
 pub async fn order_sheet(ctx: &Context, id: i32) -> GqlResult<OrderSheet> {
@@ -122,7 +219,7 @@ pub async fn order_items(
         page.limit,
     )
     .await?;
-    Ok(rows.into_iter().map(OrderItem::from).collect())
+    Ok(rows.into_iter().map(OrderItem).collect())
 }
 
 /// Days the dashboard covers: the last three months, today included (KST).
@@ -271,7 +368,7 @@ pub async fn update_order_items_price(
 ) -> GqlResult<Vec<OrderItem>> {
     let viewer = ctx.require_role(WHOLESALER)?;
     let rows = pricing::update_item_prices(ctx, viewer, &price_pairs(&items)).await?;
-    Ok(rows.into_iter().map(OrderItem::from).collect())
+    Ok(rows.into_iter().map(OrderItem).collect())
 }
 
 pub async fn update_daily_order_items_price(

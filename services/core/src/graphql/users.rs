@@ -11,21 +11,17 @@ use crate::graphql::context::Context;
 use crate::graphql::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::pagination::{Page, PaginationInput};
-use crate::graphql::prefetched::{Asked, Ex, Load, Prefetch, Prefetched, holds_child};
 use crate::graphql::scalars::LocalDate;
 use db::business_infos::BusinessInfoRow;
 use db::connections::{BizConnectionRow, Side, WholesalerConnectionRow};
 use db::users::{CredentialRow, UserRow};
-use juniper::{BoxFuture, GraphQLInputObject, ScalarValue, graphql_object};
-use std::sync::Arc;
+use juniper::{GraphQLInputObject, graphql_object};
 
 pub struct User {
     pub row: UserRow,
     /// Set only by the connectable-users queries (deprecated fields).
     pub apply_status: Option<GqlApplyStatus>,
     pub biz_connection_id: Option<i32>,
-    /// Business info a list read ahead, privacy already applied.
-    pub held_business_info: Option<Option<BusinessInfo>>,
 }
 
 impl From<UserRow> for User {
@@ -34,7 +30,6 @@ impl From<UserRow> for User {
             row,
             apply_status: None,
             biz_connection_id: None,
-            held_business_info: None,
         }
     }
 }
@@ -174,11 +169,13 @@ impl User {
     }
 
     /// 본인이 속한 업체 비즈니스 정보
-    fn business_info(&self) -> Prefetched<Option<BusinessInfo>> {
-        match &self.held_business_info {
-            Some(info) => Prefetched::Held(info.clone()),
-            None => Prefetched::Key(self.row.id),
+    // Private: shown to those who may see the user's private details.
+    async fn business_info(&self, ctx: &Context) -> GqlResult<Option<BusinessInfo>> {
+        if !ctx.can_see_private(self.row.id).await? {
+            return Ok(None);
         }
+        let loaded = ctx.loaders.business_infos.load(self.row.id).await;
+        Ok(loaded.map_err(GqlError::from)?.map(BusinessInfo))
     }
 
     async fn user_credential(&self, ctx: &Context) -> GqlResult<UserCredential> {
@@ -314,49 +311,6 @@ impl UserCredential {
 
 #[derive(Clone)]
 pub struct BusinessInfo(pub BusinessInfoRow);
-
-/// A user's business info as the viewer may see it (None when private).
-impl Load for Option<BusinessInfo> {
-    type Key = i64;
-
-    fn load(ctx: &Context, user_id: i64) -> BoxFuture<'_, GqlResult<Self>> {
-        Box::pin(async move {
-            if !ctx.can_see_private(user_id).await? {
-                return Ok(None);
-            }
-            let loaded = ctx.loaders.business_infos.load(user_id).await;
-            Ok(loaded.map_err(GqlError::from)?.map(BusinessInfo))
-        })
-    }
-}
-
-/// A sheet's or line's party: None when the account is gone.
-impl Load for Option<Arc<User>> {
-    type Key = i64;
-
-    fn load(ctx: &Context, user_id: i64) -> BoxFuture<'_, GqlResult<Self>> {
-        Box::pin(async move {
-            let user = crate::graphql::cart::party_user(ctx, Some(user_id)).await?;
-            Ok(user.map(Arc::new))
-        })
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for User {
-    fn holds(&self, field: &Asked<'_, S>, ex: &Ex<'_, S>) -> bool {
-        match field.name() {
-            "id" | "belongsTo" | "name" | "applyStatus" | "bizConnectionId" | "deletedAt" => true,
-            "businessInfo" => holds_child(self.held_business_info.as_ref(), field, ex),
-            _ => false,
-        }
-    }
-}
-
-impl<S: ScalarValue> Prefetch<S> for BusinessInfo {
-    fn holds(&self, _: &Asked<'_, S>, _: &Ex<'_, S>) -> bool {
-        true
-    }
-}
 
 #[graphql_object(context = Context)]
 impl BusinessInfo {

@@ -1,0 +1,54 @@
+//! Read models: a list view answered by one SQL statement that builds the
+//! JSON of its GraphQL answer inside PostgreSQL.
+//!
+//! Each view is a `.sql` file beside the Rust that runs it, and a [`Shape`]:
+//! the GraphQL fields that JSON carries. Core answers a request from the view
+//! when the request's selection stays inside the shape (and projects the JSON
+//! onto it), and from its ordinary resolvers otherwise. One statement on one
+//! connection is one snapshot, so a view never mixes two states of the data.
+//!
+//! A view also says whether it is *complete*: false when some row it would
+//! answer is one the resolvers answer with an error (a line whose flower is
+//! gone, a grade the API cannot name). Core then answers from the resolvers,
+//! so errors are raised in exactly one place.
+
+pub mod catalogue_page;
+pub mod day_view;
+mod shape;
+
+pub use shape::{Field, Shape};
+
+use diesel::QueryableByName;
+use diesel::sql_types::{Bool, Text};
+
+/// A page of a nested list, as its `pagination` argument asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Page {
+    pub offset: i64,
+    pub limit: i64,
+    pub descending: bool,
+}
+
+impl Page {
+    /// No rows: a nested list the request does not ask for costs nothing.
+    pub const NONE: Page = Page {
+        offset: 0,
+        limit: 0,
+        descending: false,
+    };
+}
+
+/// What a view's statement answers: the JSON text and whether it is complete.
+#[derive(Debug, QueryableByName)]
+pub struct ViewJson {
+    #[diesel(sql_type = Text)]
+    pub body: String,
+    #[diesel(sql_type = Bool)]
+    pub complete: bool,
+}
+
+/// `ASC` or `DESC`: the one part of a view's text that varies with a request
+/// besides its filters (a fixed set, so each variant is prepared once).
+fn direction(descending: bool) -> &'static str {
+    if descending { "DESC" } else { "ASC" }
+}

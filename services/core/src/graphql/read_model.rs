@@ -1,0 +1,441 @@
+//! Answering a list field from its read model (`db::read_models`).
+//!
+//! A field that returns [`Viewed`] is answered in one of two ways. When the
+//! request's selection below it stays inside the view's declared [`Shape`]
+//! (decided with juniper's public look-ahead), the view's one statement
+//! builds the JSON in PostgreSQL and it is projected here onto the selection:
+//! aliases, fragments, `@skip`/`@include`, `__typename` and a response key
+//! asked twice are answered as juniper answers them. Otherwise, or when the
+//! view says it is incomplete (a row the resolvers answer with an error), the
+//! ordinary resolvers answer it with their dataloaders. The two answer the
+//! same bytes: `tests/read_models.rs` checks it for every client operation.
+//!
+//! `READ_MODELS=off` answers everything from the resolvers (for that test, and
+//! as an operator's switch); `marketbill_read_model_answers_total{view,by}`
+//! counts which way each answer went.
+
+use crate::graphql::context::Context;
+use crate::graphql::error::GqlResult;
+use db::read_models::{Field, Page, Shape, ViewJson};
+use juniper::macros::reflect::{BaseSubTypes, BaseType, Type, Types, WrappedType, WrappedValue};
+use juniper::marker::IsOutputType;
+use juniper::meta::MetaType;
+use juniper::{
+    ArcStr, BoxFuture, ExecutionResult, Executor, GraphQLType, GraphQLValue, GraphQLValueAsync,
+    IntoFieldError, LookAheadSelection, LookAheadValue, Object, Registry, ScalarValue, Selection,
+    Value,
+};
+use std::collections::HashSet;
+
+/// A list field with a read model.
+pub trait ReadModel: Send + Sync {
+    /// What the ordinary resolvers answer instead (the field's GraphQL type).
+    type Plain: Send + Sync;
+
+    /// The view's name in metrics.
+    const NAME: &'static str;
+
+    /// The JSON's shape, the root being the field's own type.
+    fn shape(&self) -> &'static Shape;
+
+    /// Runs the view for a selection inside its shape.
+    fn read<'a>(&'a self, ctx: &'a Context, plan: &'a Plan) -> BoxFuture<'a, GqlResult<ViewJson>>;
+
+    /// Reads what the ordinary resolvers answer.
+    fn plain<'a>(&'a self, ctx: &'a Context) -> BoxFuture<'a, GqlResult<Self::Plain>>;
+}
+
+/// What a selection inside a view's shape asks the view for.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pages: Vec<(&'static str, Page)>,
+    asked: HashSet<&'static str>,
+}
+
+impl Plan {
+    /// The page asked of the paged field `name` ([`Page::NONE`] when it is
+    /// not asked).
+    pub fn page(&self, name: &str) -> Page {
+        self.pages
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map_or(Page::NONE, |(_, page)| *page)
+    }
+
+    /// Whether a field called `name` is asked anywhere in the selection.
+    pub fn asks(&self, name: &str) -> bool {
+        self.asked.contains(name)
+    }
+
+    /// Adds the selection `children` of an object of `shape`; false when
+    /// something is outside the shape.
+    fn cover<S: ScalarValue>(&mut self, shape: &'static Shape, children: &[Child<'_, S>]) -> bool {
+        children.iter().all(|child| {
+            if !child.applies_to(shape) {
+                return false;
+            }
+            let name = child.0.field_original_name();
+            if name == "__typename" {
+                return true;
+            }
+            let Some((field, kind)) = shape.fields.iter().find(|(field, _)| *field == name) else {
+                return false;
+            };
+            self.asked.insert(field);
+            match kind {
+                Field::Leaf => true,
+                Field::Object(inner) | Field::List(inner) => {
+                    self.cover(inner, &children_of(&child.0))
+                }
+                Field::Paged(inner) => {
+                    let Some(page) = page_of(&child.0) else {
+                        return false;
+                    };
+                    // One page per field: the statement is given one.
+                    match self.pages.iter().find(|(f, _)| f == field) {
+                        Some((_, earlier)) if *earlier != page => return false,
+                        Some(_) => {}
+                        None => self.pages.push((field, page)),
+                    }
+                    self.cover(inner, &children_of(&child.0))
+                }
+            }
+        })
+    }
+}
+
+/// A field of a selection, as look-ahead sees it.
+struct Child<'a, S>(LookAheadSelection<'a, S>);
+
+impl<S> Child<'_, S> {
+    /// A fragment on another type (an interface) is left to the resolvers.
+    fn applies_to(&self, shape: &Shape) -> bool {
+        self.0
+            .applies_for()
+            .is_none_or(|type_name| type_name == shape.type_name)
+    }
+}
+
+fn children_of<'a, S: ScalarValue>(field: &LookAheadSelection<'a, S>) -> Vec<Child<'a, S>> {
+    field.children().iter().map(|child| Child(*child)).collect()
+}
+
+/// The page a `pagination` argument asks for, as `Page::from_input` reads
+/// it; None when the resolver would refuse it (it then says why).
+fn page_of<S: ScalarValue>(field: &LookAheadSelection<'_, S>) -> Option<Page> {
+    let mut input = crate::graphql::pagination::PaginationInput {
+        page: None,
+        size: None,
+        sort: None,
+    };
+    match field.argument("pagination").map(|a| a.value()) {
+        None | Some(LookAheadValue::Null) => {
+            return Some(
+                crate::graphql::pagination::Page::from_input(None)
+                    .ok()?
+                    .into(),
+            );
+        }
+        Some(LookAheadValue::Object(object)) => {
+            for (name, value) in object.iter() {
+                match (name.item, value.item) {
+                    (_, LookAheadValue::Null) => {}
+                    ("page", LookAheadValue::Scalar(n)) => input.page = Some(n.try_to_int()?),
+                    ("size", LookAheadValue::Scalar(n)) => input.size = Some(n.try_to_int()?),
+                    ("sort", LookAheadValue::Enum("ASCEND")) => {
+                        input.sort = Some(crate::graphql::pagination::Sort::Ascend);
+                    }
+                    ("sort", LookAheadValue::Enum("DESCEND")) => {
+                        input.sort = Some(crate::graphql::pagination::Sort::Descend);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        Some(_) => return None,
+    }
+    // Defaults of the input type (page 0, size 15, ascending) as juniper fills them.
+    input.page = input.page.or(Some(0));
+    input.size = input.size.or(Some(15));
+    input.sort = input
+        .sort
+        .or(Some(crate::graphql::pagination::Sort::Ascend));
+    Some(
+        crate::graphql::pagination::Page::from_input(Some(&input))
+            .ok()?
+            .into(),
+    )
+}
+
+/// A field answered by a read model when it can be (see the module docs).
+pub struct Viewed<V>(pub V);
+
+impl<V: ReadModel> Viewed<V> {
+    /// The view's answer for the field `ex` resolves; None when the
+    /// resolvers must answer.
+    async fn from_view<S: ScalarValue>(
+        &self,
+        selection: &[Selection<'_, S>],
+        ex: &Executor<'_, '_, Context, S>,
+    ) -> GqlResult<Option<Value<S>>> {
+        let ctx = ex.context();
+        if !ctx.settings.read_models {
+            return Ok(None);
+        }
+        let field = ex.look_ahead();
+        let children = children_of(&field);
+        if !is_this_occurrence(selection, &children, ex) {
+            return Ok(None);
+        }
+        let mut plan = Plan::default();
+        if !plan.cover(self.0.shape(), &children) {
+            return Ok(None);
+        }
+        let view = self.0.read(ctx, &plan).await?;
+        if !view.complete {
+            return Ok(None);
+        }
+        let json: serde_json::Value = serde_json::from_str(&view.body)
+            .map_err(|e| crate::graphql::error::GqlError::internal(V::NAME, e))?;
+        Ok(Some(project(&json, self.0.shape(), &children)))
+    }
+}
+
+/// Whether `ex.look_ahead()` describes this occurrence of the field. juniper
+/// finds the field by its response key in the parent's selection, so a key
+/// asked twice in one selection set gets the first one's look-ahead: the
+/// fields look-ahead sees must be the very ones (by position in the
+/// document) this occurrence's `selection` holds.
+fn is_this_occurrence<S: ScalarValue>(
+    selection: &[Selection<'_, S>],
+    children: &[Child<'_, S>],
+    ex: &Executor<'_, '_, Context, S>,
+) -> bool {
+    let mut must = HashSet::new();
+    let mut all = HashSet::new();
+    fields_of(selection, true, &mut must, &mut all, ex);
+    let seen: HashSet<*const u8> = children
+        .iter()
+        .map(|c| c.0.field_original_name().as_ptr())
+        .collect();
+    seen.is_subset(&all) && must.is_subset(&seen)
+}
+
+/// Where in the document each field of `selection` is named, fragments
+/// followed: `must` those no directive can leave out, `all` every one.
+fn fields_of<S: ScalarValue>(
+    selection: &[Selection<'_, S>],
+    unconditional: bool,
+    must: &mut HashSet<*const u8>,
+    all: &mut HashSet<*const u8>,
+    ex: &Executor<'_, '_, Context, S>,
+) {
+    for item in selection {
+        match item {
+            Selection::Field(field) => {
+                let name = field.item.name.item.as_ptr();
+                all.insert(name);
+                if unconditional && field.item.directives.is_none() {
+                    must.insert(name);
+                }
+            }
+            Selection::FragmentSpread(spread) => {
+                let plain = unconditional && spread.item.directives.is_none();
+                if let Some(fragment) = ex.fragment_by_name(spread.item.name.item) {
+                    fields_of(&fragment.selection_set, plain, must, all, ex);
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                let plain = unconditional && inline.item.directives.is_none();
+                fields_of(&inline.item.selection_set, plain, must, all, ex);
+            }
+        }
+    }
+}
+
+/// The view's JSON for an object of `shape`, answered for `children` as
+/// juniper answers a selection: response keys in order of first appearance,
+/// the selections of a key asked twice merged.
+fn project<S: ScalarValue>(
+    json: &serde_json::Value,
+    shape: &Shape,
+    children: &[Child<'_, S>],
+) -> Value<S> {
+    if let serde_json::Value::Array(items) = json {
+        return Value::list(
+            items
+                .iter()
+                .map(|item| project(item, shape, children))
+                .collect(),
+        );
+    }
+    if json.is_null() {
+        return Value::null();
+    }
+    let mut keys: Vec<(&str, Vec<&Child<'_, S>>)> = Vec::new();
+    for child in children {
+        let key = child.0.field_name();
+        match keys.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, same)) => same.push(child),
+            None => keys.push((key, vec![child])),
+        }
+    }
+    let mut object = Object::with_capacity(keys.len());
+    for (key, same) in keys {
+        let name = same[0].0.field_original_name();
+        let answer = match (name, shape.field(name)) {
+            ("__typename", _) => Value::scalar(shape.type_name.to_owned()),
+            (_, Some(Field::Object(inner) | Field::List(inner) | Field::Paged(inner))) => {
+                let merged: Vec<Child<'_, S>> = same
+                    .iter()
+                    .flat_map(|child| children_of(&child.0))
+                    .collect();
+                project(&json[name], inner, &merged)
+            }
+            _ => leaf(&json[name]),
+        };
+        object.add_field(key, answer);
+    }
+    Value::Object(object)
+}
+
+/// A scalar, enum or list of them as juniper answers it.
+fn leaf<S: ScalarValue>(json: &serde_json::Value) -> Value<S> {
+    match json {
+        serde_json::Value::Null => Value::null(),
+        serde_json::Value::Bool(b) => Value::scalar(*b),
+        serde_json::Value::Number(n) => match n.as_i64().and_then(|n| i32::try_from(n).ok()) {
+            Some(n) => Value::scalar(n),
+            None => Value::scalar(n.as_f64().unwrap_or_default()),
+        },
+        serde_json::Value::String(s) => Value::scalar(s.clone()),
+        serde_json::Value::Array(items) => Value::list(items.iter().map(leaf).collect()),
+        serde_json::Value::Object(fields) => {
+            let mut object = Object::with_capacity(fields.len());
+            for (key, value) in fields {
+                object.add_field(key.as_str(), leaf(value));
+            }
+            Value::Object(object)
+        }
+    }
+}
+
+impl<S, V> GraphQLValue<S> for Viewed<V>
+where
+    S: ScalarValue,
+    V: ReadModel,
+    V::Plain: GraphQLType<S, Context = Context, TypeInfo = ()>,
+{
+    type Context = Context;
+    type TypeInfo = ();
+
+    fn type_name(&self, info: &()) -> Option<ArcStr> {
+        V::Plain::name(info)
+    }
+
+    fn concrete_type_name(&self, _: &Context, info: &()) -> String {
+        V::Plain::name(info)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    }
+
+    /// Only the asynchronous executor reads a view.
+    fn resolve(
+        &self,
+        _: &(),
+        _: Option<&[Selection<S>]>,
+        _: &Executor<Context, S>,
+    ) -> ExecutionResult<S> {
+        Err(
+            crate::graphql::error::GqlError::internal(V::NAME, "a view answered synchronously")
+                .into_field_error(),
+        )
+    }
+}
+
+impl<S, V> GraphQLValueAsync<S> for Viewed<V>
+where
+    S: ScalarValue + Send + Sync,
+    V: ReadModel,
+    V::Plain: GraphQLType<S, Context = Context, TypeInfo = ()> + GraphQLValueAsync<S>,
+{
+    fn resolve_async<'a>(
+        &'a self,
+        info: &'a (),
+        selection: Option<&'a [Selection<S>]>,
+        ex: &'a Executor<Context, S>,
+    ) -> BoxFuture<'a, ExecutionResult<S>> {
+        Box::pin(async move {
+            if let Some(fields) = selection {
+                let viewed = self
+                    .from_view(fields, ex)
+                    .await
+                    .map_err(IntoFieldError::into_field_error)?;
+                if let Some(answer) = viewed {
+                    platform::metrics::read_model_answer(V::NAME, "view");
+                    return Ok(answer);
+                }
+            }
+            platform::metrics::read_model_answer(V::NAME, "resolvers");
+            let plain = self
+                .0
+                .plain(ex.context())
+                .await
+                .map_err(IntoFieldError::into_field_error)?;
+            plain.resolve_async(info, selection, ex).await
+        })
+    }
+}
+
+impl<S, V> GraphQLType<S> for Viewed<V>
+where
+    S: ScalarValue,
+    V: ReadModel,
+    V::Plain: GraphQLType<S, Context = Context, TypeInfo = ()>,
+{
+    fn name(info: &()) -> Option<ArcStr> {
+        V::Plain::name(info)
+    }
+
+    fn meta(info: &(), registry: &mut Registry<S>) -> MetaType<S> {
+        V::Plain::meta(info, registry)
+    }
+}
+
+impl<S, V> IsOutputType<S> for Viewed<V>
+where
+    S: ScalarValue,
+    V: ReadModel,
+    V::Plain: GraphQLType<S, Context = Context, TypeInfo = ()> + IsOutputType<S>,
+{
+    fn mark() {
+        V::Plain::mark()
+    }
+}
+
+impl<S, V> BaseType<S> for Viewed<V>
+where
+    S: ScalarValue,
+    V: ReadModel,
+    V::Plain: BaseType<S>,
+{
+    const NAME: Type = V::Plain::NAME;
+}
+
+impl<S, V> BaseSubTypes<S> for Viewed<V>
+where
+    S: ScalarValue,
+    V: ReadModel,
+    V::Plain: BaseSubTypes<S>,
+{
+    const NAMES: Types = V::Plain::NAMES;
+}
+
+impl<S, V> WrappedType<S> for Viewed<V>
+where
+    S: ScalarValue,
+    V: ReadModel,
+    V::Plain: WrappedType<S>,
+{
+    const VALUE: WrappedValue = V::Plain::VALUE;
+}
