@@ -70,38 +70,54 @@ impl Plan {
     /// Adds the selection `children` of an object of `shape`; false when
     /// something is outside the shape.
     fn cover<S: ScalarValue>(&mut self, shape: &'static Shape, children: &[Child<'_, S>]) -> bool {
-        children.iter().all(|child| {
-            if !child.applies_to(shape) {
-                return false;
-            }
-            let name = child.0.field_original_name();
-            if name == "__typename" {
-                return true;
-            }
-            let Some((field, kind)) = shape.fields.iter().find(|(field, _)| *field == name) else {
-                return false;
-            };
-            self.asked.insert(field);
-            match kind {
-                Field::Leaf => true,
-                Field::Object(inner) | Field::List(inner) => {
-                    self.cover(inner, &children_of(&child.0))
+        typename_first(children)
+            && children.iter().all(|child| {
+                if !child.applies_to(shape) {
+                    return false;
                 }
-                Field::Paged(inner) => {
-                    let Some(page) = page_of(&child.0) else {
-                        return false;
-                    };
-                    // One page per field: the statement is given one.
-                    match self.pages.iter().find(|(f, _)| f == field) {
-                        Some((_, earlier)) if *earlier != page => return false,
-                        Some(_) => {}
-                        None => self.pages.push((field, page)),
+                let name = child.0.field_original_name();
+                if name == "__typename" {
+                    return true;
+                }
+                let Some((field, kind)) = shape.fields.iter().find(|(field, _)| *field == name)
+                else {
+                    return false;
+                };
+                self.asked.insert(field);
+                match kind {
+                    Field::Leaf => true,
+                    Field::Object(inner) | Field::List(inner) => {
+                        self.cover(inner, &children_of(&child.0))
                     }
-                    self.cover(inner, &children_of(&child.0))
+                    Field::Paged(inner) => {
+                        let Some(page) = page_of(&child.0) else {
+                            return false;
+                        };
+                        // One page per field: the statement is given one.
+                        match self.pages.iter().find(|(f, _)| f == field) {
+                            Some((_, earlier)) if *earlier != page => return false,
+                            Some(_) => {}
+                            None => self.pages.push((field, page)),
+                        }
+                        self.cover(inner, &children_of(&child.0))
+                    }
                 }
-            }
-        })
+            })
     }
+}
+
+/// Whether no `__typename` follows another field. juniper answers a
+/// selection's own `__typename` before its other fields, which look-ahead
+/// (flattening fragments) cannot tell apart from one inside a fragment; in
+/// this order the two agree.
+fn typename_first<S>(children: &[Child<'_, S>]) -> bool {
+    let fields = children
+        .iter()
+        .position(|child| child.0.field_original_name() != "__typename")
+        .unwrap_or(children.len());
+    children[fields..]
+        .iter()
+        .all(|child| child.0.field_original_name() != "__typename")
 }
 
 /// A field of a selection, as look-ahead sees it.

@@ -12,6 +12,7 @@ pub struct Core {
     pub url: String,
     pub http: reqwest::Client,
     pub db: TestDb,
+    keys: platform::auth::GeneratedKeys,
 }
 
 /// Peers that refuse connections: calls to them fail as "unavailable".
@@ -23,18 +24,23 @@ pub async fn start() -> Core {
 
 pub async fn start_with(extra: &[(&str, &str)]) -> Core {
     let db = TestDb::new().await;
-    let url = serve(db.url(), extra).await;
+    let keys = platform::auth::generate_keys().expect("keys");
+    let url = serve(db.url(), &keys, extra).await;
     Core {
         url,
         http: reqwest::Client::new(),
         db,
+        keys,
     }
 }
 
-/// Starts a core instance on `database_url` with keys of its own; answers
-/// its GraphQL URL.
-async fn serve(database_url: &str, extra: &[(&str, &str)]) -> String {
-    let keys = platform::auth::generate_keys().expect("keys");
+/// Starts a core instance on `database_url` with `keys`; answers its
+/// GraphQL URL.
+async fn serve(
+    database_url: &str,
+    keys: &platform::auth::GeneratedKeys,
+    extra: &[(&str, &str)],
+) -> String {
     let mut pairs = vec![
         ("DATABASE_URL", database_url),
         ("CORE_PORT", "0"),
@@ -88,7 +94,14 @@ impl Core {
     /// A second core on the same database (a replica), with keys of its own:
     /// answers its GraphQL URL, for `gql_at`.
     pub async fn replica(&self, extra: &[(&str, &str)]) -> String {
-        serve(self.db.url(), extra).await
+        let keys = platform::auth::generate_keys().expect("keys");
+        serve(self.db.url(), &keys, extra).await
+    }
+
+    /// A second core on the same database with the same keys (so the same
+    /// tokens) and `extra` settings: answers its GraphQL URL.
+    pub async fn twin(&self, extra: &[(&str, &str)]) -> String {
+        serve(self.db.url(), &self.keys, extra).await
     }
 
     /// A request to the core at `url` from the client address `client`
