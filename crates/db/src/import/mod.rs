@@ -158,7 +158,6 @@ pub async fn import_original(options: &Options) -> Result<Report, ImportError> {
         let imported = execute(&dst, table.insert, name).await?;
         progress.inc(imported);
         progress.finish();
-        continue_sequence(&dst, name).await?;
         report.tables.push(TableCount {
             table: name,
             read,
@@ -166,6 +165,13 @@ pub async fn import_original(options: &Options) -> Result<Report, ImportError> {
         });
     }
 
+    // Last, just before the commit, and never in a dry run: setval is not
+    // transactional, so a rolled-back run must not have moved a sequence.
+    if !options.dry_run {
+        for table in TABLES {
+            continue_sequence(&dst, table.name).await?;
+        }
+    }
     if options.dry_run {
         dst.rollback()
             .await
@@ -181,11 +187,13 @@ pub async fn import_original(options: &Options) -> Result<Report, ImportError> {
 
 async fn connect(which: &'static str, url: &str) -> Result<Client, ImportError> {
     let shown = redact_url(url);
-    let config: Config = url.parse().map_err(|e: tokio_postgres::Error| ImportError::BadUrl {
-        which,
-        url: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let config: Config = url
+        .parse()
+        .map_err(|e: tokio_postgres::Error| ImportError::BadUrl {
+            which,
+            url: shown.clone(),
+            reason: e.to_string(),
+        })?;
     let (client, connection) =
         config
             .connect(NoTls)
@@ -216,7 +224,11 @@ async fn ensure_empty_target(dst: &Transaction<'_>) -> Result<(), ImportError> {
         return Err(ImportError::TargetNotMigrated);
     }
     let names: Vec<&str> = tables::target_tables().collect();
-    let list = names.iter().map(|t| quote_ident(t)).collect::<Vec<_>>().join(", ");
+    let list = names
+        .iter()
+        .map(|t| quote_ident(t))
+        .collect::<Vec<_>>()
+        .join(", ");
     dst.batch_execute(&format!("LOCK TABLE {list} IN EXCLUSIVE MODE"))
         .await
         .map_err(ImportError::sql("locking the target tables"))?;
@@ -283,7 +295,11 @@ async fn stage(
         sink.send(chunk).await.map_err(ImportError::sql(step()))?;
         progress.inc(rows);
     }
-    let copied = sink.as_mut().finish().await.map_err(ImportError::sql(step()))?;
+    let copied = sink
+        .as_mut()
+        .finish()
+        .await
+        .map_err(ImportError::sql(step()))?;
     progress.finish();
     // Temporary tables have no statistics until analysed; without them the
     // rules' anti-joins can be planned as nested loops over 100k rows.

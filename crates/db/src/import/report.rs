@@ -80,7 +80,10 @@ impl fmt::Display for Report {
         if self.anomalies.is_empty() {
             writeln!(f, "anomalies: none")?;
         } else {
-            writeln!(f, "anomalies (rows our constraints refuse, by table and rule):")?;
+            writeln!(
+                f,
+                "anomalies (rows our constraints refuse, by table and rule):"
+            )?;
             for a in &self.anomalies {
                 writeln!(
                     f,

@@ -51,7 +51,7 @@ const fn rule(table: &'static str, name: &'static str, action: Action, sql: &'st
     }
 }
 
-use Action::{Fixed, SoftDeleted, Skipped};
+use Action::{Fixed, Skipped, SoftDeleted};
 
 /// Rule names shared by several tables (the report groups by table and rule).
 pub const ORPHAN: &str = "orphan (its parent is missing or skipped)";
