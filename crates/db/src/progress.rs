@@ -79,6 +79,15 @@ impl Progress {
         }
     }
 
+    /// Runs `f` (which prints) with the bar hidden, so printed lines do not
+    /// tear through it.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.display {
+            Display::Bar(bar) => bar.suspend(f),
+            Display::Lines { .. } | Display::Quiet => f(),
+        }
+    }
+
     pub fn done(&self) -> u64 {
         self.done
     }
