@@ -78,7 +78,11 @@ async fn imported_users_sign_in_and_see_the_original_orders() {
     // replaced by our hash on the way in.
     let (retailer_id, retailer_phone) = &planted.retailer;
     let signed_in = core
-        .gql(None, SIGN_IN, json!({ "i": { "phoneNo": retailer_phone, "password": PASSWORD } }))
+        .gql(
+            None,
+            SIGN_IN,
+            json!({ "i": { "phoneNo": retailer_phone, "password": PASSWORD } }),
+        )
         .await;
     let token = data(&signed_in)["signIn"]["accessToken"]
         .as_str()
@@ -90,33 +94,51 @@ async fn imported_users_sign_in_and_see_the_original_orders() {
     );
     assert_eq!(core.count(&rehashed).await, 1, "bcrypt hash not replaced");
     let wrong = core
-        .gql(None, SIGN_IN, json!({ "i": { "phoneNo": retailer_phone, "password": "wrong" } }))
+        .gql(
+            None,
+            SIGN_IN,
+            json!({ "i": { "phoneNo": retailer_phone, "password": "wrong" } }),
+        )
         .await;
     assert!(wrong.get("errors").is_some(), "{wrong}");
 
     // Order history: every live sheet, same numbers and totals.
     let history = sheets_of(&core.gql(Some(&token), SHEETS, json!({})).await);
     let expected = original_sheets(source.url(), &format!("s.retailer_id = {retailer_id}")).await;
-    assert!(expected.len() >= 2, "fixture gives the retailer sheets: {expected:?}");
+    assert!(
+        expected.len() >= 2,
+        "fixture gives the retailer sheets: {expected:?}"
+    );
     assert_eq!(history, expected);
 
     // The wholesaler's day view and aggregate for one KST day.
     let (wholesaler_id, wholesaler_phone) = &planted.wholesaler;
     let signed_in = core
-        .gql(None, SIGN_IN, json!({ "i": { "phoneNo": wholesaler_phone, "password": PASSWORD } }))
+        .gql(
+            None,
+            SIGN_IN,
+            json!({ "i": { "phoneNo": wholesaler_phone, "password": PASSWORD } }),
+        )
         .await;
     let owner = data(&signed_in)["signIn"]["accessToken"]
         .as_str()
         .expect("token")
         .to_owned();
     let day = "2023-10-03";
-    let view = sheets_of(&core.gql(Some(&owner), SHEETS, json!({ "f": { "date": day } })).await);
+    let view = sheets_of(
+        &core
+            .gql(Some(&owner), SHEETS, json!({ "f": { "date": day } }))
+            .await,
+    );
     let expected = original_sheets(
         source.url(),
         &format!("s.wholesaler_id = {wholesaler_id} AND s.created_at::date = '{day}'"),
     )
     .await;
-    assert!(!expected.is_empty(), "fixture gives the wholesaler sheets on {day}");
+    assert!(
+        !expected.is_empty(),
+        "fixture gives the wholesaler sheets on {day}"
+    );
     assert_eq!(view, expected);
 
     let aggregate = core
@@ -127,7 +149,9 @@ async fn imported_users_sign_in_and_see_the_original_orders() {
         )
         .await;
     let aggregate = &data(&aggregate)["dailyOrderSheetAggregate"];
-    let (src, connection) = tokio_postgres::connect(source.url(), NoTls).await.expect("source");
+    let (src, connection) = tokio_postgres::connect(source.url(), NoTls)
+        .await
+        .expect("source");
     tokio::spawn(connection);
     // The original's aggregate: live sheets of the day with a live line, and
     // the distinct types of those lines' flowers.
@@ -145,7 +169,19 @@ async fn imported_users_sign_in_and_see_the_original_orders() {
         .await
         .expect("original aggregate");
     let (sheets, types): (i64, i64) = (row.get(0), row.get(1));
-    assert_eq!(aggregate["orderSheetsCount"].as_i64(), Some(sheets), "{aggregate}");
-    assert_eq!(aggregate["flowerTypesCount"].as_i64(), Some(types), "{aggregate}");
-    assert_eq!(aggregate["date"].as_str(), Some("2023-10-03T00:00:00"), "{aggregate}");
+    assert_eq!(
+        aggregate["orderSheetsCount"].as_i64(),
+        Some(sheets),
+        "{aggregate}"
+    );
+    assert_eq!(
+        aggregate["flowerTypesCount"].as_i64(),
+        Some(types),
+        "{aggregate}"
+    );
+    assert_eq!(
+        aggregate["date"].as_str(),
+        Some("2023-10-03T00:00:00"),
+        "{aggregate}"
+    );
 }
