@@ -123,7 +123,7 @@ async fn import_original(url: &str, args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("migrate import-original: {e} (nothing was written)");
+            eprintln!("migrate import-original: {e} (no data was written)");
             ExitCode::FAILURE
         }
     }
