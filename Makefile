@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy check-alerts bench-core profile-core bench-messaging bench-receipt bench-scheduler
+.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy check-alerts bench-core profile-core bench-messaging bench-receipt bench-scheduler bench-import
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -98,3 +98,8 @@ bench-messaging:
 ## Scheduler: a 3,000-row aT day (paged, local stand-in) synced into a fresh database, then re-run (release).
 bench-scheduler:
 	cargo bench --quiet -p scheduler-service --bench ingest
+
+## Import: an original MarketBill database with 100,000 order lines (generated) moved by
+## `migrate import-original` into a fresh database; prints rows, seconds, rows/s (release).
+bench-import:
+	cargo bench --quiet -p db --bench import

@@ -5,6 +5,8 @@
 //! not build it twice, and renamed into place only when complete, so a crashed
 //! build never leaves a half-migrated template behind.
 
+pub mod original;
+
 use crate::migrations::{quote_ident, run_pending, split_database_url};
 use crate::pool::{DbError, DbPool, connect};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};

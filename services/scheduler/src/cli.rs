@@ -105,6 +105,9 @@ async fn backfill(
     categories: &[Category],
 ) -> ExitCode {
     let mut all_ok = true;
+    let days = u64::try_from((to - from).num_days() + 1).unwrap_or(0);
+    // A bar (days done of total, rate, time left) on a terminal, log lines otherwise.
+    let mut progress = db::progress::Progress::new("backfill", "days", days);
     for date in from.iter_days().take_while(|d| *d <= to) {
         let request = SyncRequest {
             date,
@@ -118,12 +121,15 @@ async fn backfill(
                 ..
             })
         );
-        all_ok &= report(result);
+        all_ok &= progress.suspend(|| report(result));
+        progress.inc(1);
         if quota {
+            progress.finish();
             eprintln!("scheduler: stopping at {date}: the API's daily quota is exhausted");
             return ExitCode::FAILURE;
         }
     }
+    progress.finish();
     if all_ok {
         ExitCode::SUCCESS
     } else {

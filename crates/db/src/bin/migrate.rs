@@ -7,6 +7,10 @@
 //! container, so pods start once the migration Job has finished instead of
 //! crash-looping on "migration pending"; only the Job migrates, so replicas
 //! never race to apply the same migration.
+//!
+//! `migrate import-original --from <url> [--dry-run]` migrates DATABASE_URL,
+//! then copies an original MarketBill database into it (db::import); the
+//! report goes to stdout, progress to stderr.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -24,6 +28,9 @@ async fn main() -> ExitCode {
             Ok(secs) => return wait(&url, &shown, secs).await,
             Err(_) => return usage(),
         },
+        [command, rest @ ..] if command == "import-original" => {
+            return import_original(&url, rest).await;
+        }
         _ => return usage(),
     }
     match run(&url).await {
@@ -44,6 +51,7 @@ async fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!("usage: migrate [--wait [SECONDS]]");
+    eprintln!("       migrate import-original --from <postgres url> [--dry-run]");
     ExitCode::from(2)
 }
 
@@ -75,5 +83,48 @@ async fn wait(url: &str, shown: &str, secs: u64) -> ExitCode {
             return ExitCode::FAILURE;
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+async fn import_original(url: &str, args: &[String]) -> ExitCode {
+    let mut from = None;
+    let mut dry_run = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--from" => from = args.next().cloned(),
+            "--dry-run" => dry_run = true,
+            _ => return usage(),
+        }
+    }
+    let Some(source_url) = from else {
+        eprintln!(
+            "migrate import-original: --from <postgres url of the original database> is required"
+        );
+        return usage();
+    };
+    // The target gets our schema first, so one command does the whole move.
+    if let Err(e) = run(url).await {
+        eprintln!("migrate: {}: {e}", db::migrations::redact_url(url));
+        return ExitCode::FAILURE;
+    }
+    let options = db::import::Options {
+        source_url,
+        target_url: url.to_owned(),
+        dry_run,
+        show_progress: true,
+    };
+    match db::import::import_original(&options).await {
+        Ok(report) => {
+            println!("{report}");
+            if !dry_run {
+                println!("refresh tokens were not carried over: every user signs in again");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("migrate import-original: {e} (no data was written)");
+            ExitCode::FAILURE
+        }
     }
 }
