@@ -151,6 +151,8 @@ pub struct DayViewAsk {
     pub viewer: Viewer,
     /// Whether a party's `businessInfo` is asked (the privacy check runs only then).
     pub business_info: bool,
+    /// Whether any `createdAt`/`updatedAt` is asked.
+    pub dates: bool,
 }
 
 const SQL: &str = include_str!("day_view.sql");
@@ -178,6 +180,7 @@ pub async fn read(conn: &mut AsyncPgConnection, ask: &DayViewAsk) -> diesel::Que
         .bind::<BigInt, _>(ask.viewer.user_id)
         .bind::<Bool, _>(ask.viewer.is_admin)
         .bind::<Bool, _>(ask.business_info)
+        .bind::<Bool, _>(ask.dates)
         .get_result(conn)
         .await
 }

@@ -6,7 +6,8 @@
 -- KST day [from, to), $5/$6 the sheets' offset and limit; $7/$8/$9 the lines'
 -- page (offset, limit, newest first), $10/$11/$12 the custom lines' page;
 -- $13 the viewer, $14 whether the viewer is an admin, $15 whether business
--- info is asked. {party}, {day} and {direction} are filled from a fixed set.
+-- info is asked, $16 whether a date is (formatting them is most of the cost
+-- of a line, so they are left NULL when no field shows them). {party}, {day} and {direction} are filled from a fixed set.
 WITH page AS (
     SELECT * FROM order_sheets
     WHERE deleted_at IS NULL AND {party} AND {day}
@@ -15,7 +16,7 @@ WITH page AS (
 ),
 -- Whose business info the viewer may see (asked only when it is shown).
 entitled AS (
-    SELECT related_user_ids($13) AS id WHERE $15
+    SELECT id FROM related_user_ids($13) AS related(id) WHERE $15
 ),
 -- The sheets' live parties; the private part only for the entitled.
 parties AS (
@@ -28,8 +29,8 @@ parties AS (
                    'businessMainCategory', b.business_main_category,
                    'businessSubCategory', b.business_sub_category,
                    'sealStampImgUrl', b.seal_stamp_img_url, 'bankAccount', b.bank_account,
-                   'createdAt', wire_local_date(b.created_at),
-                   'updatedAt', wire_local_date(b.updated_at), 'deletedAt', NULL) END,
+                   'createdAt', CASE WHEN $16 THEN wire_local_date(b.created_at) END,
+                   'updatedAt', CASE WHEN $16 THEN wire_local_date(b.updated_at) END, 'deletedAt', NULL) END,
                'applyStatus', NULL, 'bizConnectionId', NULL, 'deletedAt', NULL) AS party
     FROM users u
     LEFT JOIN business_infos b
@@ -55,12 +56,12 @@ sheets AS (
                'recentReceipt', CASE WHEN rr.id IS NOT NULL THEN json_build_object(
                    'id', wire_int(rr.id), 'fileName', rr.file_name, 'filePath', rr.file_path,
                    'fileFormat', rr.file_format, 'metadata', rr.metadata,
-                   'createdAt', wire_local_date(rr.created_at),
-                   'updatedAt', wire_local_date(rr.updated_at), 'deletedAt', NULL) END,
+                   'createdAt', CASE WHEN $16 THEN wire_local_date(rr.created_at) END,
+                   'updatedAt', CASE WHEN $16 THEN wire_local_date(rr.updated_at) END, 'deletedAt', NULL) END,
                'isPriceUpdated', s.price_updated_at IS NOT NULL,
                'memo', s.memo,
-               'createdAt', wire_local_date(s.created_at),
-               'updatedAt', wire_local_date(s.updated_at),
+               'createdAt', CASE WHEN $16 THEN wire_local_date(s.created_at) END,
+               'updatedAt', CASE WHEN $16 THEN wire_local_date(s.updated_at) END,
                'deletedAt', NULL
            ) AS sheet
     FROM page s
@@ -72,8 +73,8 @@ sheets AS (
         SELECT json_agg(json_build_object(
                    'id', wire_int(l.id), 'quantity', l.quantity, 'grade', wire_grade(l.grade),
                    'price', l.price, 'memo', l.memo,
-                   'createdAt', wire_local_date(l.created_at),
-                   'updatedAt', wire_local_date(l.updated_at), 'deletedAt', NULL,
+                   'createdAt', CASE WHEN $16 THEN wire_local_date(l.created_at) END,
+                   'updatedAt', CASE WHEN $16 THEN wire_local_date(l.updated_at) END, 'deletedAt', NULL,
                    'flower', json_build_object(
                        'id', wire_int(l.flower_id), 'name', l.flower_name,
                        'images', to_json(coalesce(array_remove(l.images, NULL), '{}')),
@@ -111,8 +112,8 @@ sheets AS (
                    'id', wire_int(l.id), 'flowerName', l.flower_name,
                    'flowerTypeName', l.flower_type_name, 'quantity', l.quantity,
                    'grade', wire_grade(l.grade), 'price', l.price,
-                   'createdAt', wire_local_date(l.created_at),
-                   'updatedAt', wire_local_date(l.updated_at), 'deletedAt', NULL)
+                   'createdAt', CASE WHEN $16 THEN wire_local_date(l.created_at) END,
+                   'updatedAt', CASE WHEN $16 THEN wire_local_date(l.updated_at) END, 'deletedAt', NULL)
                    ORDER BY l.position) FILTER (WHERE l.in_page) AS items,
                bool_and(l.grade IS NULL OR wire_grade(l.grade) IS NOT NULL)
                    FILTER (WHERE l.in_page) AS complete,

@@ -124,6 +124,23 @@ impl Core {
         Ok(())
     }
 
+    /// How many list answers core gave from read models and from resolvers
+    /// (`marketbill_read_model_answers_total`), summed over views.
+    pub async fn read_model_answers(&self) -> (u64, u64) {
+        let text = match self.http.get(format!("{}/metrics", self.url)).send().await {
+            Ok(response) => response.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let sum = |by: &str| {
+            text.lines()
+                .filter(|l| l.starts_with("marketbill_read_model_answers_total{"))
+                .filter(|l| l.contains(&format!("by=\"{by}\"")))
+                .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+                .sum()
+        };
+        (sum("view"), sum("resolvers"))
+    }
+
     pub async fn graphql_json(
         &self,
         token: &str,

@@ -170,6 +170,7 @@ impl ReadModel for SheetList {
                     is_admin: self.viewer.role == Role::Admin,
                 },
                 business_info: plan.asks("businessInfo"),
+                dates: plan.asks("createdAt") || plan.asks("updatedAt"),
             };
             let mut conn = ctx.conn().await?;
             Ok(read(&mut conn, &ask).await?)
