@@ -189,7 +189,7 @@ pub struct Viewed<V>(pub V);
 impl<V: ReadModel> Viewed<V> {
     /// The view's answer for the field `ex` resolves; None when the
     /// resolvers must answer.
-    async fn from_view<S: ScalarValue>(
+    async fn answer_from_view<S: ScalarValue>(
         &self,
         selection: &[Selection<'_, S>],
         ex: &Executor<'_, '_, Context, S>,
@@ -384,7 +384,7 @@ where
         Box::pin(async move {
             if let Some(fields) = selection {
                 let viewed = self
-                    .from_view(fields, ex)
+                    .answer_from_view(fields, ex)
                     .await
                     .map_err(IntoFieldError::into_field_error)?;
                 if let Some(answer) = viewed {
