@@ -50,29 +50,6 @@ pub async fn live_by_user_ids(
         .await
 }
 
-/// The live users of `user_ids`, each with its live business info if any: a
-/// list of order sheets shows its parties with their companies.
-pub async fn live_users_with_infos(
-    conn: &mut AsyncPgConnection,
-    user_ids: &[i64],
-) -> QueryResult<Vec<(crate::users::UserRow, Option<BusinessInfoRow>)>> {
-    use crate::schema::users;
-    users::table
-        .left_join(
-            business_infos::table.on(business_infos::user_id
-                .eq(users::id)
-                .and(business_infos::deleted_at.is_null())),
-        )
-        .filter(users::id.eq_any(user_ids))
-        .filter(users::deleted_at.is_null())
-        .select((
-            crate::users::UserRow::as_select(),
-            Option::<BusinessInfoRow>::as_select(),
-        ))
-        .load(conn)
-        .await
-}
-
 /// Overwrites the user's live row field by field (same id), or inserts one.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
