@@ -20,6 +20,7 @@ use std::marker::PhantomData;
 pub fn prepared(sql: impl Into<Cow<'static, str>>) -> Prepared<()> {
     Prepared {
         sql: sql.into(),
+        cached: true,
         binds: (),
     }
 }
@@ -27,6 +28,7 @@ pub fn prepared(sql: impl Into<Cow<'static, str>>) -> Prepared<()> {
 #[must_use = "a statement does nothing until it is run"]
 pub struct Prepared<B> {
     sql: Cow<'static, str>,
+    cached: bool,
     binds: B,
 }
 
@@ -37,10 +39,20 @@ pub struct Bind<ST, V> {
 }
 
 impl<B> Prepared<B> {
+    /// Planned on every run and never kept (for a text that may vary more
+    /// than a connection should hold plans for).
+    pub fn unprepared(self) -> Self {
+        Prepared {
+            cached: false,
+            ..self
+        }
+    }
+
     /// Binds the next placeholder.
     pub fn bind<ST, V>(self, value: V) -> Prepared<(B, Bind<ST, V>)> {
         Prepared {
             sql: self.sql,
+            cached: self.cached,
             binds: (
                 self.binds,
                 Bind {
@@ -78,6 +90,9 @@ where
 
 impl<B: Binds> QueryFragment<Pg> for Prepared<B> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        if !self.cached {
+            out.unsafe_to_cache_prepared();
+        }
         out.push_sql(&self.sql);
         self.binds.push(&mut out)
     }

@@ -18,13 +18,19 @@ use support::{Market, data, market};
 
 /// The seeded market and the twin that answers from the resolvers only.
 struct Twins {
+    _counting: tokio::sync::MutexGuard<'static, ()>,
     m: Market,
     plain_url: String,
     today: String,
     sheet: Value,
 }
 
+/// The tests of this file count answers in the process-wide metrics (every
+/// core of a test binary runs in its process), so they run one at a time.
+static COUNTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn twins() -> Twins {
+    let counting = COUNTING.lock().await;
     let m = market().await;
     let plain_url = m.core.twin(&[("READ_MODELS", "off")]).await;
     let today = chrono::Utc::now()
@@ -33,6 +39,7 @@ async fn twins() -> Twins {
         .to_string();
     let sheet = seed(&m).await;
     Twins {
+        _counting: counting,
         m,
         plain_url,
         today,

@@ -1,35 +1,75 @@
 //! A page of the catalogue (`flowers`), in one statement (`catalogue_page.sql`).
 
-use super::day_view::{FLOWER_COLOR, FLOWER_TYPE};
-use super::{Field, Page, Shape, ViewJson, direction};
+use super::{Field, Page, Selected, Shape, ViewJson, direction, statement};
 use crate::catalogue::{FlowerSearch, contains_pattern, search_filters};
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// The `FlowersOutput` the statement answers.
+/// The `FlowersOutput` the statement answers (`f` a flower of the page,
+/// `t`/`c` its type and colour, `b` its auction days).
 pub static FLOWERS_OUTPUT: Shape = Shape {
     type_name: "FlowersOutput",
     fields: &[
-        ("resultCount", Field::Leaf),
-        ("items", Field::List(&FLOWER)),
+        // A page past the end has no rows to carry the count: count then.
+        Field::leaf(
+            "resultCount",
+            "wire_int(coalesce(max(f.total), (SELECT count(*) FROM matched)))",
+        ),
+        Field::list(
+            "items",
+            &FLOWER,
+            "coalesce(json_agg({Flower} ORDER BY f.position), '[]')",
+        ),
     ],
 };
 
 static FLOWER: Shape = Shape {
     type_name: "Flower",
     fields: &[
-        ("id", Field::Leaf),
-        ("flowerType", Field::Object(&FLOWER_TYPE)),
-        ("name", Field::Leaf),
-        ("images", Field::Leaf),
-        ("biddingFlowers", Field::List(&BIDDING_FLOWER)),
-        ("flowerColor", Field::Object(&FLOWER_COLOR)),
+        Field::leaf("id", "wire_int(f.id)"),
+        Field::object(
+            "flowerType",
+            &FLOWER_TYPE,
+            "CASE WHEN t.id IS NOT NULL THEN {object} END",
+        ),
+        Field::leaf("name", "f.name"),
+        Field::leaf(
+            "images",
+            "to_json(coalesce(array_remove(f.images, NULL), '{}'))",
+        ),
+        Field::list("biddingFlowers", &BIDDING_FLOWER, "coalesce(b.days, '[]')"),
+        Field::object(
+            "flowerColor",
+            &FLOWER_COLOR,
+            "CASE WHEN c.id IS NOT NULL THEN {object} END",
+        ),
     ],
 };
 
+static FLOWER_TYPE: Shape = Shape {
+    type_name: "FlowerType",
+    fields: &[
+        Field::leaf("id", "wire_int(t.id)"),
+        Field::leaf("name", "t.name"),
+        Field::leaf("imgUrl", "t.img_url"),
+    ],
+};
+
+static FLOWER_COLOR: Shape = Shape {
+    type_name: "FlowerColor",
+    fields: &[
+        Field::leaf("id", "wire_int(c.id)"),
+        Field::leaf("name", "c.name"),
+    ],
+};
+
+/// An auction day (`d`).
 static BIDDING_FLOWER: Shape = Shape {
     type_name: "BiddingFlower",
-    fields: &[("id", Field::Leaf), ("biddingDate", Field::Leaf)],
+    fields: &[
+        Field::leaf("id", "wire_int(d.id)"),
+        Field::leaf("biddingDate", "wire_local_date(d.bidding_date)"),
+    ],
 };
 
 /// Which flowers a page lists.
@@ -44,12 +84,12 @@ pub enum Listing {
 
 /// One request of the view.
 #[derive(Debug, Clone)]
-pub struct CataloguePageAsk {
+pub struct CataloguePageAsk<'a> {
     pub listing: Listing,
     pub page: Page,
-    /// Whether `biddingFlowers` is asked.
-    pub bidding_days: bool,
-    /// The most auction days a flower answers (its latest).
+    /// The fields asked: the statement builds those only.
+    pub selected: &'a Selected,
+    /// The most auction days a flower answers (its latest); 0 reads none.
     pub bidding_days_max: i64,
 }
 
@@ -57,7 +97,7 @@ const SQL: &str = include_str!("catalogue_page.sql");
 
 pub async fn read(
     conn: &mut AsyncPgConnection,
-    ask: &CataloguePageAsk,
+    ask: &CataloguePageAsk<'_>,
 ) -> diesel::QueryResult<ViewJson> {
     let no_search = FlowerSearch::default();
     let (order, search) = match &ask.listing {
@@ -76,14 +116,14 @@ pub async fn read(
             &search_filters(search.bidding_between.is_some(), search.keyword.is_some()),
         )
         .replace("{order}", &order);
+    let sql = FLOWERS_OUTPUT.fill(&sql, ask.selected);
     let (from, to) = search.bidding_between.unzip();
-    crate::statement::prepared(sql)
+    statement(sql)
         .bind::<Nullable<Timestamptz>, _>(from)
         .bind::<Nullable<Timestamptz>, _>(to)
         .bind::<Nullable<Text>, _>(search.keyword.as_deref().map(contains_pattern))
         .bind::<BigInt, _>(ask.page.offset)
         .bind::<BigInt, _>(ask.page.limit)
-        .bind::<Bool, _>(ask.bidding_days)
         .bind::<BigInt, _>(ask.bidding_days_max)
         .get_result(conn)
         .await

@@ -1,133 +1,167 @@
 //! The list of order sheets (`orderSheets`): the wholesaler's day view and
 //! the florist's orders, in one statement (`day_view.sql`).
 
-use super::{Field, Page, Shape, ViewJson, direction};
+use super::{Field, Page, Selected, Shape, ViewJson, direction, statement};
 use crate::orders::{Party, day_filter};
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{BigInt, Bool, Nullable, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// The `[OrderSheet]` the statement answers.
+/// The `[OrderSheet]` the statement answers (`s` a sheet, `r`/`w` its
+/// parties, `oi`/`ci` its lines' aggregates, `rr` its newest statement).
 pub static ORDER_SHEET: Shape = Shape {
     type_name: "OrderSheet",
     fields: &[
-        ("id", Field::Leaf),
-        ("orderNo", Field::Leaf),
-        ("retailer", Field::Object(&USER)),
-        ("wholesaler", Field::Object(&USER)),
-        ("orderItems", Field::Paged(&ORDER_ITEM)),
-        ("customOrderItems", Field::Paged(&CUSTOM_ORDER_ITEM)),
-        ("totalFlowerQuantity", Field::Leaf),
-        ("totalFlowerTypeCount", Field::Leaf),
-        ("totalFlowerPrice", Field::Leaf),
-        ("hasReceipt", Field::Leaf),
-        ("recentReceipt", Field::Object(&RECEIPT)),
-        ("isPriceUpdated", Field::Leaf),
-        ("memo", Field::Leaf),
-        ("createdAt", Field::Leaf),
-        ("updatedAt", Field::Leaf),
-        ("deletedAt", Field::Leaf),
+        Field::leaf("id", "wire_int(s.id)"),
+        Field::leaf("orderNo", "s.order_no"),
+        Field::object("retailer", &USER, "r.party"),
+        Field::object("wholesaler", &USER, "w.party"),
+        Field::paged("orderItems", &ORDER_ITEM, "coalesce(oi.items, '[]')"),
+        Field::paged(
+            "customOrderItems",
+            &CUSTOM_ORDER_ITEM,
+            "coalesce(ci.items, '[]')",
+        ),
+        Field::leaf(
+            "totalFlowerQuantity",
+            "wire_int(coalesce(oi.quantity, 0) + coalesce(ci.quantity, 0))",
+        ),
+        Field::leaf(
+            "totalFlowerTypeCount",
+            "wire_int(coalesce(oi.types, 0) + coalesce(ci.types, 0))",
+        ),
+        Field::leaf(
+            "totalFlowerPrice",
+            "wire_int(coalesce(oi.price, 0) + coalesce(ci.price, 0))",
+        ),
+        Field::leaf("hasReceipt", "rr.id IS NOT NULL"),
+        Field::object(
+            "recentReceipt",
+            &RECEIPT,
+            "CASE WHEN rr.id IS NOT NULL THEN {object} END",
+        ),
+        Field::leaf("isPriceUpdated", "s.price_updated_at IS NOT NULL"),
+        Field::leaf("memo", "s.memo"),
+        Field::leaf("createdAt", "wire_local_date(s.created_at)"),
+        Field::leaf("updatedAt", "wire_local_date(s.updated_at)"),
+        Field::leaf("deletedAt", "NULL"),
     ],
 };
 
+/// A sheet's party (`u`), with business info (`b`) only for the entitled.
 static USER: Shape = Shape {
     type_name: "User",
     fields: &[
-        ("id", Field::Leaf),
-        ("belongsTo", Field::Leaf),
-        ("name", Field::Leaf),
-        ("businessInfo", Field::Object(&BUSINESS_INFO)),
-        ("applyStatus", Field::Leaf),
-        ("bizConnectionId", Field::Leaf),
-        ("deletedAt", Field::Leaf),
+        Field::leaf("id", "wire_int(u.id)"),
+        Field::leaf("belongsTo", "u.belongs_to"),
+        Field::leaf("name", "u.name"),
+        Field::object(
+            "businessInfo",
+            &BUSINESS_INFO,
+            "CASE WHEN b.id IS NOT NULL THEN {object} END",
+        ),
+        Field::leaf("applyStatus", "NULL"),
+        Field::leaf("bizConnectionId", "NULL"),
+        Field::leaf("deletedAt", "NULL"),
     ],
 };
 
 static BUSINESS_INFO: Shape = Shape {
     type_name: "BusinessInfo",
     fields: &[
-        ("id", Field::Leaf),
-        ("companyName", Field::Leaf),
-        ("companyPhoneNo", Field::Leaf),
-        ("employerName", Field::Leaf),
-        ("address", Field::Leaf),
-        ("businessNo", Field::Leaf),
-        ("businessMainCategory", Field::Leaf),
-        ("businessSubCategory", Field::Leaf),
-        ("sealStampImgUrl", Field::Leaf),
-        ("bankAccount", Field::Leaf),
-        ("createdAt", Field::Leaf),
-        ("deletedAt", Field::Leaf),
-        ("updatedAt", Field::Leaf),
+        Field::leaf("id", "wire_int(b.id)"),
+        Field::leaf("companyName", "b.company_name"),
+        Field::leaf("companyPhoneNo", "b.company_phone_no"),
+        Field::leaf("employerName", "b.employer_name"),
+        Field::leaf("address", "b.address"),
+        Field::leaf("businessNo", "b.business_no"),
+        Field::leaf("businessMainCategory", "b.business_main_category"),
+        Field::leaf("businessSubCategory", "b.business_sub_category"),
+        Field::leaf("sealStampImgUrl", "b.seal_stamp_img_url"),
+        Field::leaf("bankAccount", "b.bank_account"),
+        Field::leaf("createdAt", "wire_local_date(b.created_at)"),
+        Field::leaf("deletedAt", "NULL"),
+        Field::leaf("updatedAt", "wire_local_date(b.updated_at)"),
     ],
 };
 
+/// A line (`l`: the line with its flower's columns).
 static ORDER_ITEM: Shape = Shape {
     type_name: "OrderItem",
     fields: &[
-        ("id", Field::Leaf),
-        ("flower", Field::Object(&FLOWER)),
-        ("quantity", Field::Leaf),
-        ("grade", Field::Leaf),
-        ("price", Field::Leaf),
-        ("createdAt", Field::Leaf),
-        ("updatedAt", Field::Leaf),
-        ("deletedAt", Field::Leaf),
-        ("memo", Field::Leaf),
+        Field::leaf("id", "wire_int(l.id)"),
+        Field::object("flower", &FLOWER, "{object}"),
+        Field::leaf("quantity", "l.quantity"),
+        Field::leaf("grade", "wire_grade(l.grade)"),
+        Field::leaf("price", "l.price"),
+        Field::leaf("createdAt", "wire_local_date(l.created_at)"),
+        Field::leaf("updatedAt", "wire_local_date(l.updated_at)"),
+        Field::leaf("deletedAt", "NULL"),
+        Field::leaf("memo", "l.memo"),
     ],
 };
 
 static FLOWER: Shape = Shape {
     type_name: "Flower",
     fields: &[
-        ("id", Field::Leaf),
-        ("flowerType", Field::Object(&FLOWER_TYPE)),
-        ("name", Field::Leaf),
-        ("images", Field::Leaf),
-        ("flowerColor", Field::Object(&FLOWER_COLOR)),
+        Field::leaf("id", "wire_int(l.flower_id)"),
+        Field::object("flowerType", &FLOWER_TYPE, "{object}"),
+        Field::leaf("name", "l.flower_name"),
+        Field::leaf(
+            "images",
+            "to_json(coalesce(array_remove(l.images, NULL), '{}'))",
+        ),
+        Field::object(
+            "flowerColor",
+            &FLOWER_COLOR,
+            "CASE WHEN l.color_id IS NOT NULL THEN {object} END",
+        ),
     ],
 };
 
-pub(super) static FLOWER_TYPE: Shape = Shape {
+static FLOWER_TYPE: Shape = Shape {
     type_name: "FlowerType",
     fields: &[
-        ("id", Field::Leaf),
-        ("name", Field::Leaf),
-        ("imgUrl", Field::Leaf),
+        Field::leaf("id", "wire_int(l.flower_type_id)"),
+        Field::leaf("name", "l.type_name"),
+        Field::leaf("imgUrl", "l.type_img_url"),
     ],
 };
 
-pub(super) static FLOWER_COLOR: Shape = Shape {
+static FLOWER_COLOR: Shape = Shape {
     type_name: "FlowerColor",
-    fields: &[("id", Field::Leaf), ("name", Field::Leaf)],
+    fields: &[
+        Field::leaf("id", "wire_int(l.color_id)"),
+        Field::leaf("name", "l.color_name"),
+    ],
 };
 
 static CUSTOM_ORDER_ITEM: Shape = Shape {
     type_name: "CustomOrderItem",
     fields: &[
-        ("id", Field::Leaf),
-        ("flowerName", Field::Leaf),
-        ("flowerTypeName", Field::Leaf),
-        ("quantity", Field::Leaf),
-        ("grade", Field::Leaf),
-        ("price", Field::Leaf),
-        ("createdAt", Field::Leaf),
-        ("updatedAt", Field::Leaf),
-        ("deletedAt", Field::Leaf),
+        Field::leaf("id", "wire_int(l.id)"),
+        Field::leaf("flowerName", "l.flower_name"),
+        Field::leaf("flowerTypeName", "l.flower_type_name"),
+        Field::leaf("quantity", "l.quantity"),
+        Field::leaf("grade", "wire_grade(l.grade)"),
+        Field::leaf("price", "l.price"),
+        Field::leaf("createdAt", "wire_local_date(l.created_at)"),
+        Field::leaf("updatedAt", "wire_local_date(l.updated_at)"),
+        Field::leaf("deletedAt", "NULL"),
     ],
 };
 
 static RECEIPT: Shape = Shape {
     type_name: "OrderSheetReceipt",
     fields: &[
-        ("id", Field::Leaf),
-        ("fileName", Field::Leaf),
-        ("filePath", Field::Leaf),
-        ("fileFormat", Field::Leaf),
-        ("metadata", Field::Leaf),
-        ("createdAt", Field::Leaf),
-        ("updatedAt", Field::Leaf),
-        ("deletedAt", Field::Leaf),
+        Field::leaf("id", "wire_int(rr.id)"),
+        Field::leaf("fileName", "rr.file_name"),
+        Field::leaf("filePath", "rr.file_path"),
+        Field::leaf("fileFormat", "rr.file_format"),
+        Field::leaf("metadata", "rr.metadata"),
+        Field::leaf("createdAt", "wire_local_date(rr.created_at)"),
+        Field::leaf("updatedAt", "wire_local_date(rr.updated_at)"),
+        Field::leaf("deletedAt", "NULL"),
     ],
 };
 
@@ -140,7 +174,7 @@ pub struct Viewer {
 
 /// One request of the view: whose sheets, which page, and what of them.
 #[derive(Debug, Clone, Copy)]
-pub struct DayViewAsk {
+pub struct DayViewAsk<'a> {
     pub party: Party,
     /// A KST day [from, to), or every day.
     pub day: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -149,22 +183,29 @@ pub struct DayViewAsk {
     pub lines: Page,
     pub custom_lines: Page,
     pub viewer: Viewer,
-    /// Whether a party's `businessInfo` is asked (the privacy check runs only then).
-    pub business_info: bool,
-    /// Whether any `createdAt`/`updatedAt` is asked.
-    pub dates: bool,
+    /// The fields asked: the statement builds those only.
+    pub selected: &'a Selected,
 }
 
 const SQL: &str = include_str!("day_view.sql");
 
-pub async fn read(conn: &mut AsyncPgConnection, ask: &DayViewAsk) -> diesel::QueryResult<ViewJson> {
-    let sql = SQL
+pub async fn read(
+    conn: &mut AsyncPgConnection,
+    ask: &DayViewAsk<'_>,
+) -> diesel::QueryResult<ViewJson> {
+    let template = SQL
         .replace("{party}", ask.party.filter())
         .replace("{day}", day_filter(ask.day))
-        .replace("{direction}", direction(ask.sheets.descending));
+        .replace("{direction}", direction(ask.sheets.descending))
+        .replace("{lines_direction}", direction(ask.lines.descending))
+        .replace(
+            "{custom_lines_direction}",
+            direction(ask.custom_lines.descending),
+        );
+    let sql = ORDER_SHEET.fill(&template, ask.selected);
     let (retailer, wholesaler) = ask.party.bind();
     let (from, to) = ask.day.map_or((None, None), |(f, t)| (Some(f), Some(t)));
-    crate::statement::prepared(sql)
+    statement(sql)
         .bind::<Nullable<BigInt>, _>(retailer)
         .bind::<Nullable<BigInt>, _>(wholesaler)
         .bind::<Nullable<Timestamptz>, _>(from)
@@ -173,14 +214,11 @@ pub async fn read(conn: &mut AsyncPgConnection, ask: &DayViewAsk) -> diesel::Que
         .bind::<BigInt, _>(ask.sheets.limit)
         .bind::<BigInt, _>(ask.lines.offset)
         .bind::<BigInt, _>(ask.lines.limit)
-        .bind::<Bool, _>(ask.lines.descending)
         .bind::<BigInt, _>(ask.custom_lines.offset)
         .bind::<BigInt, _>(ask.custom_lines.limit)
-        .bind::<Bool, _>(ask.custom_lines.descending)
         .bind::<BigInt, _>(ask.viewer.user_id)
         .bind::<Bool, _>(ask.viewer.is_admin)
-        .bind::<Bool, _>(ask.business_info)
-        .bind::<Bool, _>(ask.dates)
+        .bind::<Bool, _>(ask.selected.any("businessInfo"))
         .get_result(conn)
         .await
 }

@@ -16,10 +16,14 @@ pub mod catalogue_page;
 pub mod day_view;
 mod shape;
 
-pub use shape::{Field, Shape};
+pub use shape::{Field, Kind, Selected, Shape};
 
+use crate::statement::Prepared;
 use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Text};
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{LazyLock, Mutex};
 
 /// A page of a nested list, as its `pagination` argument asks for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,4 +55,33 @@ pub struct ViewJson {
 /// besides its filters (a fixed set, so each variant is prepared once).
 fn direction(descending: bool) -> &'static str {
     if descending { "DESC" } else { "ASC" }
+}
+
+/// How many statement texts (a view for one selection and set of filters) are
+/// kept prepared on each connection. Clients send a handful of operations;
+/// a caller inventing selections gets its statements planned per call
+/// instead of filling every connection's memory with plans.
+const PREPARED_TEXTS_MAX: usize = 64;
+
+/// The texts prepared so far (their hashes).
+static PREPARED_TEXTS: LazyLock<(RandomState, Mutex<HashSet<u64>>)> =
+    LazyLock::new(Default::default);
+
+/// A view's statement, prepared while fewer than [`PREPARED_TEXTS_MAX`]
+/// texts are.
+fn statement(sql: String) -> Prepared<()> {
+    let (hasher, texts) = &*PREPARED_TEXTS;
+    let hash = hasher.hash_one(&sql);
+    let prepared = {
+        let mut texts = texts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        texts.contains(&hash) || (texts.len() < PREPARED_TEXTS_MAX && texts.insert(hash))
+    };
+    let statement = crate::statement::prepared(sql);
+    if prepared {
+        statement
+    } else {
+        statement.unprepared()
+    }
 }

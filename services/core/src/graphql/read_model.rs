@@ -16,7 +16,7 @@
 
 use crate::graphql::context::Context;
 use crate::graphql::error::GqlResult;
-use db::read_models::{Field, Page, Shape, ViewJson};
+use db::read_models::{Kind, Page, Selected, Shape, ViewJson};
 use juniper::macros::reflect::{BaseSubTypes, BaseType, Type, Types, WrappedType, WrappedValue};
 use juniper::marker::IsOutputType;
 use juniper::meta::MetaType;
@@ -49,7 +49,7 @@ pub trait ReadModel: Send + Sync {
 #[derive(Debug, Default)]
 pub struct Plan {
     pages: Vec<(&'static str, Page)>,
-    asked: HashSet<&'static str>,
+    selected: Selected,
 }
 
 impl Plan {
@@ -64,7 +64,12 @@ impl Plan {
 
     /// Whether a field called `name` is asked anywhere in the selection.
     pub fn asks(&self, name: &str) -> bool {
-        self.asked.contains(name)
+        self.selected.any(name)
+    }
+
+    /// The fields asked, for the view to build only those.
+    pub fn selected(&self) -> &Selected {
+        &self.selected
     }
 
     /// Adds the selection `children` of an object of `shape`; false when
@@ -79,25 +84,24 @@ impl Plan {
                 if name == "__typename" {
                     return true;
                 }
-                let Some((field, kind)) = shape.fields.iter().find(|(field, _)| *field == name)
-                else {
+                let Some(field) = shape.field(name) else {
                     return false;
                 };
-                self.asked.insert(field);
-                match kind {
-                    Field::Leaf => true,
-                    Field::Object(inner) | Field::List(inner) => {
+                self.selected.insert(shape, field.name);
+                match field.kind {
+                    Kind::Leaf => true,
+                    Kind::Object(inner) | Kind::List(inner) => {
                         self.cover(inner, &children_of(&child.0))
                     }
-                    Field::Paged(inner) => {
+                    Kind::Paged(inner) => {
                         let Some(page) = page_of(&child.0) else {
                             return false;
                         };
                         // One page per field: the statement is given one.
-                        match self.pages.iter().find(|(f, _)| f == field) {
+                        match self.pages.iter().find(|(f, _)| *f == field.name) {
                             Some((_, earlier)) if *earlier != page => return false,
                             Some(_) => {}
-                            None => self.pages.push((field, page)),
+                            None => self.pages.push((field.name, page)),
                         }
                         self.cover(inner, &children_of(&child.0))
                     }
@@ -299,9 +303,9 @@ fn project<S: ScalarValue>(
     let mut object = Object::with_capacity(keys.len());
     for (key, same) in keys {
         let name = same[0].0.field_original_name();
-        let answer = match (name, shape.field(name)) {
+        let answer = match (name, shape.field(name).map(|field| &field.kind)) {
             ("__typename", _) => Value::scalar(shape.type_name.to_owned()),
-            (_, Some(Field::Object(inner) | Field::List(inner) | Field::Paged(inner))) => {
+            (_, Some(Kind::Object(inner) | Kind::List(inner) | Kind::Paged(inner))) => {
                 let merged: Vec<Child<'_, S>> = same
                     .iter()
                     .flat_map(|child| children_of(&child.0))

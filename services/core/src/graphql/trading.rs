@@ -60,8 +60,13 @@ impl ReadModel for CataloguePage {
             let ask = CataloguePageAsk {
                 listing,
                 page: self.page.into(),
-                bidding_days: plan.asks("biddingFlowers"),
-                bidding_days_max: crate::graphql::cost::UNPAGINATED_LIST_MAX as i64,
+                selected: plan.selected(),
+                // None when not asked: the auction days are then not read.
+                bidding_days_max: if plan.asks("biddingFlowers") {
+                    crate::graphql::cost::UNPAGINATED_LIST_MAX as i64
+                } else {
+                    0
+                },
             };
             let mut conn = ctx.conn().await?;
             Ok(read(&mut conn, &ask).await?)
@@ -169,8 +174,7 @@ impl ReadModel for SheetList {
                     user_id: self.viewer.user_id.get(),
                     is_admin: self.viewer.role == Role::Admin,
                 },
-                business_info: plan.asks("businessInfo"),
-                dates: plan.asks("createdAt") || plan.asks("updatedAt"),
+                selected: plan.selected(),
             };
             let mut conn = ctx.conn().await?;
             Ok(read(&mut conn, &ask).await?)
