@@ -21,12 +21,11 @@ entitled AS (
 -- The sheets' live parties; the private part only for the entitled.
 parties AS (
     SELECT u.id, {User} AS party
-    FROM users u
+    FROM (SELECT retailer_id AS id FROM page UNION SELECT wholesaler_id FROM page) ids
+    JOIN users u ON u.id = ids.id AND u.deleted_at IS NULL
     LEFT JOIN business_infos b
            ON b.user_id = u.id AND b.deleted_at IS NULL AND $13
           AND (u.id = $11 OR $12 OR u.id IN (SELECT id FROM entitled))
-    WHERE u.deleted_at IS NULL
-      AND u.id IN (SELECT retailer_id FROM page UNION SELECT wholesaler_id FROM page)
 ),
 sheets AS (
     SELECT s.created_at, s.id,
@@ -38,8 +37,10 @@ sheets AS (
     -- Every live line counts towards the totals (a gone flower still counts
     -- its type); only the page asked is built.
     LEFT JOIN LATERAL (
-        SELECT json_agg({OrderItem} ORDER BY l.position) FILTER (WHERE l.in_page) AS items,
-               bool_and(l.answerable) FILTER (WHERE l.in_page) AS complete,
+        SELECT json_agg({OrderItem} ORDER BY l.position)
+                   FILTER (WHERE l.position > $7 AND l.position <= $7 + $8) AS items,
+               bool_and(l.answerable) FILTER (WHERE l.position > $7 AND l.position <= $7 + $8)
+                   AS complete,
                sum(l.quantity) AS quantity,
                count(DISTINCT l.flower_type_id) AS types,
                sum(coalesce(l.price, 0)) AS price
@@ -50,16 +51,13 @@ sheets AS (
                    c.id AS color_id, c.name AS color_name,
                    f.deleted_at IS NULL AND t.id IS NOT NULL AND wire_grade(i.grade) IS NOT NULL
                        AS answerable,
-                   i.position > $7 AND i.position <= $7 + $8 AS in_page, i.position
-            FROM (
-                SELECT i.*, row_number() OVER (
-                           ORDER BY i.created_at {lines_direction}, i.id {lines_direction}) AS position
-                FROM order_items i
-                WHERE i.order_sheet_id = s.id AND i.deleted_at IS NULL
-            ) i
+                   row_number() OVER (ORDER BY i.created_at {lines_direction}, i.id {lines_direction})
+                       AS position
+            FROM order_items i
             JOIN flowers f ON f.id = i.flower_id
             LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL
             LEFT JOIN flower_colors c ON c.id = f.flower_color_id AND c.deleted_at IS NULL
+            WHERE i.order_sheet_id = s.id AND i.deleted_at IS NULL
         ) l
     ) oi ON true
     LEFT JOIN LATERAL (
