@@ -13,11 +13,12 @@
 //! request) and accepted mutations over GET, hence this module.
 
 use crate::graphql::Schema;
+use crate::graphql::scalar_value::Scalar;
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use domain::ErrorCode;
 use juniper::http::{GraphQLBatchRequest, GraphQLRequest};
-use juniper::{DefaultScalarValue, Definition, InputValue, OperationType};
+use juniper::{Definition, InputValue, OperationType};
 use serde::Deserialize;
 
 /// Operations one batched request may carry.
@@ -26,7 +27,7 @@ pub const MAX_BATCH: usize = 10;
 /// The largest body read; juniper's own token limit bounds the parse below it.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-type Batch = GraphQLBatchRequest<DefaultScalarValue>;
+type Batch = GraphQLBatchRequest<Scalar>;
 
 /// Why a request is refused before it runs: an HTTP status and a GraphQL
 /// error body with the usual extensions.
@@ -103,7 +104,7 @@ pub async fn read(
 /// one could only fail deep inside (after a password hash, say). It is
 /// refused here, whether it arrives in the variables or as an escape
 /// (`\u0000`, `\u{0}`) in a string literal of the document.
-fn carries_nul(request: &GraphQLRequest<DefaultScalarValue>) -> bool {
+fn carries_nul(request: &GraphQLRequest<Scalar>) -> bool {
     let query = request.query.to_ascii_lowercase();
     let escaped = query.contains("\\u0000")
         || query.match_indices("\\u{").any(|(at, _)| {
@@ -113,9 +114,9 @@ fn carries_nul(request: &GraphQLRequest<DefaultScalarValue>) -> bool {
     query.contains('\0') || escaped || request.variables.as_ref().is_some_and(value_has_nul)
 }
 
-fn value_has_nul(value: &InputValue<DefaultScalarValue>) -> bool {
+fn value_has_nul(value: &InputValue<Scalar>) -> bool {
     match value {
-        InputValue::Scalar(DefaultScalarValue::String(text)) => text.contains('\0'),
+        InputValue::Scalar(Scalar::String(text)) => text.contains('\0'),
         InputValue::Enum(text) | InputValue::Variable(text) => text.contains('\0'),
         InputValue::List(items) => items.iter().any(|item| value_has_nul(&item.item)),
         InputValue::Object(fields) => fields
@@ -125,7 +126,7 @@ fn value_has_nul(value: &InputValue<DefaultScalarValue>) -> bool {
     }
 }
 
-fn from_query(query: &str) -> Result<GraphQLRequest<DefaultScalarValue>, Refused> {
+fn from_query(query: &str) -> Result<GraphQLRequest<Scalar>, Refused> {
     let bad = |m: String| Refused::new(StatusCode::BAD_REQUEST, m);
     let get = web::Query::<GetRequest>::from_query(query)
         .map_err(|e| {
@@ -136,7 +137,7 @@ fn from_query(query: &str) -> Result<GraphQLRequest<DefaultScalarValue>, Refused
         .into_inner();
     let variables = get
         .variables
-        .map(|raw| serde_json::from_str::<InputValue<DefaultScalarValue>>(&raw))
+        .map(|raw| serde_json::from_str::<InputValue<Scalar>>(&raw))
         .transpose()
         .map_err(|e| bad(format!("`variables` is not a JSON object: {e}")))?;
     Ok(GraphQLRequest::new(
@@ -192,10 +193,7 @@ async fn from_body(req: &HttpRequest, payload: web::Payload) -> Result<Batch, Re
 /// Refuses a GET whose operation is a mutation or a subscription. A document
 /// that does not parse, or names no operation it holds, is left to juniper,
 /// which refuses it without running anything.
-fn queries_only(
-    request: &GraphQLRequest<DefaultScalarValue>,
-    schema: &Schema,
-) -> Result<(), Refused> {
+fn queries_only(request: &GraphQLRequest<Scalar>, schema: &Schema) -> Result<(), Refused> {
     let Ok(document) = juniper::parser::parse_document_source(&request.query, &schema.schema)
     else {
         return Ok(());

@@ -127,6 +127,7 @@ async fn graphql(
         related: tokio::sync::OnceCell::new(),
         spent: Default::default(),
         client_ip: platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for),
+        views_merged: crate::graphql::read_model::may_ask_a_view_twice(&operations),
     };
     let labels = crate::operation_metrics::labels(&operations);
     let started = Instant::now();

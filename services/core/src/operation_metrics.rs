@@ -10,9 +10,10 @@
 //! `INVALID_QUERY` when the document did not parse or validate, `UNKNOWN` for
 //! an error without a known code).
 
+use crate::graphql::scalar_value::Scalar;
 use domain::ErrorCode;
 use juniper::http::{GraphQLBatchRequest, GraphQLBatchResponse, GraphQLRequest, GraphQLResponse};
-use juniper::{DefaultScalarValue, ScalarValue, Value};
+use juniper::{ScalarValue, Value};
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -98,7 +99,7 @@ fn declared_name(document: &str) -> Option<String> {
 }
 
 /// The bounded label of one request's operation.
-pub fn operation_label(request: &GraphQLRequest<DefaultScalarValue>) -> String {
+pub fn operation_label(request: &GraphQLRequest<Scalar>) -> String {
     let name = match request.operation_name.as_deref() {
         Some(name) if !name.is_empty() => Some(name.to_owned()),
         _ => declared_name(&request.query),
@@ -127,14 +128,14 @@ pub fn operation_label(request: &GraphQLRequest<DefaultScalarValue>) -> String {
 }
 
 /// The labels of a request's operations, taken before it runs.
-pub fn labels(batch: &GraphQLBatchRequest<DefaultScalarValue>) -> Vec<String> {
+pub fn labels(batch: &GraphQLBatchRequest<Scalar>) -> Vec<String> {
     match batch {
         GraphQLBatchRequest::Single(request) => vec![operation_label(request)],
         GraphQLBatchRequest::Batch(requests) => requests.iter().map(operation_label).collect(),
     }
 }
 
-fn code_of(response: GraphQLResponse) -> (GraphQLResponse, &'static str) {
+fn code_of(response: GraphQLResponse<Scalar>) -> (GraphQLResponse<Scalar>, &'static str) {
     let result = response.into_result();
     let code = match &result {
         Err(_) => "INVALID_QUERY",
@@ -146,7 +147,7 @@ fn code_of(response: GraphQLResponse) -> (GraphQLResponse, &'static str) {
     (GraphQLResponse::from_result(result), code)
 }
 
-fn error_code(extensions: &Value<DefaultScalarValue>) -> &'static str {
+fn error_code(extensions: &Value<Scalar>) -> &'static str {
     extensions
         .as_object_value()
         .and_then(|object| object.get_field_value("code"))
@@ -161,11 +162,11 @@ fn error_code(extensions: &Value<DefaultScalarValue>) -> &'static str {
 /// answers back untouched.
 pub fn record(
     labels: Vec<String>,
-    answers: GraphQLBatchResponse,
+    answers: GraphQLBatchResponse<Scalar>,
     elapsed: Duration,
-) -> GraphQLBatchResponse {
+) -> GraphQLBatchResponse<Scalar> {
     let mut labels = labels.into_iter();
-    let mut count = |response: GraphQLResponse| {
+    let mut count = |response: GraphQLResponse<Scalar>| {
         let (response, code) = code_of(response);
         let label = labels.next().unwrap_or_else(|| "other".to_owned());
         platform::metrics::graphql_operation(&label, code, elapsed);
@@ -183,7 +184,7 @@ pub fn record(
 mod tests {
     use super::*;
 
-    fn request(query: &str, name: Option<&str>) -> GraphQLRequest<DefaultScalarValue> {
+    fn request(query: &str, name: Option<&str>) -> GraphQLRequest<Scalar> {
         GraphQLRequest::new(query.to_owned(), name.map(str::to_owned), None)
     }
 

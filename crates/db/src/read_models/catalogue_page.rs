@@ -1,6 +1,6 @@
 //! A page of the catalogue (`flowers`), in one statement (`catalogue_page.sql`).
 
-use super::{Field, Page, Selected, Shape, ViewJson, direction, statement};
+use super::{Field, Objects, Page, Shape, ViewJson, direction, statement};
 use crate::catalogue::{FlowerSearch, contains_pattern, search_filters};
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -87,8 +87,8 @@ pub enum Listing {
 pub struct CataloguePageAsk<'a> {
     pub listing: Listing,
     pub page: Page,
-    /// The fields asked: the statement builds those only.
-    pub selected: &'a Selected,
+    /// The JSON objects to build (only the fields asked).
+    pub objects: &'a Objects,
     /// The most auction days a flower answers (its latest); 0 reads none.
     pub bidding_days_max: i64,
 }
@@ -116,7 +116,7 @@ pub async fn read(
             &search_filters(search.bidding_between.is_some(), search.keyword.is_some()),
         )
         .replace("{order}", &order);
-    let sql = FLOWERS_OUTPUT.fill(&sql, ask.selected);
+    let sql = FLOWERS_OUTPUT.fill(&sql, ask.objects);
     let (from, to) = search.bidding_between.unzip();
     statement(sql)
         .bind::<Nullable<Timestamptz>, _>(from)

@@ -1,21 +1,35 @@
 //! The list of order sheets (`orderSheets`): the wholesaler's day view and
 //! the florist's orders, in one statement (`day_view.sql`).
 
-use super::{Field, Page, Selected, Shape, ViewJson, direction, statement};
+use super::{Field, Objects, Page, Shape, ViewJson, direction, statement};
 use crate::orders::{Party, day_filter};
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{BigInt, Bool, Nullable, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// The `[OrderSheet]` the statement answers (`s` a sheet, `r`/`w` its
-/// parties, `oi`/`ci` its lines' aggregates, `rr` its newest statement).
+/// A sheet's live party (`u`) by the sheet's column, with business info
+/// (`b`) only for the entitled (see `entitled` in day_view.sql).
+macro_rules! party {
+    ($column:literal) => {
+        concat!(
+            "(SELECT {object} FROM users u LEFT JOIN business_infos b ON b.user_id = u.id ",
+            "AND b.deleted_at IS NULL AND $13 AND (u.id = $11 OR $12 OR u.id IN (SELECT id FROM entitled)) ",
+            "WHERE u.id = s.",
+            $column,
+            " AND u.deleted_at IS NULL)"
+        )
+    };
+}
+
+/// The `[OrderSheet]` the statement answers (`s` a sheet, `oi`/`ci` its
+/// lines' aggregates, `rr` its newest statement).
 pub static ORDER_SHEET: Shape = Shape {
     type_name: "OrderSheet",
     fields: &[
         Field::leaf("id", "wire_int(s.id)"),
         Field::leaf("orderNo", "s.order_no"),
-        Field::object("retailer", &USER, "r.party"),
-        Field::object("wholesaler", &USER, "w.party"),
+        Field::object("retailer", &USER, party!("retailer_id")),
+        Field::object("wholesaler", &USER, party!("wholesaler_id")),
         Field::paged("orderItems", &ORDER_ITEM, "coalesce(oi.items, '[]')"),
         Field::paged(
             "customOrderItems",
@@ -48,7 +62,6 @@ pub static ORDER_SHEET: Shape = Shape {
     ],
 };
 
-/// A sheet's party (`u`), with business info (`b`) only for the entitled.
 static USER: Shape = Shape {
     type_name: "User",
     fields: &[
@@ -183,8 +196,10 @@ pub struct DayViewAsk<'a> {
     pub lines: Page,
     pub custom_lines: Page,
     pub viewer: Viewer,
-    /// The fields asked: the statement builds those only.
-    pub selected: &'a Selected,
+    /// Whether a party's `businessInfo` is asked (the privacy check runs only then).
+    pub business_info: bool,
+    /// The JSON objects to build (only the fields asked).
+    pub objects: &'a Objects,
 }
 
 const SQL: &str = include_str!("day_view.sql");
@@ -202,7 +217,7 @@ pub async fn read(
             "{custom_lines_direction}",
             direction(ask.custom_lines.descending),
         );
-    let sql = ORDER_SHEET.fill(&template, ask.selected);
+    let sql = ORDER_SHEET.fill(&template, ask.objects);
     let (retailer, wholesaler) = ask.party.bind();
     let (from, to) = ask.day.map_or((None, None), |(f, t)| (Some(f), Some(t)));
     statement(sql)
@@ -218,7 +233,7 @@ pub async fn read(
         .bind::<BigInt, _>(ask.custom_lines.limit)
         .bind::<BigInt, _>(ask.viewer.user_id)
         .bind::<Bool, _>(ask.viewer.is_admin)
-        .bind::<Bool, _>(ask.selected.any("businessInfo"))
+        .bind::<Bool, _>(ask.business_info)
         .get_result(conn)
         .await
 }

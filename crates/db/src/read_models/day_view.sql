@@ -14,26 +14,16 @@ WITH page AS (
     ORDER BY created_at {direction}, id {direction}
     OFFSET $5 LIMIT $6
 ),
--- Whose business info the viewer may see (asked only when it is shown).
+-- Whose business info the viewer may see (asked only when it is shown; each
+-- party is read where its field is, see `party!` in day_view.rs).
 entitled AS (
     SELECT id FROM related_user_ids($11) AS related(id) WHERE $13
-),
--- The sheets' live parties; the private part only for the entitled.
-parties AS (
-    SELECT u.id, {User} AS party
-    FROM (SELECT retailer_id AS id FROM page UNION SELECT wholesaler_id FROM page) ids
-    JOIN users u ON u.id = ids.id AND u.deleted_at IS NULL
-    LEFT JOIN business_infos b
-           ON b.user_id = u.id AND b.deleted_at IS NULL AND $13
-          AND (u.id = $11 OR $12 OR u.id IN (SELECT id FROM entitled))
 ),
 sheets AS (
     SELECT s.created_at, s.id,
            oi.complete IS NOT FALSE AND ci.complete IS NOT FALSE AS complete,
            {OrderSheet} AS sheet
     FROM page s
-    LEFT JOIN parties r ON r.id = s.retailer_id
-    LEFT JOIN parties w ON w.id = s.wholesaler_id
     -- Every live line counts towards the totals (a gone flower still counts
     -- its type); only the page asked is built.
     LEFT JOIN LATERAL (

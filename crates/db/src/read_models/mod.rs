@@ -16,7 +16,7 @@ pub mod catalogue_page;
 pub mod day_view;
 mod shape;
 
-pub use shape::{Field, Kind, Selected, Shape};
+pub use shape::{Field, Kind, Objects, Shape};
 
 use crate::statement::Prepared;
 use diesel::QueryableByName;

@@ -1,12 +1,11 @@
 //! The shape of a read model: which GraphQL fields its JSON carries, by the
 //! name the schema gives them, and the SQL that answers each.
 //!
-//! A view's statement builds only the fields a request asks: each JSON object
-//! of the `.sql` file is a placeholder `{TypeName}` that [`Shape::fill`]
-//! replaces with a `json_build_object` of the asked fields. Formatting a
-//! field PostgreSQL does not need to send is most of a view's cost.
-
-use std::collections::HashSet;
+//! A view's statement builds only the fields a request asks, keyed as the
+//! request asks them: core writes the `json_build_object` of each type from
+//! the selection ([`Objects`]) out of the fields' SQL, and [`Shape::fill`]
+//! puts it in place of the `{TypeName}` placeholders of the `.sql` file. A
+//! field's SQL holds `{object}` where its own object goes in place.
 
 /// An object type as a view answers it.
 #[derive(Debug)]
@@ -82,22 +81,29 @@ impl Field {
     }
 }
 
-/// The fields a request asks of a view, by object type.
+/// The JSON objects a view's statement builds for one request: the SQL of
+/// each `{TypeName}` of its text, written from the request's selection.
 #[derive(Debug, Default)]
-pub struct Selected(HashSet<(&'static str, &'static str)>);
+pub struct Objects(Vec<(&'static str, String)>);
 
-impl Selected {
-    pub fn insert(&mut self, shape: &'static Shape, field: &'static str) {
-        self.0.insert((shape.type_name, field));
+impl Objects {
+    /// Records the object of `type_name`; false when a different one is
+    /// already recorded (the statement builds each type in one place).
+    pub fn insert(&mut self, type_name: &'static str, sql: String) -> bool {
+        match self.0.iter().find(|(name, _)| *name == type_name) {
+            Some((_, earlier)) => *earlier == sql,
+            None => {
+                self.0.push((type_name, sql));
+                true
+            }
+        }
     }
 
-    pub fn contains(&self, shape: &Shape, field: &str) -> bool {
-        self.0.contains(&(shape.type_name, field))
-    }
-
-    /// Whether a field called `name` is asked of any type.
-    pub fn any(&self, name: &str) -> bool {
-        self.0.iter().any(|(_, field)| *field == name)
+    fn get(&self, type_name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == type_name)
+            .map(|(_, sql)| sql.as_str())
     }
 }
 
@@ -108,52 +114,28 @@ impl Shape {
         fields.iter().find(|field| field.name == name)
     }
 
-    /// The `json_build_object` of this type's asked fields, in the order the
-    /// shape declares them (so equal selections make equal statement texts).
-    pub fn json(&self, selected: &Selected) -> String {
-        let mut sql = String::from("json_build_object(");
-        let mut first = true;
-        for field in self.fields {
-            if !selected.contains(self, field.name) {
-                continue;
-            }
-            if !first {
-                sql.push_str(", ");
-            }
-            first = false;
-            let value = match field.inner() {
-                Some(inner) if field.sql.contains("{object}") => {
-                    field.sql.replace("{object}", &inner.json(selected))
-                }
-                _ => field.sql.to_owned(),
-            };
-            sql.push_str(&format!("'{}', {value}", field.name));
-        }
-        sql.push(')');
-        sql
-    }
-
-    /// `template` with each `{TypeName}` of this shape's tree replaced by the
-    /// JSON object of that type's asked fields.
-    pub fn fill(&'static self, template: &str, selected: &Selected) -> String {
+    /// `template` with each `{TypeName}` of this shape's tree replaced by its
+    /// object in `objects` (an empty object for a type nobody asked).
+    pub fn fill(&'static self, template: &str, objects: &Objects) -> String {
         let mut sql = template.to_owned();
         let mut seen = Vec::new();
-        self.fill_tree(&mut sql, selected, &mut seen);
+        self.fill_tree(&mut sql, objects, &mut seen);
         sql
     }
 
-    fn fill_tree(&'static self, sql: &mut String, selected: &Selected, seen: &mut Vec<&str>) {
+    fn fill_tree(&'static self, sql: &mut String, objects: &Objects, seen: &mut Vec<&str>) {
         if seen.contains(&self.type_name) {
             return;
         }
         seen.push(self.type_name);
         let placeholder = format!("{{{}}}", self.type_name);
         if sql.contains(&placeholder) {
-            *sql = sql.replace(&placeholder, &self.json(selected));
+            let object = objects.get(self.type_name).unwrap_or("json_build_object()");
+            *sql = sql.replace(&placeholder, object);
         }
         for field in self.fields {
             if let Some(inner) = field.inner() {
-                inner.fill_tree(sql, selected, seen);
+                inner.fill_tree(sql, objects, seen);
             }
         }
     }
@@ -171,44 +153,27 @@ mod tests {
         type_name: "Flower",
         fields: &[
             Field::leaf("id", "f.id"),
-            Field::leaf("name", "f.name"),
-            Field::object(
-                "flowerColor",
-                &COLOR,
-                "CASE WHEN c.id IS NOT NULL THEN {object} END",
-            ),
             Field::list("biddingFlowers", &COLOR, "b.days"),
         ],
     };
 
     #[test]
-    fn builds_only_the_asked_fields_in_declared_order() {
-        let mut selected = Selected::default();
-        selected.insert(&FLOWER, "flowerColor");
-        selected.insert(&FLOWER, "id");
-        selected.insert(&COLOR, "name");
+    fn fills_each_placeholder_of_the_tree() {
+        let mut objects = Objects::default();
+        assert!(objects.insert("Flower", "json_build_object('n', f.id)".to_owned()));
+        let sql = FLOWER.fill("SELECT {Flower}, (SELECT {FlowerColor})", &objects);
+        // A type nobody asked: an empty object.
         assert_eq!(
-            FLOWER.json(&selected),
-            "json_build_object('id', f.id, 'flowerColor', \
-             CASE WHEN c.id IS NOT NULL THEN json_build_object('name', c.name) END)"
+            sql,
+            "SELECT json_build_object('n', f.id), (SELECT json_build_object())"
         );
-        assert!(!Selected::default().contains(&FLOWER, "id"));
     }
 
     #[test]
-    fn fills_each_placeholder_of_the_tree() {
-        let mut selected = Selected::default();
-        selected.insert(&FLOWER, "name");
-        selected.insert(&COLOR, "id");
-        let sql = FLOWER.fill("SELECT {Flower}, (SELECT {FlowerColor})", &selected);
-        assert_eq!(
-            sql,
-            "SELECT json_build_object('name', f.name), (SELECT json_build_object('id', c.id))"
-        );
-        // Nothing asked: an empty object (a selection of `__typename` only).
-        assert_eq!(
-            FLOWER.fill("{Flower}", &Selected::default()),
-            "json_build_object()"
-        );
+    fn a_type_is_built_once() {
+        let mut objects = Objects::default();
+        assert!(objects.insert("FlowerColor", "json_build_object('id', c.id)".to_owned()));
+        assert!(objects.insert("FlowerColor", "json_build_object('id', c.id)".to_owned()));
+        assert!(!objects.insert("FlowerColor", "json_build_object('x', c.id)".to_owned()));
     }
 }

@@ -51,6 +51,9 @@ pub struct Context {
     pub spent: crate::graphql::cost::Spent,
     /// The caller's address, for per-client abuse limits (None when unknown).
     pub client_ip: Option<String>,
+    /// Whether the request may ask a read model's list twice under one key
+    /// (`read_model::may_ask_a_view_twice`): its answers are then merged.
+    pub views_merged: bool,
 }
 
 impl juniper::Context for Context {}

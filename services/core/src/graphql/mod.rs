@@ -14,6 +14,7 @@ pub mod orders;
 pub mod pagination;
 pub mod query;
 pub mod read_model;
+pub mod scalar_value;
 pub mod scalars;
 pub mod trading;
 pub mod users;
@@ -25,6 +26,7 @@ pub type Schema = RootNode<
     cost::Budgeted<query::Query>,
     cost::Budgeted<mutation::Mutation>,
     EmptySubscription<Context>,
+    scalar_value::Scalar,
 >;
 
 /// The parser's nesting limit, which bounds recursion (and introspection,
@@ -33,7 +35,7 @@ pub type Schema = RootNode<
 pub const PARSE_DEPTH: usize = 32;
 
 pub fn schema() -> Schema {
-    Schema::new(
+    Schema::new_with_scalar_value(
         cost::Budgeted(query::Query),
         cost::Budgeted(mutation::Mutation),
         EmptySubscription::new(),

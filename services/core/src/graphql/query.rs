@@ -131,7 +131,8 @@ async fn connectable_users(
         .collect())
 }
 
-#[graphql_object(context = Context)]
+/// Concrete in its scalar: read models answer finished JSON (`Scalar::Json`).
+#[graphql_object(context = Context, scalar = crate::graphql::scalar_value::Scalar)]
 impl Query {
     /// 토큰으로 나의 정보 가져오기
     async fn me(ctx: &Context) -> GqlResult<User> {

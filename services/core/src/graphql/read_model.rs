@@ -3,12 +3,14 @@
 //! A field that returns [`Viewed`] is answered in one of two ways. When the
 //! request's selection below it stays inside the view's declared [`Shape`]
 //! (decided with juniper's public look-ahead), the view's one statement
-//! builds the JSON in PostgreSQL and it is projected here onto the selection:
-//! aliases, fragments, `@skip`/`@include`, `__typename` and a response key
-//! asked twice are answered as juniper answers them. Otherwise, or when the
-//! view says it is incomplete (a row the resolvers answer with an error), the
-//! ordinary resolvers answer it with their dataloaders. The two answer the
-//! same bytes: `tests/read_models.rs` checks it for every client operation.
+//! builds the field's answer in PostgreSQL: each JSON object of the
+//! statement is written here from the selection, keyed and ordered as juniper
+//! answers it (aliases, fragments, `@skip`/`@include`, `__typename`, a
+//! response key asked twice), and the JSON goes into the response as it is
+//! ([`Scalar::Json`]). Otherwise, or when the view says it is incomplete (a
+//! row the resolvers answer with an error), the ordinary resolvers answer it
+//! with their dataloaders. The two answer the same bytes:
+//! `tests/read_models.rs` checks it for every client operation.
 //!
 //! `READ_MODELS=off` answers everything from the resolvers (for that test, and
 //! as an operator's switch); `marketbill_read_model_answers_total{view,by}`
@@ -16,14 +18,14 @@
 
 use crate::graphql::context::Context;
 use crate::graphql::error::GqlResult;
-use db::read_models::{Kind, Page, Selected, Shape, ViewJson};
+use crate::graphql::scalar_value::Json;
+use db::read_models::{Kind, Objects, Page, Shape, ViewJson};
 use juniper::macros::reflect::{BaseSubTypes, BaseType, Type, Types, WrappedType, WrappedValue};
 use juniper::marker::IsOutputType;
 use juniper::meta::MetaType;
 use juniper::{
     ArcStr, BoxFuture, ExecutionResult, Executor, GraphQLType, GraphQLValue, GraphQLValueAsync,
-    IntoFieldError, LookAheadSelection, LookAheadValue, Object, Registry, ScalarValue, Selection,
-    Value,
+    IntoFieldError, LookAheadSelection, LookAheadValue, Registry, ScalarValue, Selection, Value,
 };
 use std::collections::HashSet;
 
@@ -49,8 +51,13 @@ pub trait ReadModel: Send + Sync {
 #[derive(Debug, Default)]
 pub struct Plan {
     pages: Vec<(&'static str, Page)>,
-    selected: Selected,
+    asked: HashSet<&'static str>,
+    objects: Objects,
 }
+
+/// The most keys of one JSON object (PostgreSQL's `json_build_object` takes
+/// at most 100 arguments); a selection with more goes to the resolvers.
+const OBJECT_KEYS_MAX: usize = 50;
 
 impl Plan {
     /// The page asked of the paged field `name` ([`Page::NONE`] when it is
@@ -64,49 +71,99 @@ impl Plan {
 
     /// Whether a field called `name` is asked anywhere in the selection.
     pub fn asks(&self, name: &str) -> bool {
-        self.selected.any(name)
+        self.asked.contains(name)
     }
 
-    /// The fields asked, for the view to build only those.
-    pub fn selected(&self) -> &Selected {
-        &self.selected
+    /// The JSON objects the view's statement builds, by type.
+    pub fn objects(&self) -> &Objects {
+        &self.objects
     }
 
-    /// Adds the selection `children` of an object of `shape`; false when
-    /// something is outside the shape.
+    /// Plans the answer of `children`, a selection of the view's root
+    /// `shape`; false when something is outside the shape.
     fn cover<S: ScalarValue>(&mut self, shape: &'static Shape, children: &[Child<'_, S>]) -> bool {
-        typename_first(children)
-            && children.iter().all(|child| {
-                if !child.applies_to(shape) {
-                    return false;
-                }
-                let name = child.0.field_original_name();
-                if name == "__typename" {
-                    return true;
-                }
-                let Some(field) = shape.field(name) else {
-                    return false;
-                };
-                self.selected.insert(shape, field.name);
+        if !typename_first(children) {
+            return false;
+        }
+        match self.object(shape, children) {
+            Some(sql) => self.objects.insert(shape.type_name, sql),
+            None => false,
+        }
+    }
+
+    /// The `json_build_object` answering `children` on an object of `shape`
+    /// as juniper answers a selection: response keys in order of first
+    /// appearance, the selections of a key asked twice merged (each checked
+    /// with [`typename_first`] before). None when something is outside the
+    /// shape.
+    fn object<S: ScalarValue>(
+        &mut self,
+        shape: &'static Shape,
+        children: &[Child<'_, S>],
+    ) -> Option<String> {
+        if !children.iter().all(|c| c.applies_to(shape)) {
+            return None;
+        }
+        let mut keys: Vec<(&str, Vec<&Child<'_, S>>)> = Vec::new();
+        for child in children {
+            let key = child.0.field_name();
+            match keys.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, same)) => same.push(child),
+                None => keys.push((key, vec![child])),
+            }
+        }
+        if keys.len() > OBJECT_KEYS_MAX {
+            return None;
+        }
+        let mut pairs = Vec::with_capacity(keys.len());
+        for (key, same) in keys {
+            // A GraphQL name, so a safe SQL literal; checked all the same.
+            if !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return None;
+            }
+            let name = same[0].0.field_original_name();
+            let value = if name == "__typename" {
+                format!("'{}'", shape.type_name)
+            } else {
+                let field = shape.field(name)?;
+                self.asked.insert(field.name);
                 match field.kind {
-                    Kind::Leaf => true,
-                    Kind::Object(inner) | Kind::List(inner) => {
-                        self.cover(inner, &children_of(&child.0))
-                    }
-                    Kind::Paged(inner) => {
-                        let Some(page) = page_of(&child.0) else {
-                            return false;
-                        };
-                        // One page per field: the statement is given one.
-                        match self.pages.iter().find(|(f, _)| *f == field.name) {
-                            Some((_, earlier)) if *earlier != page => return false,
-                            Some(_) => {}
-                            None => self.pages.push((field.name, page)),
+                    Kind::Leaf => field.sql.to_owned(),
+                    Kind::Object(inner) | Kind::List(inner) | Kind::Paged(inner) => {
+                        if let Kind::Paged(_) = field.kind {
+                            // One page per field: the statement is given one.
+                            for child in &same {
+                                let page = page_of(&child.0)?;
+                                match self.pages.iter().find(|(f, _)| *f == field.name) {
+                                    Some((_, earlier)) if *earlier != page => return None,
+                                    Some(_) => {}
+                                    None => self.pages.push((field.name, page)),
+                                }
+                            }
                         }
-                        self.cover(inner, &children_of(&child.0))
+                        let mut merged = Vec::new();
+                        for child in &same {
+                            let own = children_of(&child.0);
+                            if !typename_first(&own) {
+                                return None;
+                            }
+                            merged.extend(own);
+                        }
+                        let inner_sql = self.object(inner, &merged)?;
+                        if field.sql.contains("{object}") {
+                            field.sql.replace("{object}", &inner_sql)
+                        } else if self.objects.insert(inner.type_name, inner_sql) {
+                            field.sql.to_owned()
+                        } else {
+                            // Built once in the statement, asked twice differently.
+                            return None;
+                        }
                     }
                 }
-            })
+            };
+            pairs.push(format!("'{key}', {value}"));
+        }
+        Some(format!("json_build_object({})", pairs.join(", ")))
     }
 }
 
@@ -193,7 +250,7 @@ pub struct Viewed<V>(pub V);
 impl<V: ReadModel> Viewed<V> {
     /// The view's answer for the field `ex` resolves; None when the
     /// resolvers must answer.
-    async fn answer_from_view<S: ScalarValue>(
+    async fn answer_from_view<S: ScalarValue + From<Json>>(
         &self,
         selection: &[Selection<'_, S>],
         ex: &Executor<'_, '_, Context, S>,
@@ -215,9 +272,103 @@ impl<V: ReadModel> Viewed<V> {
         if !view.complete {
             return Ok(None);
         }
-        let json: serde_json::Value = serde_json::from_str(&view.body)
-            .map_err(|e| crate::graphql::error::GqlError::internal(V::NAME, e))?;
-        Ok(Some(project(&json, self.0.shape(), &children)))
+        if ctx.views_merged {
+            // juniper merges the answers of one key asked twice, which it
+            // can only do with its own values.
+            let Structured(value) = serde_json::from_str(&view.body)
+                .map_err(|e| crate::graphql::error::GqlError::internal(V::NAME, e))?;
+            return Ok(Some(value));
+        }
+        let json = Json::compact(&view.body).ok_or_else(|| {
+            crate::graphql::error::GqlError::internal(V::NAME, "a view answered no JSON")
+        })?;
+        Ok(Some(Value::scalar(json)))
+    }
+}
+
+/// The root fields a read model answers.
+const VIEWED_FIELDS: &[&str] = &["orderSheets", "flowers"];
+
+/// Whether a request may ask one of [`VIEWED_FIELDS`] twice under one
+/// response key, so juniper merges two answers: only if its name appears
+/// twice in a document (a fragment spread twice asks the same selection).
+pub fn may_ask_a_view_twice(
+    operations: &juniper::http::GraphQLBatchRequest<crate::graphql::scalar_value::Scalar>,
+) -> bool {
+    let requests = match operations {
+        juniper::http::GraphQLBatchRequest::Single(request) => std::slice::from_ref(request),
+        juniper::http::GraphQLBatchRequest::Batch(requests) => requests.as_slice(),
+    };
+    requests.iter().any(|request| {
+        VIEWED_FIELDS
+            .iter()
+            .any(|name| request.query.matches(name).nth(1).is_some())
+    })
+}
+
+/// A view's JSON as juniper's values, keys in the order the view wrote them
+/// and scalars as juniper answers them.
+struct Structured<S>(Value<S>);
+
+impl<'de, S: ScalarValue> serde::Deserialize<'de> for Structured<S> {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(StructuredVisitor(std::marker::PhantomData))
+    }
+}
+
+struct StructuredVisitor<S>(std::marker::PhantomData<S>);
+
+impl<'de, S: ScalarValue> serde::de::Visitor<'de> for StructuredVisitor<S> {
+    type Value = Structured<S>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a view's JSON")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Structured(Value::null()))
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(Structured(Value::scalar(b)))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Structured(match i32::try_from(n) {
+            Ok(n) => Value::scalar(n),
+            Err(_) => Value::scalar(n as f64),
+        }))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Structured(match i32::try_from(n) {
+            Ok(n) => Value::scalar(n),
+            Err(_) => Value::scalar(n as f64),
+        }))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+        Ok(Structured(Value::scalar(n)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Structured(Value::scalar(s.to_owned())))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Structured(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Structured(Value::list(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = juniper::Object::with_capacity(map.size_hint().unwrap_or(8));
+        while let Some((key, Structured(value))) = map.next_entry::<String, Structured<S>>()? {
+            object.add_field(key, value);
+        }
+        Ok(Structured(Value::Object(object)))
     }
 }
 
@@ -273,73 +424,6 @@ fn fields_of<S: ScalarValue>(
     }
 }
 
-/// The view's JSON for an object of `shape`, answered for `children` as
-/// juniper answers a selection: response keys in order of first appearance,
-/// the selections of a key asked twice merged.
-fn project<S: ScalarValue>(
-    json: &serde_json::Value,
-    shape: &Shape,
-    children: &[Child<'_, S>],
-) -> Value<S> {
-    if let serde_json::Value::Array(items) = json {
-        return Value::list(
-            items
-                .iter()
-                .map(|item| project(item, shape, children))
-                .collect(),
-        );
-    }
-    if json.is_null() {
-        return Value::null();
-    }
-    let mut keys: Vec<(&str, Vec<&Child<'_, S>>)> = Vec::new();
-    for child in children {
-        let key = child.0.field_name();
-        match keys.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, same)) => same.push(child),
-            None => keys.push((key, vec![child])),
-        }
-    }
-    let mut object = Object::with_capacity(keys.len());
-    for (key, same) in keys {
-        let name = same[0].0.field_original_name();
-        let answer = match (name, shape.field(name).map(|field| &field.kind)) {
-            ("__typename", _) => Value::scalar(shape.type_name.to_owned()),
-            (_, Some(Kind::Object(inner) | Kind::List(inner) | Kind::Paged(inner))) => {
-                let merged: Vec<Child<'_, S>> = same
-                    .iter()
-                    .flat_map(|child| children_of(&child.0))
-                    .collect();
-                project(&json[name], inner, &merged)
-            }
-            _ => leaf(&json[name]),
-        };
-        object.add_field(key, answer);
-    }
-    Value::Object(object)
-}
-
-/// A scalar, enum or list of them as juniper answers it.
-fn leaf<S: ScalarValue>(json: &serde_json::Value) -> Value<S> {
-    match json {
-        serde_json::Value::Null => Value::null(),
-        serde_json::Value::Bool(b) => Value::scalar(*b),
-        serde_json::Value::Number(n) => match n.as_i64().and_then(|n| i32::try_from(n).ok()) {
-            Some(n) => Value::scalar(n),
-            None => Value::scalar(n.as_f64().unwrap_or_default()),
-        },
-        serde_json::Value::String(s) => Value::scalar(s.clone()),
-        serde_json::Value::Array(items) => Value::list(items.iter().map(leaf).collect()),
-        serde_json::Value::Object(fields) => {
-            let mut object = Object::with_capacity(fields.len());
-            for (key, value) in fields {
-                object.add_field(key.as_str(), leaf(value));
-            }
-            Value::Object(object)
-        }
-    }
-}
-
 impl<S, V> GraphQLValue<S> for Viewed<V>
 where
     S: ScalarValue,
@@ -375,7 +459,7 @@ where
 
 impl<S, V> GraphQLValueAsync<S> for Viewed<V>
 where
-    S: ScalarValue + Send + Sync,
+    S: ScalarValue + From<Json> + Send + Sync,
     V: ReadModel,
     V::Plain: GraphQLType<S, Context = Context, TypeInfo = ()> + GraphQLValueAsync<S>,
 {

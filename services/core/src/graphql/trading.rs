@@ -60,7 +60,7 @@ impl ReadModel for CataloguePage {
             let ask = CataloguePageAsk {
                 listing,
                 page: self.page.into(),
-                selected: plan.selected(),
+                objects: plan.objects(),
                 // None when not asked: the auction days are then not read.
                 bidding_days_max: if plan.asks("biddingFlowers") {
                     crate::graphql::cost::UNPAGINATED_LIST_MAX as i64
@@ -174,7 +174,8 @@ impl ReadModel for SheetList {
                     user_id: self.viewer.user_id.get(),
                     is_admin: self.viewer.role == Role::Admin,
                 },
-                selected: plan.selected(),
+                business_info: plan.asks("businessInfo"),
+                objects: plan.objects(),
             };
             let mut conn = ctx.conn().await?;
             Ok(read(&mut conn, &ask).await?)
