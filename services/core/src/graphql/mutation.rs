@@ -82,8 +82,11 @@ impl Mutation {
     /// 회원가입
     async fn sign_up(ctx: &Context, input: Option<SignUpInput>) -> GqlResult<AuthToken> {
         let input = required(input, "input")?;
-        auth::sign_up(
-            ctx,
+        let pair = auth::sign_up(
+            &ctx.pool,
+            &ctx.settings,
+            &ctx.issuer,
+            ctx.client_ip.as_deref(),
             auth::SignUp {
                 name: &input.name,
                 phone_no: &input.phone_no,
@@ -92,24 +95,37 @@ impl Mutation {
                 phone_proof: input.phone_proof.as_deref(),
             },
         )
-        .await
-        .map(Into::into)
+        .await?;
+        Ok(pair.into())
     }
 
     /// 로그인
     async fn sign_in(ctx: &Context, input: Option<SignInInput>) -> GqlResult<AuthToken> {
         let input = required(input, "input")?;
-        auth::sign_in(ctx, &input.phone_no, &input.password)
-            .await
-            .map(Into::into)
+        let pair = auth::sign_in(
+            &ctx.pool,
+            &ctx.settings,
+            &ctx.issuer,
+            ctx.client_ip.as_deref(),
+            &input.phone_no,
+            &input.password,
+        )
+        .await?;
+        Ok(pair.into())
     }
 
     /// 소매상 -> 도매상 거래처 신청
     async fn apply_biz_connection(ctx: &Context, wholesaler_id: i32) -> GqlResult<BizConnection> {
         let viewer = ctx.require_role(&[Role::Retailer])?;
-        partners::apply(ctx, viewer, i64::from(wholesaler_id))
-            .await
-            .map(BizConnection)
+        let row = partners::apply(
+            &ctx.pool,
+            &ctx.settings,
+            &ctx.wakeup,
+            viewer,
+            i64::from(wholesaler_id),
+        )
+        .await?;
+        Ok(BizConnection(row))
     }
 
     /// 도매상 -> 소매상 거래처 신청처리(승낙, 거절)
@@ -120,54 +136,67 @@ impl Mutation {
     ) -> GqlResult<BizConnection> {
         let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::WholesalerEmpe])?;
         let status = required(status, "status")?;
-        partners::update(ctx, viewer, i64::from(biz_conn_id), status.to_domain())
-            .await
-            .map(BizConnection)
+        let row = partners::update(
+            &ctx.pool,
+            &ctx.settings,
+            &ctx.wakeup,
+            viewer,
+            i64::from(biz_conn_id),
+            status.to_domain(),
+        )
+        .await?;
+        Ok(BizConnection(row))
     }
 
     /// 로그아웃: ends the session of the token sent (other devices stay signed in)
     async fn sign_out(ctx: &Context) -> GqlResult<CommonResponse> {
-        sessions::sign_out(ctx).await.map(|()| CommonResponse::ok())
+        sessions::sign_out(&ctx.pool, &ctx.presented).await?;
+        Ok(CommonResponse::ok())
     }
 
     /// 토큰 재발급(리토큰): send the refresh token in the Authorization header.
     /// A refresh token works once: sent again, it ends its session.
     async fn reissue_token(ctx: &Context) -> GqlResult<AuthToken> {
-        sessions::reissue(ctx).await.map(Into::into)
+        let pair = sessions::reissue(&ctx.pool, &ctx.issuer, &ctx.presented).await?;
+        Ok(pair.into())
     }
 
     /// 비밀번호 재설정 (no sign-in needed: the phone proof stands for it).
     /// Ends every session of the account.
     async fn reset_password(ctx: &Context, input: ResetPasswordInput) -> GqlResult<CommonResponse> {
-        recovery::reset_password(ctx, &input.phone_no, &input.phone_proof, &input.password)
-            .await
-            .map(|()| CommonResponse::ok())
+        recovery::reset_password(
+            &ctx.pool,
+            &ctx.settings,
+            ctx.client_ip.as_deref(),
+            &input.phone_no,
+            &input.phone_proof,
+            &input.password,
+        )
+        .await?;
+        Ok(CommonResponse::ok())
     }
 
     /// [도매상 사장] 직원 가입 승인: the employee acts for the owner from now on
     /// (the owner, or an admin).
     async fn approve_employee(ctx: &Context, employee_id: i32) -> GqlResult<User> {
         let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::Admin])?;
-        employees::approve(ctx, viewer, i64::from(employee_id))
-            .await
-            .map(User::from)
+        let row = employees::approve(&ctx.pool, viewer, i64::from(employee_id)).await?;
+        Ok(User::from(row))
     }
 
     /// [도매상 사장] 직원 삭제 또는 가입 거절: the account stays and acts for
     /// nobody (the owner, or an admin).
     async fn remove_employee(ctx: &Context, employee_id: i32) -> GqlResult<CommonResponse> {
         let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::Admin])?;
-        employees::remove(ctx, viewer, i64::from(employee_id))
-            .await
-            .map(|()| CommonResponse::ok())
+        employees::remove(&ctx.pool, viewer, i64::from(employee_id)).await?;
+        Ok(CommonResponse::ok())
     }
 
     /// [관리자] 유저 삭제
     async fn remove_user(ctx: &Context, user_id: i32) -> GqlResult<CommonResponse> {
         let viewer = ctx.require_viewer()?;
-        admin::remove_user(ctx, viewer, i64::from(user_id))
-            .await
-            .map(|()| CommonResponse::ok())
+        admin::remove_user(&ctx.pool, viewer, i64::from(user_id)).await?;
+        Ok(CommonResponse::ok())
     }
 
     /// 업체 정보 업로드 및 수정 (own, or any for an admin)
@@ -188,9 +217,15 @@ impl Mutation {
             seal_stamp_img_url: i.seal_stamp_img_url,
             bank_account: i.bank_account,
         };
-        admin::upsert_business_info(ctx, viewer, i64::from(i.user_id), fields)
-            .await
-            .map(BusinessInfo)
+        let row = admin::upsert_business_info(
+            &ctx.pool,
+            &ctx.peers.receipt,
+            viewer,
+            i64::from(i.user_id),
+            fields,
+        )
+        .await?;
+        Ok(BusinessInfo(row))
     }
 
     /// 비밀번호 변경 (own, or any for an admin)
@@ -201,14 +236,15 @@ impl Mutation {
         let viewer = ctx.require_viewer()?;
         let input = required(input, "input")?;
         admin::update_password(
-            ctx,
+            &ctx.pool,
+            ctx.settings.password_hashing,
             viewer,
             i64::from(input.user_id),
             &input.phone_no,
             &input.password,
         )
-        .await
-        .map(|()| CommonResponse::ok())
+        .await?;
+        Ok(CommonResponse::ok())
     }
 
     /// [소매상] 장바구니 담기
@@ -327,9 +363,9 @@ impl Mutation {
         to: String,
         message: String,
     ) -> GqlResult<CommonResponse> {
-        crate::sms::send_default(ctx, &to, &message)
-            .await
-            .map(|()| CommonResponse::ok())
+        let viewer = ctx.require_viewer()?;
+        crate::sms::send_default(&ctx.peers.messaging, viewer, &to, &message).await?;
+        Ok(CommonResponse::ok())
     }
 
     /// 인증문자 SMS 전송 (numeric code; rate-limited per phone, per client and overall)
@@ -338,9 +374,15 @@ impl Mutation {
         to: String,
         code: String,
     ) -> GqlResult<CommonResponse> {
-        limits::check(ctx, Limited::VerificationSms).await?;
-        crate::sms::send_verification(ctx, &to, &code)
-            .await
-            .map(|()| CommonResponse::ok())
+        let client_ip = ctx.client_ip.as_deref();
+        limits::check(
+            &ctx.pool,
+            &ctx.settings.limits,
+            client_ip,
+            Limited::VerificationSms,
+        )
+        .await?;
+        crate::sms::send_verification(&ctx.peers.messaging, &to, &code).await?;
+        Ok(CommonResponse::ok())
     }
 }

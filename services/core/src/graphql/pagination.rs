@@ -27,12 +27,7 @@ pub struct PaginationInput {
 /// Largest page a client may ask for; the original had none.
 pub const MAX_PAGE_SIZE: i32 = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Page {
-    pub offset: i64,
-    pub limit: i64,
-    pub descending: bool,
-}
+pub use crate::app::Page;
 
 impl From<Page> for db::read_models::Page {
     fn from(page: Page) -> Self {

@@ -141,7 +141,7 @@ pub struct SheetList {
     party: db::orders::Party,
     day: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
     page: Page,
-    viewer: crate::graphql::context::Viewer,
+    viewer: crate::app::Viewer,
 }
 
 impl ReadModel for SheetList {
@@ -198,7 +198,13 @@ impl ReadModel for SheetList {
 
 pub async fn order_sheet(ctx: &Context, id: i32) -> GqlResult<OrderSheet> {
     let viewer = ctx.require_viewer()?;
-    let row = ordering::visible_sheet(ctx, viewer, id64(id)).await?;
+    let id = id64(id);
+    let party = {
+        let mut conn = ctx.conn().await?;
+        scope::party(&mut conn, viewer).await?
+    };
+    let found = ctx.loaders.sheets.load(id).await?;
+    let row = ordering::readable_sheet(party, id, found)?;
     OrderSheet::read(ctx, row).await
 }
 
@@ -305,7 +311,7 @@ pub async fn add_to_cart(ctx: &Context, input: Option<AddToCartInput>) -> GqlRes
         grade: input.grade.to_domain(),
         memo: input.memo,
     };
-    cart::add(ctx, viewer, line).await.map(CartItem)
+    Ok(cart::add(&ctx.pool, viewer, line).await.map(CartItem)?)
 }
 
 pub async fn update_cart_item(ctx: &Context, input: UpdateCartItemInput) -> GqlResult<CartItem> {
@@ -316,14 +322,14 @@ pub async fn update_cart_item(ctx: &Context, input: UpdateCartItemInput) -> GqlR
         grade: input.grade.to_domain(),
         memo: input.memo,
     };
-    cart::update(ctx, viewer, id64(input.id), line)
+    Ok(cart::update(&ctx.pool, viewer, id64(input.id), line)
         .await
-        .map(CartItem)
+        .map(CartItem)?)
 }
 
 pub async fn remove_cart_item(ctx: &Context, id: i32) -> GqlResult<()> {
     let viewer = ctx.require_role(RETAILER)?;
-    cart::remove(ctx, viewer, id64(id)).await
+    Ok(cart::remove(&ctx.pool, viewer, id64(id)).await?)
 }
 
 pub async fn update_shopping_session(
@@ -331,9 +337,11 @@ pub async fn update_shopping_session(
     input: UpdateShoppingSessionInput,
 ) -> GqlResult<ShoppingSession> {
     let viewer = ctx.require_role(RETAILER)?;
-    cart::update_session(ctx, viewer, input.wholesaler_id.map(id64), input.memo)
-        .await
-        .map(ShoppingSession)
+    Ok(
+        cart::update_session(&ctx.pool, viewer, input.wholesaler_id.map(id64), input.memo)
+            .await
+            .map(ShoppingSession)?,
+    )
 }
 
 /// The deprecated way to choose the wholesaler: returns the cart's lines.
@@ -342,7 +350,7 @@ pub async fn upsert_wholesaler_on_cart_items(
     wholesaler_id: i32,
 ) -> GqlResult<Vec<CartItem>> {
     let viewer = ctx.require_role(RETAILER)?;
-    cart::update_session(ctx, viewer, Some(id64(wholesaler_id)), None).await?;
+    cart::update_session(&ctx.pool, viewer, Some(id64(wholesaler_id)), None).await?;
     let mut conn = ctx.conn().await?;
     let rows = db::carts::live_items_of_retailer(&mut conn, viewer.user_id.get()).await?;
     Ok(rows.into_iter().map(CartItem).collect())
@@ -350,13 +358,13 @@ pub async fn upsert_wholesaler_on_cart_items(
 
 pub async fn order_cart_items(ctx: &Context) -> GqlResult<Option<OrderSheet>> {
     let viewer = ctx.require_role(RETAILER)?;
-    let row = ordering::order_cart(ctx, viewer).await?;
+    let row = ordering::order_cart(&ctx.pool, viewer).await?;
     OrderSheet::read(ctx, row).await.map(Some)
 }
 
 pub async fn remove_order_sheet(ctx: &Context, id: i32) -> GqlResult<()> {
     let viewer = ctx.require_role(RETAILER)?;
-    ordering::remove_sheet(ctx, viewer, id64(id)).await
+    Ok(ordering::remove_sheet(&ctx.pool, viewer, id64(id)).await?)
 }
 
 fn price_pairs(items: &[OrderItemPriceInput]) -> Vec<(i64, i32)> {
@@ -368,7 +376,7 @@ pub async fn update_order_items_price(
     items: Vec<OrderItemPriceInput>,
 ) -> GqlResult<Vec<OrderItem>> {
     let viewer = ctx.require_role(WHOLESALER)?;
-    let rows = pricing::update_item_prices(ctx, viewer, &price_pairs(&items)).await?;
+    let rows = pricing::update_item_prices(&ctx.pool, viewer, &price_pairs(&items)).await?;
     Ok(rows.into_iter().map(OrderItem).collect())
 }
 
@@ -377,7 +385,7 @@ pub async fn update_daily_order_items_price(
     items: Vec<OrderItemPriceInput>,
 ) -> GqlResult<Vec<DailyOrderItem>> {
     let viewer = ctx.require_role(WHOLESALER)?;
-    let rows = pricing::update_daily_prices(ctx, viewer, &price_pairs(&items)).await?;
+    let rows = pricing::update_daily_prices(&ctx.pool, viewer, &price_pairs(&items)).await?;
     Ok(rows.into_iter().map(DailyOrderItem).collect())
 }
 
@@ -398,21 +406,28 @@ pub async fn upsert_custom_order_items(
             price: i.price,
         })
         .collect();
-    let rows = custom_items::upsert(ctx, viewer, id64(input.order_sheet_id), items).await?;
+    let rows = custom_items::upsert(&ctx.pool, viewer, id64(input.order_sheet_id), items).await?;
     Ok(rows.into_iter().map(CustomOrderItem).collect())
 }
 
 pub async fn remove_custom_order_items(ctx: &Context, ids: Vec<i32>) -> GqlResult<()> {
     let viewer = ctx.require_role(WHOLESALER)?;
     let ids: Vec<i64> = ids.into_iter().map(id64).collect();
-    custom_items::remove(ctx, viewer, &ids).await
+    Ok(custom_items::remove(&ctx.pool, viewer, &ids).await?)
 }
 
 pub async fn issue_receipt(ctx: &Context, sheet_id: i32) -> GqlResult<OrderSheetReceipt> {
     let viewer = ctx.require_role(WHOLESALER)?;
-    receipts::issue(ctx, viewer, id64(sheet_id))
-        .await
-        .map(OrderSheetReceipt)
+    let row = receipts::issue(
+        &ctx.pool,
+        &ctx.peers.receipt,
+        &ctx.settings,
+        &ctx.wakeup,
+        viewer,
+        id64(sheet_id),
+    )
+    .await?;
+    Ok(OrderSheetReceipt(row))
 }
 
 pub async fn order_batch(ctx: &Context) -> GqlResult<()> {
@@ -435,7 +450,7 @@ async fn with_images(
         .iter()
         .map(|r| (r.flower_name.clone(), r.flower_type_name.clone()))
         .collect();
-    let images = auctions::images(ctx, pairs).await?;
+    let images = auctions::images(&ctx.pool, pairs).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -464,7 +479,7 @@ pub async fn auction_result(
     let viewer = ctx.require_role(WHOLESALER)?;
     let page = Page::from_input(pagination.as_ref())?;
     let rows = auctions::own_results(
-        ctx,
+        &ctx.pool,
         viewer,
         id64(filter.wholesaler_id),
         filter.before_days,
@@ -480,7 +495,7 @@ pub async fn auction_result(
 
 pub async fn auction_result_detail(ctx: &Context, id: i32) -> GqlResult<AuctionResult> {
     let viewer = ctx.require_role(WHOLESALER)?;
-    let row = auctions::own_result(ctx, viewer, id64(id)).await?;
+    let row = auctions::own_result(&ctx.pool, viewer, id64(id)).await?;
     one_with_images(ctx, row).await
 }
 
@@ -490,7 +505,7 @@ pub async fn update_auction_result(
 ) -> GqlResult<AuctionResult> {
     let viewer = ctx.require_role(WHOLESALER)?;
     let row = auctions::update(
-        ctx,
+        &ctx.pool,
         viewer,
         id64(filter.id),
         filter.retail_price,
@@ -507,12 +522,12 @@ pub async fn auction_result_for_sale(
 ) -> GqlResult<AuctionResultForSaleOutput> {
     ctx.require_viewer()?;
     let page = Page::from_input(pagination.as_ref())?;
-    let groups = auctions::for_sale(ctx, id64(filter.wholesaler_id), page).await?;
+    let groups = auctions::for_sale(&ctx.pool, id64(filter.wholesaler_id), page).await?;
     let pairs = groups
         .iter()
         .map(|g| (g.flower_name.clone(), g.flower_type_name.clone()))
         .collect();
-    let images = auctions::images(ctx, pairs).await?;
+    let images = auctions::images(&ctx.pool, pairs).await?;
     let items: Vec<AuctionResultWithGroupBy> = groups
         .into_iter()
         .map(|g| {
@@ -532,7 +547,7 @@ pub async fn auction_result_for_sale(
 
 pub async fn auction_result_for_sale_detail(ctx: &Context, id: i32) -> GqlResult<AuctionResult> {
     let viewer = ctx.require_viewer()?;
-    let (row, reader) = auctions::offered_result(ctx, viewer, id64(id)).await?;
+    let (row, reader) = auctions::offered_result(&ctx.pool, viewer, id64(id)).await?;
     let lot = one_with_images(ctx, row).await?;
     Ok(match reader {
         auctions::Reader::Owner => lot,
