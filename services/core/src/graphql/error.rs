@@ -80,3 +80,8 @@ impl<S: ScalarValue> IntoFieldError<S> for GqlError {
         )
     }
 }
+
+/// An argument the contract declares nullable but the operation needs.
+pub fn required<T>(value: Option<T>, what: &str) -> GqlResult<T> {
+    value.ok_or_else(|| GqlError::message(ErrorCode::InvalidData, format!("{what} is required")))
+}

@@ -1,4 +1,7 @@
-//! Account types: `User`, `UserCredential`, `BusinessInfo`, `BizConnection`.
+//! Account types: `User` (here), `UserCredential`, `BusinessInfo`,
+//! `BizConnection`, the role and status enums, and the account operations
+//! (`auth`: signing up, in and out; `account`: passwords, removal,
+//! employees; `search`: the user lists).
 //!
 //! Private details (phone number, business info, employment) are shown only
 //! to the user, an admin, the same company, and users it has a trading link
@@ -7,15 +10,30 @@
 //! retailer must not read its wholesaler's other customers, nor a wholesaler
 //! the retailer's other suppliers).
 
+pub mod account;
+pub mod auth;
+mod business_info;
+mod connection;
+mod credential;
+mod enums;
+pub mod search;
+
+pub use business_info::{BusinessInfo, CreateBusinessInfoInput, upsert_business_info};
+pub use connection::{
+    BizConnection, BizConnectionFilterInput, apply_biz_connection, update_biz_connection,
+};
+pub use credential::UserCredential;
+pub use enums::{AccountRole, GqlApplyStatus};
+
 use crate::graphql::context::Context;
-use crate::graphql::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::ids::gql_id;
 use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
-use db::business_infos::BusinessInfoRow;
-use db::connections::{BizConnectionRow, Side, WholesalerConnectionRow};
-use db::users::{CredentialRow, UserRow};
-use juniper::{GraphQLInputObject, graphql_object};
+use db::connections::{Side, WholesalerConnectionRow};
+use db::users::UserRow;
+use domain::ErrorCode;
+use juniper::graphql_object;
 
 pub struct User {
     pub row: UserRow,
@@ -34,13 +52,29 @@ impl From<UserRow> for User {
     }
 }
 
-pub fn gql_id(id: i64) -> i32 {
-    i32::try_from(id).unwrap_or(i32::MAX)
+/// A user by id, or `NO_USER`.
+pub async fn load_user(ctx: &Context, id: i64) -> GqlResult<User> {
+    let user = ctx.loaders.users.load(id).await.map_err(GqlError::from)?;
+    user.map(User::from).ok_or_else(|| {
+        GqlError::message(
+            ErrorCode::NoUser,
+            format!("There's no user whose id is {id}"),
+        )
+    })
 }
 
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct BizConnectionFilterInput {
-    pub apply_status: Vec<GqlApplyStatus>,
+/// A user shown as a line's or sheet's party; None if the account is gone.
+pub async fn party_user(ctx: &Context, id: Option<i64>) -> GqlResult<Option<User>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .loaders
+        .users
+        .load(id)
+        .await
+        .map_err(GqlError::from)?
+        .map(User::from))
 }
 
 impl User {
@@ -257,159 +291,5 @@ impl User {
 
     fn deleted_at(&self) -> Option<LocalDate> {
         self.row.deleted_at.map(LocalDate::from_utc)
-    }
-}
-
-/// 유저의 로그인, 회원가입 정보 (the password hash is never exposed).
-pub struct UserCredential {
-    row: CredentialRow,
-    visible: bool,
-}
-
-#[graphql_object(context = Context)]
-impl UserCredential {
-    fn id(&self) -> i32 {
-        gql_id(self.row.id)
-    }
-
-    async fn user(&self, ctx: &Context) -> GqlResult<Option<User>> {
-        let user = ctx
-            .loaders
-            .users
-            .load(self.row.user_id)
-            .await
-            .map_err(GqlError::from)?;
-        Ok(user.map(User::from))
-    }
-
-    fn role(&self) -> GqlResult<AccountRole> {
-        let role: domain::Role = self
-            .row
-            .role
-            .parse()
-            .map_err(|e| GqlError::internal("stored role", e))?;
-        Ok(AccountRole::from_domain(role))
-    }
-
-    /// The full number for people entitled to it, masked for everyone else.
-    fn phone_no(&self) -> String {
-        if self.visible {
-            self.row.phone_no.clone()
-        } else {
-            platform::telemetry::mask(&self.row.phone_no)
-        }
-    }
-
-    fn created_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.row.created_at)
-    }
-
-    fn deleted_at(&self) -> Option<LocalDate> {
-        self.row.deleted_at.map(LocalDate::from_utc)
-    }
-}
-
-#[derive(Clone)]
-pub struct BusinessInfo(pub BusinessInfoRow);
-
-#[graphql_object(context = Context)]
-impl BusinessInfo {
-    fn id(&self) -> i32 {
-        gql_id(self.0.id)
-    }
-    fn company_name(&self) -> &str {
-        &self.0.company_name
-    }
-    fn company_phone_no(&self) -> &str {
-        &self.0.company_phone_no
-    }
-    /// 대표자명
-    fn employer_name(&self) -> &str {
-        &self.0.employer_name
-    }
-    fn address(&self) -> &str {
-        &self.0.address
-    }
-    /// 사업자번호
-    fn business_no(&self) -> &str {
-        &self.0.business_no
-    }
-    /// 업태
-    fn business_main_category(&self) -> &str {
-        &self.0.business_main_category
-    }
-    /// 종목
-    fn business_sub_category(&self) -> &str {
-        &self.0.business_sub_category
-    }
-    /// 인감도장
-    fn seal_stamp_img_url(&self) -> &str {
-        &self.0.seal_stamp_img_url
-    }
-    /// 계좌(양식 = '<은행> <계좌번호> <예금주>')
-    fn bank_account(&self) -> &str {
-        &self.0.bank_account
-    }
-    fn created_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.created_at)
-    }
-    fn deleted_at(&self) -> Option<LocalDate> {
-        self.0.deleted_at.map(LocalDate::from_utc)
-    }
-    fn updated_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.updated_at)
-    }
-}
-
-/// 소매상과 도매상의 거래처 관계
-pub struct BizConnection(pub BizConnectionRow);
-
-#[graphql_object(context = Context)]
-impl BizConnection {
-    fn id(&self) -> i32 {
-        gql_id(self.0.id)
-    }
-
-    /// 거래처 신청자(=소매상)
-    async fn retailer(&self, ctx: &Context) -> GqlResult<Option<User>> {
-        let user = ctx
-            .loaders
-            .users
-            .load(self.0.retailer_id)
-            .await
-            .map_err(GqlError::from)?;
-        Ok(user.map(User::from))
-    }
-
-    /// 거래처 신청 수취자(=도매상)
-    async fn wholesaler(&self, ctx: &Context) -> GqlResult<Option<User>> {
-        let user = ctx
-            .loaders
-            .users
-            .load(self.0.wholesaler_id)
-            .await
-            .map_err(GqlError::from)?;
-        Ok(user.map(User::from))
-    }
-
-    fn apply_status(&self) -> GqlResult<GqlApplyStatus> {
-        let status: domain::ApplyStatus = self
-            .0
-            .apply_status
-            .parse()
-            .map_err(|e| GqlError::internal("stored status", e))?;
-        Ok(GqlApplyStatus::from_domain(status))
-    }
-
-    fn created_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.created_at)
-    }
-
-    fn deleted_at(&self) -> Option<LocalDate> {
-        self.0.deleted_at.map(LocalDate::from_utc)
-    }
-
-    fn updated_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.updated_at)
     }
 }

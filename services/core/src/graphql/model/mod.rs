@@ -1,0 +1,32 @@
+//! The contract's types, one module per entity, each with the resolvers of
+//! the root fields that answer it (`query.rs` and `mutation.rs` only
+//! delegate). A resolver maps the arguments, decides who may call the field
+//! (`Context::require_role`), calls the use case in `trading` or `accounts`
+//! and maps its rows into the entity's types.
+
+pub mod auction;
+pub mod cart;
+pub mod catalogue;
+pub mod order;
+pub mod user;
+
+use domain::Role;
+
+/// Who may call the retailer's operations.
+pub const RETAILER: &[Role] = &[Role::Retailer];
+
+/// Who may call the wholesaler's operations (employees act for their owner).
+pub const WHOLESALER: &[Role] = &[Role::WholesalerEmpr, Role::WholesalerEmpe];
+
+#[derive(juniper::GraphQLObject)]
+pub struct CommonResponse {
+    pub success: Option<bool>,
+}
+
+impl CommonResponse {
+    pub fn ok() -> Self {
+        CommonResponse {
+            success: Some(true),
+        }
+    }
+}
