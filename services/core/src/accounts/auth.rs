@@ -6,12 +6,12 @@
 //! connection held; the insert re-checks everything under a lock and consumes
 //! the proof in its transaction.
 
+use crate::accounts::Policy;
 use crate::accounts::limits::{self, Limited};
 use crate::accounts::passwords::{self, Verified};
 use crate::accounts::recovery::{self, PhoneProof, PhoneVerification};
 use crate::accounts::{employees, hashing_busy, hashing_failed, sessions};
 use crate::app::{Error, Result, on_unique_violation};
-use crate::settings::Settings;
 use chrono::Utc;
 use db::DbPool;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -72,7 +72,7 @@ async fn available(
 
 pub async fn sign_up(
     pool: &DbPool,
-    settings: &Settings,
+    policy: &Policy,
     issuer: &TokenIssuer,
     client_ip: Option<&str>,
     input: SignUp<'_>,
@@ -88,12 +88,12 @@ pub async fn sign_up(
     }
     let password = NewPassword::parse(input.password)?;
     // A proof that is given is always checked and used up, whatever the setting.
-    let proof = match (input.phone_proof, settings.phone_verification) {
+    let proof = match (input.phone_proof, policy.phone_verification) {
         (Some(token), _) => Some(PhoneProof::parse(token)?),
         (None, PhoneVerification::Required) => return Err(recovery::proof_needed()),
         (None, PhoneVerification::Optional) => None,
     };
-    limits::check(pool, &settings.limits, client_ip, Limited::SignUp).await?;
+    limits::check(pool, &policy.limits, client_ip, Limited::SignUp).await?;
     {
         let mut conn = crate::app::conn(pool).await?;
         available(&mut conn, &name, &phone, role).await?;
@@ -101,7 +101,7 @@ pub async fn sign_up(
             proof.check(&mut conn, &phone, Utc::now()).await?;
         }
     }
-    let hash = passwords::hash(settings.password_hashing, password.expose().to_owned())
+    let hash = passwords::hash(policy.password_hashing, password.expose().to_owned())
         .await
         .map_err(hashing_failed)?;
     let belongs_to = role.is_wholesaler().then_some("양재");
@@ -138,7 +138,7 @@ pub async fn sign_up(
 
 pub async fn sign_in(
     pool: &DbPool,
-    settings: &Settings,
+    policy: &Policy,
     issuer: &TokenIssuer,
     client_ip: Option<&str>,
     phone_no: &str,
@@ -158,7 +158,7 @@ pub async fn sign_in(
     if password.len() > 1024 {
         return Err(no_user());
     }
-    limits::check(pool, &settings.limits, client_ip, Limited::SignIn).await?;
+    limits::check(pool, &policy.limits, client_ip, Limited::SignIn).await?;
     let now = Utc::now();
     let account = {
         let mut conn = crate::app::conn(pool).await?;
@@ -180,7 +180,7 @@ pub async fn sign_in(
     // No connection is held while the hash is checked.
     let verified = match &account {
         Some((_, credential)) => passwords::verify(
-            settings.password_hashing,
+            policy.password_hashing,
             password.to_owned(),
             credential.password.clone(),
         )
@@ -194,15 +194,15 @@ pub async fn sign_in(
             &mut conn,
             &lookup,
             now,
-            chrono::Duration::seconds(settings.sign_in_window_secs),
-            settings.sign_in_max_failures,
-            chrono::Duration::seconds(settings.sign_in_lock_secs),
+            chrono::Duration::seconds(policy.sign_in_window_secs),
+            policy.sign_in_max_failures,
+            chrono::Duration::seconds(policy.sign_in_lock_secs),
         )
         .await?;
         return Err(no_user());
     };
     let rehashed = match verified {
-        Verified::YesRehash => passwords::hash(settings.password_hashing, password.to_owned())
+        Verified::YesRehash => passwords::hash(policy.password_hashing, password.to_owned())
             .await
             .ok(),
         Verified::Yes | Verified::No => None,

@@ -6,8 +6,7 @@
 
 use crate::accounts::employees;
 use crate::app::{Error, Result, Viewer, on_unique_violation};
-use crate::notifications::Wakeup;
-use crate::settings::Settings;
+use crate::notifications::{Wakeup, sign_in_url};
 use db::DbPool;
 use diesel_async::AsyncConnection;
 use domain::{ApplyStatus, ErrorCode, Role};
@@ -18,13 +17,13 @@ const NO_WHOLESALER: &str = "There's no user(wholesaler) that you hope to connec
 
 pub async fn apply(
     pool: &DbPool,
-    settings: &Settings,
+    app_base_url: &str,
     wakeup: &Wakeup,
     viewer: Viewer,
     wholesaler_id: i64,
 ) -> Result<db::connections::BizConnectionRow> {
     let mut conn = crate::app::conn(pool).await?;
-    let retailer_url = settings.sign_in_url("wholesale");
+    let retailer_url = sign_in_url(app_base_url, "wholesale");
     let row = conn
         .transaction::<_, Error, _>(async |conn| {
             let retailer_id = viewer.user_id.get();
@@ -59,14 +58,14 @@ pub async fn apply(
 
 pub async fn update(
     pool: &DbPool,
-    settings: &Settings,
+    app_base_url: &str,
     wakeup: &Wakeup,
     viewer: Viewer,
     connection_id: i64,
     status: ApplyStatus,
 ) -> Result<db::connections::BizConnectionRow> {
     let mut conn = crate::app::conn(pool).await?;
-    let retail_url = settings.sign_in_url("retail");
+    let retail_url = sign_in_url(app_base_url, "retail");
     let row = conn
         .transaction::<_, Error, _>(async |conn| {
             let acting_for = match viewer.role {

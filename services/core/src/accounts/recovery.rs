@@ -5,10 +5,10 @@
 //! A proof is consumed in the transaction that relies on it, so it is used
 //! exactly once or not at all.
 
+use crate::accounts::Policy;
 use crate::accounts::passwords;
 use crate::accounts::sessions;
 use crate::app::{Error, Result};
-use crate::settings::Settings;
 use chrono::{DateTime, Utc};
 use db::DbPool;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -103,7 +103,7 @@ impl PhoneProof {
 /// number's sign-in lock is lifted.
 pub async fn reset_password(
     pool: &DbPool,
-    settings: &Settings,
+    policy: &Policy,
     client_ip: Option<&str>,
     phone_no: &str,
     proof: &str,
@@ -113,7 +113,7 @@ pub async fn reset_password(
     let proof = PhoneProof::parse(proof)?;
     let password = NewPassword::parse(password)?;
     let limited = crate::accounts::limits::Limited::PasswordReset;
-    crate::accounts::limits::check(pool, &settings.limits, client_ip, limited).await?;
+    crate::accounts::limits::check(pool, &policy.limits, client_ip, limited).await?;
     {
         let mut conn = crate::app::conn(pool).await?;
         proof.check(&mut conn, &phone, Utc::now()).await?;
@@ -125,7 +125,7 @@ pub async fn reset_password(
         }
     }
     // No connection is held while hashing.
-    let hash = passwords::hash(settings.password_hashing, password.expose().to_owned())
+    let hash = passwords::hash(policy.password_hashing, password.expose().to_owned())
         .await
         .map_err(crate::accounts::hashing_failed)?;
     let mut conn = crate::app::conn(pool).await?;

@@ -235,7 +235,7 @@ impl Mutation {
         let client_ip = ctx.client_ip.as_deref();
         limits::check(
             &ctx.pool,
-            &ctx.settings.limits,
+            &ctx.settings.accounts.limits,
             client_ip,
             Limited::VerificationSms,
         )

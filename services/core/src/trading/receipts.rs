@@ -5,8 +5,7 @@
 //! operations are allowed).
 
 use crate::app::{Error, Result, Viewer};
-use crate::notifications::Wakeup;
-use crate::settings::Settings;
+use crate::notifications::{Wakeup, sign_in_url};
 use crate::trading::scope::{acting_wholesaler, no_order_sheet};
 use aws_lc_rs::digest;
 use db::DbPool;
@@ -132,7 +131,7 @@ fn notification_key(receipt_id: i64) -> uuid::Uuid {
 pub async fn issue(
     pool: &DbPool,
     receipts: &ReceiptClient,
-    settings: &Settings,
+    app_base_url: &str,
     wakeup: &Wakeup,
     viewer: Viewer,
     sheet_id: i64,
@@ -163,7 +162,7 @@ pub async fn issue(
         let args = [
             wholesaler_name,
             checked.sheet.order_no.clone(),
-            settings.sign_in_url("retail"),
+            sign_in_url(app_base_url, "retail"),
         ];
         db::outbox::enqueue_once(
             &mut conn,

@@ -58,7 +58,7 @@ pub async fn issue_receipt(ctx: &Context, sheet_id: i32) -> GqlResult<OrderSheet
     let row = receipts::issue(
         &ctx.pool,
         &ctx.peers.receipt,
-        &ctx.settings,
+        &ctx.settings.app_base_url,
         &ctx.wakeup,
         viewer,
         id64(sheet_id),

@@ -26,7 +26,7 @@ pub async fn update_password(
     let input = required(input, "input")?;
     admin::update_password(
         &ctx.pool,
-        ctx.settings.password_hashing,
+        ctx.settings.accounts.password_hashing,
         viewer,
         id64(input.user_id),
         &input.phone_no,

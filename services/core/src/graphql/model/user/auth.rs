@@ -56,7 +56,7 @@ pub async fn sign_up(ctx: &Context, input: Option<SignUpInput>) -> GqlResult<Aut
     let input = required(input, "input")?;
     let pair = auth::sign_up(
         &ctx.pool,
-        &ctx.settings,
+        &ctx.settings.accounts,
         &ctx.issuer,
         ctx.client_ip.as_deref(),
         auth::SignUp {
@@ -76,7 +76,7 @@ pub async fn sign_in(ctx: &Context, input: Option<SignInInput>) -> GqlResult<Aut
     let input = required(input, "input")?;
     let pair = auth::sign_in(
         &ctx.pool,
-        &ctx.settings,
+        &ctx.settings.accounts,
         &ctx.issuer,
         ctx.client_ip.as_deref(),
         &input.phone_no,
@@ -102,7 +102,7 @@ pub async fn reissue_token(ctx: &Context) -> GqlResult<AuthToken> {
 pub async fn reset_password(ctx: &Context, input: ResetPasswordInput) -> GqlResult<CommonResponse> {
     recovery::reset_password(
         &ctx.pool,
-        &ctx.settings,
+        &ctx.settings.accounts,
         ctx.client_ip.as_deref(),
         &input.phone_no,
         &input.phone_proof,

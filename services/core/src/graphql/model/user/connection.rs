@@ -74,7 +74,7 @@ pub async fn apply_biz_connection(ctx: &Context, wholesaler_id: i32) -> GqlResul
     let viewer = ctx.require_role(&[Role::Retailer])?;
     let row = partners::apply(
         &ctx.pool,
-        &ctx.settings,
+        &ctx.settings.app_base_url,
         &ctx.wakeup,
         viewer,
         id64(wholesaler_id),
@@ -93,7 +93,7 @@ pub async fn update_biz_connection(
     let status = required(status, "status")?;
     let row = partners::update(
         &ctx.pool,
-        &ctx.settings,
+        &ctx.settings.app_base_url,
         &ctx.wakeup,
         viewer,
         id64(biz_conn_id),
