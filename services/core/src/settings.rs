@@ -8,8 +8,8 @@ pub struct Settings {
     /// sent a broken `$marketbill.co.kr/...`; we send a real URL.
     pub app_base_url: String,
     /// Sign-up, sign-in and recovery: throttles, limits, phone proofs and
-    /// password hashing (see `accounts::Policy`).
-    pub accounts: crate::accounts::Policy,
+    /// password hashing (see `accounts::policy`).
+    pub accounts: crate::accounts::policy::Policy,
     /// KST time of the nightly cart → order batch; None = off (`ORDER_BATCH_AT=off`).
     pub order_batch_at: Option<chrono::NaiveTime>,
     /// How often the SMS outbox is polled when nothing wakes it.
@@ -33,7 +33,7 @@ impl Settings {
                 .string("APP_BASE_URL", "https://marketbill.co.kr")
                 .trim_end_matches('/')
                 .to_owned(),
-            accounts: crate::accounts::Policy::from_env(env)?,
+            accounts: crate::accounts::policy::Policy::from_env(env)?,
             order_batch_at: batch_time(&env.string("ORDER_BATCH_AT", "22:00"))?,
             outbox_poll: std::time::Duration::from_millis(env.parse("OUTBOX_POLL_MS", 1000)?),
             outbox_max_attempts: env.parse("OUTBOX_MAX_ATTEMPTS", 12)?,

@@ -6,10 +6,10 @@
 //! connection held; the insert re-checks everything under a lock and consumes
 //! the proof in its transaction.
 
-use crate::accounts::Policy;
 use crate::accounts::limits::{self, Limited};
 use crate::accounts::passwords::{self, Verified};
-use crate::accounts::recovery::{self, PhoneProof, PhoneVerification};
+use crate::accounts::policy::{PhoneVerification, Policy};
+use crate::accounts::recovery::{self, PhoneProof};
 use crate::accounts::{employees, hashing_busy, hashing_failed, sessions};
 use crate::app::{Error, Result, on_unique_violation};
 use chrono::Utc;

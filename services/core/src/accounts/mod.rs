@@ -10,11 +10,9 @@ pub mod employees;
 pub mod limits;
 pub mod partners;
 pub mod passwords;
-mod policy;
+pub mod policy;
 pub mod recovery;
 pub mod sessions;
-
-pub use policy::Policy;
 
 use crate::app::Error;
 use domain::ErrorCode;

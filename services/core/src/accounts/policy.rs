@@ -4,7 +4,6 @@
 
 use crate::accounts::limits::AbuseLimits;
 use crate::accounts::passwords::HashingBound;
-use crate::accounts::recovery::PhoneVerification;
 use platform::config::{ConfigError, Env};
 
 #[derive(Debug, Clone)]
@@ -33,5 +32,28 @@ impl Policy {
             limits: AbuseLimits::from_env(env)?,
             password_hashing: HashingBound::from_env(env)?,
         })
+    }
+}
+
+/// Whether sign-up needs a phone proof (`PHONE_VERIFICATION`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneVerification {
+    /// Every sign-up presents a proof of its phone number.
+    Required,
+    /// A proof is checked when given; the original client, which knows no
+    /// proofs, keeps signing up without one.
+    Optional,
+}
+
+impl PhoneVerification {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        match env.string("PHONE_VERIFICATION", "optional").trim() {
+            "required" => Ok(PhoneVerification::Required),
+            "optional" => Ok(PhoneVerification::Optional),
+            other => Err(ConfigError::Invalid {
+                name: "PHONE_VERIFICATION",
+                reason: format!("expected required or optional, got `{other}`"),
+            }),
+        }
     }
 }

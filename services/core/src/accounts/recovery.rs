@@ -5,38 +5,14 @@
 //! A proof is consumed in the transaction that relies on it, so it is used
 //! exactly once or not at all.
 
-use crate::accounts::Policy;
 use crate::accounts::passwords;
+use crate::accounts::policy::Policy;
 use crate::accounts::sessions;
 use crate::app::{Error, Result};
 use chrono::{DateTime, Utc};
 use db::DbPool;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{ErrorCode, NewPassword, PhoneNumber};
-use platform::config::{ConfigError, Env};
-
-/// Whether sign-up needs a phone proof (`PHONE_VERIFICATION`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhoneVerification {
-    /// Every sign-up presents a proof of its phone number.
-    Required,
-    /// A proof is checked when given; the original client, which knows no
-    /// proofs, keeps signing up without one.
-    Optional,
-}
-
-impl PhoneVerification {
-    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        match env.string("PHONE_VERIFICATION", "optional").trim() {
-            "required" => Ok(PhoneVerification::Required),
-            "optional" => Ok(PhoneVerification::Optional),
-            other => Err(ConfigError::Invalid {
-                name: "PHONE_VERIFICATION",
-                reason: format!("expected required or optional, got `{other}`"),
-            }),
-        }
-    }
-}
 
 /// The phone proof is missing where one is required.
 pub fn proof_needed() -> Error {

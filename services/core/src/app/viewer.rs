@@ -1,6 +1,6 @@
 //! Who is asking, as the HTTP token filter established it.
 
-use crate::app::{Error, Result};
+use crate::app::error::{Error, Result};
 use domain::{ErrorCode, Role, UserId};
 use platform::auth::Claims;
 

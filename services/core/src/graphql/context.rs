@@ -22,7 +22,7 @@ pub struct Context {
     /// Users the viewer has a trading or employment link with (lazy).
     pub related: tokio::sync::OnceCell<std::collections::HashSet<i64>>,
     /// What the request's query fields have cost so far (see `cost`).
-    pub spent: crate::graphql::cost::Spent,
+    pub spent: crate::graphql::budget::Spent,
     /// The caller's address, for per-client abuse limits (None when unknown).
     pub client_ip: Option<String>,
 }

@@ -2,9 +2,12 @@
 //! live in `model/`, one module per entity (user, catalogue, cart, order,
 //! auction); `query.rs` and `mutation.rs` are the roots that delegate to them.
 //! Around them: the request's `context` (who asks, the pool, the loaders),
-//! its `error`, `pagination`, the `LocalDate` scalar, ids, dataloaders
-//! (`loaders`), the query budget (`cost`) and the read models (`read_model`).
+//! its `error` (the use cases' `app::Error` converts into it), `pagination`,
+//! the `LocalDate` scalar, `ids`, dataloaders (`loaders`), the query budget
+//! (`cost`, charged to the request's `budget`) and the read models
+//! (`read_model`).
 
+pub mod budget;
 pub mod context;
 pub mod cost;
 pub mod error;

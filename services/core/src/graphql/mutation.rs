@@ -11,17 +11,18 @@ use crate::graphql::model::cart::mutations::{
     AddToCartInput, OrderCartItemsInput, UpdateCartItemInput, UpdateShoppingSessionInput,
 };
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
+use crate::graphql::model::order::daily::{self, DailyOrderItem};
 use crate::graphql::model::order::mutations::{OrderItemPriceInput, UpsertCustomOrderItemsInput};
-use crate::graphql::model::order::{
-    CustomOrderItem, DailyOrderItem, OrderItem, OrderSheet, OrderSheetReceipt,
-};
+use crate::graphql::model::order::receipt;
+use crate::graphql::model::order::{CustomOrderItem, OrderItem, OrderSheet, OrderSheetReceipt};
 use crate::graphql::model::user::account::{self, UpdatePasswordInput};
 use crate::graphql::model::user::auth::{
     self, AuthToken, ResetPasswordInput, SignInInput, SignUpInput,
 };
-use crate::graphql::model::user::{
-    self, BizConnection, BusinessInfo, CreateBusinessInfoInput, GqlApplyStatus, User,
-};
+use crate::graphql::model::user::business_info::{self, BusinessInfo, CreateBusinessInfoInput};
+use crate::graphql::model::user::connection;
+use crate::graphql::model::user::enums::GqlApplyStatus;
+use crate::graphql::model::user::{BizConnection, User};
 use crate::graphql::model::{auction, cart, order};
 use juniper::graphql_object;
 
@@ -41,7 +42,7 @@ impl Mutation {
 
     /// 소매상 -> 도매상 거래처 신청
     async fn apply_biz_connection(ctx: &Context, wholesaler_id: i32) -> GqlResult<BizConnection> {
-        user::apply_biz_connection(ctx, wholesaler_id).await
+        connection::apply_biz_connection(ctx, wholesaler_id).await
     }
 
     /// 도매상 -> 소매상 거래처 신청처리(승낙, 거절)
@@ -50,7 +51,7 @@ impl Mutation {
         biz_conn_id: i32,
         status: Option<GqlApplyStatus>,
     ) -> GqlResult<BizConnection> {
-        user::update_biz_connection(ctx, biz_conn_id, status).await
+        connection::update_biz_connection(ctx, biz_conn_id, status).await
     }
 
     /// 로그아웃: ends the session of the token sent (other devices stay signed in)
@@ -92,7 +93,7 @@ impl Mutation {
         ctx: &Context,
         input: Option<CreateBusinessInfoInput>,
     ) -> GqlResult<BusinessInfo> {
-        user::upsert_business_info(ctx, input).await
+        business_info::upsert_business_info(ctx, input).await
     }
 
     /// 비밀번호 변경 (own, or any for an admin)
@@ -188,7 +189,7 @@ impl Mutation {
         ctx: &Context,
         items: Vec<OrderItemPriceInput>,
     ) -> GqlResult<Vec<DailyOrderItem>> {
-        order::update_daily_order_items_price(ctx, items).await
+        daily::update_daily_order_items_price(ctx, items).await
     }
 
     /// [도매상] 거래명세서(영수증) 발행 (owner or employee)
@@ -196,7 +197,7 @@ impl Mutation {
         ctx: &Context,
         order_sheet_id: i32,
     ) -> GqlResult<OrderSheetReceipt> {
-        order::issue_receipt(ctx, order_sheet_id).await
+        receipt::issue_receipt(ctx, order_sheet_id).await
     }
 
     /// [관리자] 장바구니 일괄 주문 (the nightly batch, on demand)

@@ -9,14 +9,14 @@ use crate::graphql::model::auction::{
     AuctionResultForSaleFilterInput, AuctionResultForSaleOutput, AuctionResultsOutput,
 };
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
-use crate::graphql::model::catalogue::{CataloguePage, FlowerFilterInput};
+use crate::graphql::model::catalogue::page::{self, CataloguePage, FlowerFilterInput};
+use crate::graphql::model::order::aggregate::{self, OrderSheetsAggregate};
+use crate::graphql::model::order::daily::{self, DailyOrderItem, DailyOrderItemFilterInput};
 use crate::graphql::model::order::queries::{DateFilterInput, SheetList};
-use crate::graphql::model::order::{
-    DailyOrderItem, DailyOrderItemFilterInput, OrderItem, OrderSheet, OrderSheetsAggregate,
-};
+use crate::graphql::model::order::{OrderItem, OrderSheet};
 use crate::graphql::model::user::search::{self, UserFilterInput};
 use crate::graphql::model::user::{self, User};
-use crate::graphql::model::{auction, cart, catalogue, order};
+use crate::graphql::model::{auction, cart, order};
 use crate::graphql::pagination::PaginationInput;
 use crate::graphql::read_model::Viewed;
 use crate::graphql::scalars::LocalDate;
@@ -84,7 +84,7 @@ impl Query {
         filter: Option<FlowerFilterInput>,
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Viewed<CataloguePage>> {
-        catalogue::flowers(filter, pagination)
+        page::flowers(filter, pagination)
     }
 
     #[graphql(deprecated = "getFlowers is deprecated. Use 'flowers' instead.")]
@@ -92,7 +92,7 @@ impl Query {
         filter: Option<FlowerFilterInput>,
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Viewed<CataloguePage>> {
-        catalogue::flowers(filter, pagination)
+        page::flowers(filter, pagination)
     }
 
     /// [소매상] 장바구니 쇼핑 세션 가져오기
@@ -173,7 +173,7 @@ impl Query {
         ctx: &Context,
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Vec<OrderSheetsAggregate>> {
-        order::daily_aggregates(ctx, pagination).await
+        aggregate::daily_aggregates(ctx, pagination).await
     }
 
     #[graphql(
@@ -183,7 +183,7 @@ impl Query {
         ctx: &Context,
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Vec<OrderSheetsAggregate>> {
-        order::daily_aggregates(ctx, pagination).await
+        aggregate::daily_aggregates(ctx, pagination).await
     }
 
     /// [도매상] 하루 주문 집계 (today when no date)
@@ -191,7 +191,7 @@ impl Query {
         ctx: &Context,
         date: Option<LocalDate>,
     ) -> GqlResult<Option<OrderSheetsAggregate>> {
-        order::daily_aggregate(ctx, date).await
+        aggregate::daily_aggregate(ctx, date).await
     }
 
     #[graphql(
@@ -207,7 +207,7 @@ impl Query {
             })?),
             None => None,
         };
-        order::daily_aggregate(ctx, date).await
+        aggregate::daily_aggregate(ctx, date).await
     }
 
     /// [도매상] 판매가 일괄적용 목록
@@ -216,7 +216,7 @@ impl Query {
         filter: Option<DailyOrderItemFilterInput>,
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Vec<DailyOrderItem>> {
-        order::daily_order_items(ctx, filter, pagination).await
+        daily::daily_order_items(ctx, filter, pagination).await
     }
 
     #[graphql(deprecated = "getDailyOrderItems is deprecated. Use 'dailyOrderItems' instead.")]
@@ -225,7 +225,7 @@ impl Query {
         filter: Option<DailyOrderItemFilterInput>,
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Vec<DailyOrderItem>> {
-        order::daily_order_items(ctx, filter, pagination).await
+        daily::daily_order_items(ctx, filter, pagination).await
     }
 
     /// 경매 결과 리스트(도매상용: own results only)

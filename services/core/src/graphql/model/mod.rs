@@ -1,8 +1,16 @@
-//! The contract's types, one module per entity, each with the resolvers of
-//! the root fields that answer it (`query.rs` and `mutation.rs` only
-//! delegate). A resolver maps the arguments, decides who may call the field
+//! The contract's types, one module per entity, with the resolvers of the
+//! root fields that answer them (`query.rs` and `mutation.rs` only delegate).
+//! A resolver maps the arguments, decides who may call the field
 //! (`Context::require_role`), calls the use case in `trading` or `accounts`
 //! and maps its rows into the entity's types.
+//!
+//! Imports run one way. An entity's `mod.rs` holds its object types, which
+//! refer to each other as the contract's types do; the files beside it (its
+//! enums, inputs, queries and mutations) import from it and are not
+//! re-exported. Entities use each other downward only: `cart` and `order` show
+//! `user`s and `catalogue` flowers, never the reverse. The one circle is the
+//! `PaginationOutput` interface's (`pagination::output`), whose macro names
+//! the types that implement it.
 
 pub mod auction;
 pub mod cart;

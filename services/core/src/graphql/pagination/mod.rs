@@ -3,8 +3,7 @@
 //! outputs that count their results (`PaginationOutput`).
 
 mod input;
-mod output;
+pub mod output;
 
 pub use crate::app::Page;
 pub use input::{MAX_PAGE_SIZE, PaginationInput, Sort};
-pub use output::{PaginationOutput, PaginationOutputValue};

@@ -5,7 +5,7 @@
 use crate::graphql::context::Context;
 use crate::graphql::model::auction::{AuctionResultForSaleOutput, AuctionResultsOutput};
 use crate::graphql::model::cart::CartItemsOutput;
-use crate::graphql::model::catalogue::FlowersOutput;
+use crate::graphql::model::catalogue::page::FlowersOutput;
 use juniper::graphql_interface;
 
 /// Lists that also say how many results there are (semantics per type).

@@ -6,7 +6,7 @@ pub mod queries;
 
 use crate::graphql::context::Context;
 use crate::graphql::ids::gql_id;
-use crate::graphql::pagination::PaginationOutputValue;
+use crate::graphql::pagination::output::PaginationOutputValue;
 use crate::graphql::scalars::LocalDate;
 use db::auctions::{AuctionResultRow, SaleGroup};
 use juniper::{GraphQLInputObject, GraphQLObject};

@@ -5,7 +5,7 @@ use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::ids::id64;
 use crate::graphql::model::RETAILER;
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
-use crate::graphql::model::catalogue::GqlFlowerGrade;
+use crate::graphql::model::catalogue::grade::GqlFlowerGrade;
 use crate::trading::cart;
 use domain::ErrorCode;
 use juniper::GraphQLInputObject;

@@ -1,11 +1,8 @@
 //! Catalogue types: `Flower` (품종), `FlowerType` (품목), `FlowerColor`,
 //! `BiddingFlower`, the grade, and the `flowers` page (`page`).
 
-mod grade;
-mod page;
-
-pub use grade::GqlFlowerGrade;
-pub use page::{CataloguePage, FlowerFilterInput, FlowersOutput, flowers};
+pub mod grade;
+pub mod page;
 
 use crate::graphql::context::Context;
 use crate::graphql::cost::UNPAGINATED_LIST_MAX;

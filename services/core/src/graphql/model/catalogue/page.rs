@@ -5,7 +5,8 @@ use crate::graphql::context::Context;
 use crate::graphql::cost::UNPAGINATED_LIST_MAX;
 use crate::graphql::error::GqlResult;
 use crate::graphql::model::catalogue::{DateRangeInput, Flower};
-use crate::graphql::pagination::{Page, PaginationInput, PaginationOutputValue};
+use crate::graphql::pagination::output::PaginationOutputValue;
+use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::read_model::{Plan, ReadModel, Viewed};
 use juniper::{BoxFuture, GraphQLInputObject};
 

@@ -3,8 +3,8 @@
 
 use crate::graphql::context::Context;
 use crate::graphql::error::GqlResult;
+use crate::graphql::ids::gql_count;
 use crate::graphql::model::WHOLESALER;
-use crate::graphql::model::order::count;
 use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
 use crate::trading::scope;
@@ -20,8 +20,8 @@ impl From<db::orders::DayAggregate> for OrderSheetsAggregate {
     fn from(day: db::orders::DayAggregate) -> Self {
         OrderSheetsAggregate {
             date: day.day.and_hms_opt(0, 0, 0).map(LocalDate),
-            flower_types_count: count(day.flower_types_count),
-            order_sheets_count: count(day.order_sheets_count),
+            flower_types_count: gql_count(day.flower_types_count),
+            order_sheets_count: gql_count(day.order_sheets_count),
         }
     }
 }

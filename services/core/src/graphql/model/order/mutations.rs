@@ -4,7 +4,7 @@
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::ids::id64;
-use crate::graphql::model::catalogue::GqlFlowerGrade;
+use crate::graphql::model::catalogue::grade::GqlFlowerGrade;
 use crate::graphql::model::order::{CustomOrderItem, OrderItem, OrderSheet};
 use crate::graphql::model::{RETAILER, WHOLESALER};
 use crate::trading::{custom_items, ordering, pricing};

@@ -1,7 +1,8 @@
-//! Account types: `User` (here), `UserCredential`, `BusinessInfo`,
-//! `BizConnection`, the role and status enums, and the account operations
-//! (`auth`: signing up, in and out; `account`: passwords, removal,
-//! employees; `search`: the user lists).
+//! Account types: `User`, `UserCredential` and `BizConnection` here (they
+//! refer to each other), `BusinessInfo` and the enums beside them, and the
+//! account operations (`auth`: signing up, in and out; `account`: passwords,
+//! removal, employees; `connection`: trading-partner links; `search`: the
+//! user lists).
 //!
 //! Private details (phone number, business info, employment) are shown only
 //! to the user, an admin, the same company, and users it has a trading link
@@ -12,28 +13,22 @@
 
 pub mod account;
 pub mod auth;
-mod business_info;
-mod connection;
-mod credential;
-mod enums;
+pub mod business_info;
+pub mod connection;
+pub mod enums;
 pub mod search;
-
-pub use business_info::{BusinessInfo, CreateBusinessInfoInput, upsert_business_info};
-pub use connection::{
-    BizConnection, BizConnectionFilterInput, apply_biz_connection, update_biz_connection,
-};
-pub use credential::UserCredential;
-pub use enums::{AccountRole, GqlApplyStatus};
 
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::ids::gql_id;
+use crate::graphql::model::user::business_info::BusinessInfo;
+use crate::graphql::model::user::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
-use db::connections::{Side, WholesalerConnectionRow};
-use db::users::UserRow;
+use db::connections::{BizConnectionRow, Side, WholesalerConnectionRow};
+use db::users::{CredentialRow, UserRow};
 use domain::ErrorCode;
-use juniper::graphql_object;
+use juniper::{GraphQLInputObject, graphql_object};
 
 pub struct User {
     pub row: UserRow,
@@ -291,5 +286,112 @@ impl User {
 
     fn deleted_at(&self) -> Option<LocalDate> {
         self.row.deleted_at.map(LocalDate::from_utc)
+    }
+}
+
+/// 유저의 로그인, 회원가입 정보 (the password hash is never exposed).
+pub struct UserCredential {
+    row: CredentialRow,
+    visible: bool,
+}
+
+#[graphql_object(context = Context)]
+impl UserCredential {
+    fn id(&self) -> i32 {
+        gql_id(self.row.id)
+    }
+
+    async fn user(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        let user = ctx
+            .loaders
+            .users
+            .load(self.row.user_id)
+            .await
+            .map_err(GqlError::from)?;
+        Ok(user.map(User::from))
+    }
+
+    fn role(&self) -> GqlResult<AccountRole> {
+        let role: domain::Role = self
+            .row
+            .role
+            .parse()
+            .map_err(|e| GqlError::internal("stored role", e))?;
+        Ok(AccountRole::from_domain(role))
+    }
+
+    /// The full number for people entitled to it, masked for everyone else.
+    fn phone_no(&self) -> String {
+        if self.visible {
+            self.row.phone_no.clone()
+        } else {
+            platform::telemetry::mask(&self.row.phone_no)
+        }
+    }
+
+    fn created_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.row.created_at)
+    }
+
+    fn deleted_at(&self) -> Option<LocalDate> {
+        self.row.deleted_at.map(LocalDate::from_utc)
+    }
+}
+
+#[derive(Debug, Clone, GraphQLInputObject)]
+pub struct BizConnectionFilterInput {
+    pub apply_status: Vec<GqlApplyStatus>,
+}
+
+/// 소매상과 도매상의 거래처 관계
+pub struct BizConnection(pub BizConnectionRow);
+
+#[graphql_object(context = Context)]
+impl BizConnection {
+    fn id(&self) -> i32 {
+        gql_id(self.0.id)
+    }
+
+    /// 거래처 신청자(=소매상)
+    async fn retailer(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        let user = ctx
+            .loaders
+            .users
+            .load(self.0.retailer_id)
+            .await
+            .map_err(GqlError::from)?;
+        Ok(user.map(User::from))
+    }
+
+    /// 거래처 신청 수취자(=도매상)
+    async fn wholesaler(&self, ctx: &Context) -> GqlResult<Option<User>> {
+        let user = ctx
+            .loaders
+            .users
+            .load(self.0.wholesaler_id)
+            .await
+            .map_err(GqlError::from)?;
+        Ok(user.map(User::from))
+    }
+
+    fn apply_status(&self) -> GqlResult<GqlApplyStatus> {
+        let status: domain::ApplyStatus = self
+            .0
+            .apply_status
+            .parse()
+            .map_err(|e| GqlError::internal("stored status", e))?;
+        Ok(GqlApplyStatus::from_domain(status))
+    }
+
+    fn created_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.0.created_at)
+    }
+
+    fn deleted_at(&self) -> Option<LocalDate> {
+        self.0.deleted_at.map(LocalDate::from_utc)
+    }
+
+    fn updated_at(&self) -> LocalDate {
+        LocalDate::from_utc(self.0.updated_at)
     }
 }
