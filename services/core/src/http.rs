@@ -4,8 +4,9 @@
 //! request answers HTTP 401 with `{"status":"401","error":"UNAUTHORIZED",
 //! "message":"TOKEN EXPIRED"|"INVALID_TOKEN"}`, which clients use to refresh.
 
+use crate::app::{Presented, Viewer};
 use crate::graphql::Schema;
-use crate::graphql::context::{Context, Presented, Viewer};
+use crate::graphql::context::Context;
 use crate::graphql::loaders::Loaders;
 use crate::settings::Settings;
 use actix_web::http::StatusCode;
@@ -19,7 +20,7 @@ use std::time::Instant;
 pub struct GraphqlState {
     pub schema: Schema,
     pub pool: DbPool,
-    pub peers: Arc<crate::graphql::context::Peers>,
+    pub peers: Arc<crate::app::Peers>,
     pub wakeup: crate::notifications::Wakeup,
     pub issuer: TokenIssuer,
     pub verifier: TokenVerifier,

@@ -1,6 +1,7 @@
 //! MarketBill core: the GraphQL API the frontend calls.
 
 pub mod accounts;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod graphql;

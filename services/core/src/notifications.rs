@@ -34,6 +34,14 @@ impl Wakeup {
     }
 }
 
+/// The sign-in link an SMS gives its recipient's group (`retail` /
+/// `wholesale`), under `APP_BASE_URL`.
+pub fn sign_in_url(app_base_url: &str, group: &str) -> String {
+    format!(
+        "{app_base_url}/{group}/signin?utm_source=marketbill&utm_medium={group}&utm_campaign=message"
+    )
+}
+
 pub fn backoff_secs(attempts: i32) -> i64 {
     let exponent = u32::try_from(attempts.clamp(0, 16)).unwrap_or(16);
     2_i64.saturating_pow(exponent).min(MAX_BACKOFF_SECS)

@@ -7,10 +7,9 @@ pub struct Settings {
     /// Base of the links sent in SMS (`<base>/retail/signin?...`). The original
     /// sent a broken `$marketbill.co.kr/...`; we send a real URL.
     pub app_base_url: String,
-    /// Failed sign-ins within the window before a phone number is locked.
-    pub sign_in_max_failures: i32,
-    pub sign_in_window_secs: i64,
-    pub sign_in_lock_secs: i64,
+    /// Sign-up, sign-in and recovery: throttles, limits, phone proofs and
+    /// password hashing (see `accounts::policy`).
+    pub accounts: crate::accounts::policy::Policy,
     /// KST time of the nightly cart → order batch; None = off (`ORDER_BATCH_AT=off`).
     pub order_batch_at: Option<chrono::NaiveTime>,
     /// How often the SMS outbox is polled when nothing wakes it.
@@ -22,14 +21,6 @@ pub struct Settings {
     /// Take the client address from the last `X-Forwarded-For` entry (only
     /// behind our own proxy, which appends it); otherwise the TCP peer.
     pub trust_forwarded_for: bool,
-    /// Whether sign-up needs a phone proof (`PHONE_VERIFICATION`, default optional).
-    pub phone_verification: crate::accounts::recovery::PhoneVerification,
-    /// Per-client and global limits of sign-up, sign-in, verification SMS
-    /// and password reset (`SIGN_UP_LIMIT_PER_IP` and friends).
-    pub limits: crate::accounts::limits::AbuseLimits,
-    /// How many password hashes run at once and may wait
-    /// (`PASSWORD_HASH_CONCURRENCY`, `PASSWORD_HASH_QUEUE`).
-    pub password_hashing: crate::accounts::passwords::HashingBound,
     /// Whether list views are answered by their read models (`READ_MODELS`,
     /// default on; off answers them from the resolvers, see `graphql::read_model`).
     pub read_models: bool,
@@ -42,9 +33,7 @@ impl Settings {
                 .string("APP_BASE_URL", "https://marketbill.co.kr")
                 .trim_end_matches('/')
                 .to_owned(),
-            sign_in_max_failures: env.parse("SIGN_IN_MAX_FAILURES", 5)?,
-            sign_in_window_secs: env.parse("SIGN_IN_WINDOW_SECS", 15 * 60)?,
-            sign_in_lock_secs: env.parse("SIGN_IN_LOCK_SECS", 15 * 60)?,
+            accounts: crate::accounts::policy::Policy::from_env(env)?,
             order_batch_at: batch_time(&env.string("ORDER_BATCH_AT", "22:00"))?,
             outbox_poll: std::time::Duration::from_millis(env.parse("OUTBOX_POLL_MS", 1000)?),
             outbox_max_attempts: env.parse("OUTBOX_MAX_ATTEMPTS", 12)?,
@@ -53,19 +42,8 @@ impl Settings {
                 env.parse("MESSAGING_TIMEOUT_SECS", 10)?,
             ),
             trust_forwarded_for: env.flag("TRUST_FORWARDED_FOR", false)?,
-            phone_verification: crate::accounts::recovery::PhoneVerification::from_env(env)?,
-            limits: crate::accounts::limits::AbuseLimits::from_env(env)?,
-            password_hashing: crate::accounts::passwords::HashingBound::from_env(env)?,
             read_models: env.flag("READ_MODELS", true)?,
         })
-    }
-
-    /// The sign-in link for SMS recipients of a group (`retail` / `wholesale`).
-    pub fn sign_in_url(&self, group: &str) -> String {
-        format!(
-            "{}/{group}/signin?utm_source=marketbill&utm_medium={group}&utm_campaign=message",
-            self.app_base_url
-        )
     }
 }
 

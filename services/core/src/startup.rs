@@ -1,7 +1,7 @@
 //! Wiring: configuration in, a listening server out.
 
+use crate::app::Peers;
 use crate::config::Config;
-use crate::graphql::context::Peers;
 use crate::http::GraphqlState;
 use crate::notifications::Wakeup;
 use actix_web::web;

@@ -1,32 +1,34 @@
 //! The original's "[관리자]" mutations, now protected: an admin may act on
 //! anyone; a user only on itself.
 
+use crate::accounts::passwords::HashingBound;
 use crate::accounts::{passwords, sessions};
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
 use chrono::Utc;
+use db::DbPool;
 use db::business_infos::{BusinessInfoFields, BusinessInfoRow};
 use domain::{BusinessNo, ErrorCode, HttpUrl, NewPassword, NonBlank, Role};
+use platform::api::receipt::ReceiptClient;
 
-fn require_self_or_admin(viewer: Viewer, user_id: i64) -> GqlResult<()> {
+fn require_self_or_admin(viewer: Viewer, user_id: i64) -> Result<()> {
     if viewer.role == Role::Admin || viewer.user_id.get() == user_id {
         Ok(())
     } else {
-        Err(GqlError::code(ErrorCode::PermissionDenied))
+        Err(Error::new(ErrorCode::PermissionDenied))
     }
 }
 
-pub async fn remove_user(ctx: &Context, viewer: Viewer, user_id: i64) -> GqlResult<()> {
+pub async fn remove_user(pool: &DbPool, viewer: Viewer, user_id: i64) -> Result<()> {
     if viewer.role != Role::Admin {
-        return Err(GqlError::code(ErrorCode::PermissionDenied));
+        return Err(Error::new(ErrorCode::PermissionDenied));
     }
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     let removed = diesel_async::AsyncConnection::transaction(&mut *conn, async |conn| {
         db::users::soft_delete_user(conn, user_id, Utc::now()).await
     })
     .await?;
     if removed == 0 {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::NoUser,
             "There's no user data want to delete",
         ));
@@ -47,17 +49,18 @@ pub struct BusinessInfoInput {
 }
 
 pub async fn upsert_business_info(
-    ctx: &Context,
+    pool: &DbPool,
+    receipts: &ReceiptClient,
     viewer: Viewer,
     user_id: i64,
     input: BusinessInfoInput,
-) -> GqlResult<BusinessInfoRow> {
+) -> Result<BusinessInfoRow> {
     require_self_or_admin(viewer, user_id)?;
     let text = |field: &'static str, value: &str| {
         NonBlank::parse(field, value, 255).map(NonBlank::into_string)
     };
     let seal = HttpUrl::parse("sealStampImgUrl", &input.seal_stamp_img_url, 255).map_err(|_| {
-        GqlError::message(
+        Error::with_message(
             ErrorCode::InvalidFormat,
             "Invalid seal stamp img url. Please check url format.",
         )
@@ -73,26 +76,26 @@ pub async fn upsert_business_info(
         seal_stamp_img_url: seal.as_str().to_owned(),
         bank_account: text("bankAccount", &input.bank_account)?,
     };
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     if db::users::live_account_by_id(&mut conn, user_id)
         .await?
         .is_none()
     {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::NoUser,
             format!("There's no user whose ID is {user_id}"),
         ));
     }
     let saved = db::business_infos::upsert(&mut conn, user_id, &fields).await?;
-    fetch_seal_stamp(ctx, user_id);
+    fetch_seal_stamp(receipts, user_id);
     Ok(saved)
 }
 
 /// The receipt service fetches, checks and keeps the stamp now, in the
 /// background: saving business info does not wait for another server, and a
 /// stamp it could not fetch is fetched again when a statement needs it.
-fn fetch_seal_stamp(ctx: &Context, user_id: i64) {
-    let receipt = ctx.peers.receipt.clone();
+fn fetch_seal_stamp(receipts: &ReceiptClient, user_id: i64) {
+    let receipt = receipts.clone();
     tokio::spawn(async move {
         if let Err(e) = receipt.refresh_seal_stamp(user_id).await {
             tracing::warn!(user_id, error = %e, "seal stamp not fetched after the business info changed");
@@ -104,20 +107,21 @@ fn fetch_seal_stamp(ctx: &Context, user_id: i64) {
 /// user changed for itself keeps the session that changed it; one an
 /// operator changed keeps none.
 pub async fn update_password(
-    ctx: &Context,
+    pool: &DbPool,
+    hashing: HashingBound,
     viewer: Viewer,
     user_id: i64,
     phone_no: &str,
     password: &str,
-) -> GqlResult<()> {
+) -> Result<()> {
     require_self_or_admin(viewer, user_id)?;
     let password = NewPassword::parse(password)?;
     let credential_id = {
-        let mut conn = ctx.conn().await?;
+        let mut conn = crate::app::conn(pool).await?;
         let (_, credential) = db::users::live_account_by_id(&mut conn, user_id)
             .await?
             .ok_or_else(|| {
-                GqlError::message(
+                Error::with_message(
                     ErrorCode::NoUser,
                     format!("There's no user whose ID is {user_id}"),
                 )
@@ -126,7 +130,7 @@ pub async fn update_password(
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|_| phone_no.to_owned());
         if credential.phone_no != typed && credential.phone_no != phone_no {
-            return Err(GqlError::message(
+            return Err(Error::with_message(
                 ErrorCode::InvalidData,
                 "Phone Number(by DB) and Phone Number(by input) is not matched. Please check your phone number again.",
             ));
@@ -134,13 +138,13 @@ pub async fn update_password(
         credential.id
     };
     // No connection is held while hashing.
-    let hash = passwords::hash(ctx.settings.password_hashing, password.expose().to_owned())
+    let hash = passwords::hash(hashing, password.expose().to_owned())
         .await
         .map_err(crate::accounts::hashing_failed)?;
     let keep = (viewer.user_id.get() == user_id)
         .then_some(viewer.session)
         .flatten();
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     diesel_async::AsyncConnection::transaction(&mut *conn, async |conn| {
         db::users::set_password_hash(conn, credential_id, &hash).await?;
         sessions::end_others(conn, user_id, keep).await?;

@@ -8,13 +8,15 @@
 
 use crate::accounts::limits::{self, Limited};
 use crate::accounts::passwords::{self, Verified};
-use crate::accounts::recovery::{self, PhoneProof, PhoneVerification};
+use crate::accounts::policy::{PhoneVerification, Policy};
+use crate::accounts::recovery::{self, PhoneProof};
 use crate::accounts::{employees, hashing_busy, hashing_failed, sessions};
-use crate::graphql::context::Context;
-use crate::graphql::error::{GqlError, GqlResult, on_unique_violation};
+use crate::app::{Error, Result, on_unique_violation};
 use chrono::Utc;
+use db::DbPool;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{ErrorCode, NewPassword, NonBlank, PhoneNumber, Role, UserId};
+use platform::auth::TokenIssuer;
 
 pub use crate::accounts::sessions::TokenPair;
 
@@ -34,7 +36,7 @@ async fn available(
     name: &NonBlank,
     phone: &PhoneNumber,
     role: Role,
-) -> GqlResult<Option<i64>> {
+) -> Result<Option<i64>> {
     let employer = if role == Role::WholesalerEmpe {
         let owners = db::users::live_accounts_named(
             conn,
@@ -46,7 +48,7 @@ async fn available(
             owners
                 .into_iter()
                 .next()
-                .ok_or_else(|| GqlError::code(ErrorCode::EmployerSignupNeeded))?
+                .ok_or_else(|| Error::new(ErrorCode::EmployerSignupNeeded))?
                 .0
                 .id,
         )
@@ -55,7 +57,7 @@ async fn available(
             .await?
             .is_empty()
         {
-            return Err(GqlError::code(ErrorCode::UserNameDuplicated));
+            return Err(Error::new(ErrorCode::UserNameDuplicated));
         }
         None
     };
@@ -63,42 +65,48 @@ async fn available(
         .await?
         .is_some()
     {
-        return Err(GqlError::code(ErrorCode::PhoneNoDuplicated));
+        return Err(Error::new(ErrorCode::PhoneNoDuplicated));
     }
     Ok(employer)
 }
 
-pub async fn sign_up(ctx: &Context, input: SignUp<'_>) -> GqlResult<TokenPair> {
+pub async fn sign_up(
+    pool: &DbPool,
+    policy: &Policy,
+    issuer: &TokenIssuer,
+    client_ip: Option<&str>,
+    input: SignUp<'_>,
+) -> Result<TokenPair> {
     let name = NonBlank::parse("name", input.name, 100)?;
     let phone = PhoneNumber::parse(input.phone_no)?;
     let role = input.role;
     if role == Role::Admin {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::InvalidRole,
             "ADMIN accounts are created by operators only",
         ));
     }
     let password = NewPassword::parse(input.password)?;
     // A proof that is given is always checked and used up, whatever the setting.
-    let proof = match (input.phone_proof, ctx.settings.phone_verification) {
+    let proof = match (input.phone_proof, policy.phone_verification) {
         (Some(token), _) => Some(PhoneProof::parse(token)?),
         (None, PhoneVerification::Required) => return Err(recovery::proof_needed()),
         (None, PhoneVerification::Optional) => None,
     };
-    limits::check(ctx, Limited::SignUp).await?;
+    limits::check(pool, &policy.limits, client_ip, Limited::SignUp).await?;
     {
-        let mut conn = ctx.conn().await?;
+        let mut conn = crate::app::conn(pool).await?;
         available(&mut conn, &name, &phone, role).await?;
         if let Some(proof) = &proof {
             proof.check(&mut conn, &phone, Utc::now()).await?;
         }
     }
-    let hash = passwords::hash(ctx.settings.password_hashing, password.expose().to_owned())
+    let hash = passwords::hash(policy.password_hashing, password.expose().to_owned())
         .await
         .map_err(hashing_failed)?;
     let belongs_to = role.is_wholesaler().then_some("양재");
 
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         // Names are checked under a lock so two sign-ups with one name cannot both pass.
         diesel_async::RunQueryDsl::execute(
@@ -123,14 +131,21 @@ pub async fn sign_up(ctx: &Context, input: SignUp<'_>) -> GqlResult<TokenPair> {
         if let Some(owner) = employer {
             employees::request_to_join(conn, owner, user.id).await?;
         }
-        sessions::start(conn, ctx, UserId::new(user.id), role).await
+        sessions::start(conn, issuer, UserId::new(user.id), role).await
     })
     .await
 }
 
-pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult<TokenPair> {
+pub async fn sign_in(
+    pool: &DbPool,
+    policy: &Policy,
+    issuer: &TokenIssuer,
+    client_ip: Option<&str>,
+    phone_no: &str,
+    password: &str,
+) -> Result<TokenPair> {
     let no_user = || {
-        GqlError::message(
+        Error::with_message(
             ErrorCode::NoUser,
             "There's no user who has this phone number and password. Please check your phone number again.",
         )
@@ -143,17 +158,16 @@ pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult
     if password.len() > 1024 {
         return Err(no_user());
     }
-    limits::check(ctx, Limited::SignIn).await?;
-    let settings = &ctx.settings;
+    limits::check(pool, &policy.limits, client_ip, Limited::SignIn).await?;
     let now = Utc::now();
     let account = {
-        let mut conn = ctx.conn().await?;
+        let mut conn = crate::app::conn(pool).await?;
         let throttle = db::users::sign_in_throttle(&mut conn, &lookup).await?;
         if throttle
             .and_then(|t| t.locked_until)
             .is_some_and(|until| until > now)
         {
-            return Err(GqlError::code(ErrorCode::TooManyAttempts));
+            return Err(Error::new(ErrorCode::TooManyAttempts));
         }
         match db::users::live_account_by_phone(&mut conn, &lookup).await? {
             Some(account) => Some(account),
@@ -166,7 +180,7 @@ pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult
     // No connection is held while the hash is checked.
     let verified = match &account {
         Some((_, credential)) => passwords::verify(
-            settings.password_hashing,
+            policy.password_hashing,
             password.to_owned(),
             credential.password.clone(),
         )
@@ -175,25 +189,25 @@ pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult
         None => Verified::No,
     };
     let Some((user, credential)) = account.filter(|_| verified != Verified::No) else {
-        let mut conn = ctx.conn().await?;
+        let mut conn = crate::app::conn(pool).await?;
         db::users::record_failed_sign_in(
             &mut conn,
             &lookup,
             now,
-            chrono::Duration::seconds(settings.sign_in_window_secs),
-            settings.sign_in_max_failures,
-            chrono::Duration::seconds(settings.sign_in_lock_secs),
+            chrono::Duration::seconds(policy.sign_in_window_secs),
+            policy.sign_in_max_failures,
+            chrono::Duration::seconds(policy.sign_in_lock_secs),
         )
         .await?;
         return Err(no_user());
     };
     let rehashed = match verified {
-        Verified::YesRehash => passwords::hash(settings.password_hashing, password.to_owned())
+        Verified::YesRehash => passwords::hash(policy.password_hashing, password.to_owned())
             .await
             .ok(),
         Verified::Yes | Verified::No => None,
     };
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     if let Some(new_hash) = rehashed {
         db::users::set_password_hash(&mut conn, credential.id, &new_hash).await?;
     }
@@ -201,6 +215,6 @@ pub async fn sign_in(ctx: &Context, phone_no: &str, password: &str) -> GqlResult
     let role: Role = credential
         .role
         .parse()
-        .map_err(|e| GqlError::internal("stored role", e))?;
-    sessions::start(&mut conn, ctx, UserId::new(user.id), role).await
+        .map_err(|e| Error::internal("stored role", e))?;
+    sessions::start(&mut conn, issuer, UserId::new(user.id), role).await
 }

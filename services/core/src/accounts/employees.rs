@@ -12,9 +12,9 @@
 //! Only the owner (or an operator) decides: an approved employee may answer
 //! retailers' applications for its employer, but not admit colleagues.
 
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
 use chrono::Utc;
+use db::DbPool;
 use db::connections::{BizConnectionRow, WholesalerConnectionRow};
 use db::users::UserRow;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -25,14 +25,14 @@ pub async fn request_to_join(
     conn: &mut AsyncPgConnection,
     owner_id: i64,
     employee_id: i64,
-) -> GqlResult<()> {
+) -> Result<()> {
     db::connections::apply_as_employee(conn, owner_id, employee_id).await?;
     db::connections::insert_application(conn, employee_id, owner_id).await?;
     Ok(())
 }
 
-fn no_employee() -> GqlError {
-    GqlError::message(
+fn no_employee() -> Error {
+    Error::with_message(
         ErrorCode::NoWholesaleConnection,
         "There's no employee of yours with this id.",
     )
@@ -44,7 +44,7 @@ async fn decidable_link(
     conn: &mut AsyncPgConnection,
     viewer: Viewer,
     employee_id: i64,
-) -> GqlResult<WholesalerConnectionRow> {
+) -> Result<WholesalerConnectionRow> {
     let link = db::connections::employee_link_for_update(conn, employee_id)
         .await?
         .ok_or_else(no_employee)?;
@@ -61,7 +61,7 @@ async fn close_applications(
     conn: &mut AsyncPgConnection,
     link: &WholesalerConnectionRow,
     status: ApplyStatus,
-) -> GqlResult<()> {
+) -> Result<()> {
     let now = Utc::now();
     for application in
         db::connections::live_between(conn, link.employee_id, link.employer_id).await?
@@ -74,8 +74,8 @@ async fn close_applications(
 }
 
 /// `approveEmployee`: the employee acts for its owner from now on.
-pub async fn approve(ctx: &Context, viewer: Viewer, employee_id: i64) -> GqlResult<UserRow> {
-    let mut conn = ctx.conn().await?;
+pub async fn approve(pool: &DbPool, viewer: Viewer, employee_id: i64) -> Result<UserRow> {
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let link = decidable_link(conn, viewer, employee_id).await?;
         if !link.is_approved() {
@@ -85,15 +85,15 @@ pub async fn approve(ctx: &Context, viewer: Viewer, employee_id: i64) -> GqlResu
         db::users::live_account_by_id(conn, employee_id)
             .await?
             .map(|(user, _)| user)
-            .ok_or_else(|| GqlError::code(ErrorCode::NoUser))
+            .ok_or_else(|| Error::new(ErrorCode::NoUser))
     })
     .await
 }
 
 /// `removeEmployee`: refuses a pending employee or ends an approved one's
 /// link. The account stays; it acts for nobody.
-pub async fn remove(ctx: &Context, viewer: Viewer, employee_id: i64) -> GqlResult<()> {
-    let mut conn = ctx.conn().await?;
+pub async fn remove(pool: &DbPool, viewer: Viewer, employee_id: i64) -> Result<()> {
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let link = decidable_link(conn, viewer, employee_id).await?;
         db::connections::end_employee_link(conn, link.id, Utc::now()).await?;
@@ -112,9 +112,9 @@ pub async fn answer_application(
     viewer: Viewer,
     application: &BizConnectionRow,
     status: ApplyStatus,
-) -> GqlResult<BizConnectionRow> {
+) -> Result<BizConnectionRow> {
     if viewer.role != Role::WholesalerEmpr {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::PermissionDenied,
             "Only the owner approves employees.",
         ));
@@ -122,7 +122,7 @@ pub async fn answer_application(
     let link = db::connections::employee_link_for_update(conn, application.retailer_id)
         .await?
         .filter(|l| l.employer_id == application.wholesaler_id)
-        .ok_or_else(|| GqlError::code(ErrorCode::NoBizConnection))?;
+        .ok_or_else(|| Error::new(ErrorCode::NoBizConnection))?;
     let now = Utc::now();
     match status {
         ApplyStatus::Applying => Ok(application.clone()),

@@ -7,9 +7,9 @@
 //! Checked before any other work of the operation, so a refused request costs
 //! one upsert per limit and nothing else.
 
-use crate::graphql::context::Context;
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result};
 use chrono::{TimeDelta, Utc};
+use db::DbPool;
 use db::rate_limits::{EVERYONE, Limit, Verdict};
 use domain::ErrorCode;
 use platform::config::{ConfigError, Env};
@@ -136,13 +136,18 @@ fn operation(
 
 /// Counts one call of `op` from the caller's address and from everyone, and
 /// refuses it with `TOO_MANY_ATTEMPTS` (saying when to retry) past either limit.
-pub async fn check(ctx: &Context, op: Limited) -> GqlResult<()> {
-    let limit = ctx.settings.limits.of(op);
+pub async fn check(
+    pool: &DbPool,
+    limits: &AbuseLimits,
+    client_ip: Option<&str>,
+    op: Limited,
+) -> Result<()> {
+    let limit = limits.of(op);
     let (client_scope, everyone_scope) = op.scopes();
     let now = Utc::now();
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     // Requests whose address is unknown share one count rather than none.
-    let client = ctx.client_ip.as_deref().unwrap_or("unknown");
+    let client = client_ip.unwrap_or("unknown");
     let counted = [
         (client_scope, limit.per_client, client, "from your network"),
         (everyone_scope, limit.everyone, EVERYONE, "right now"),
@@ -158,7 +163,7 @@ pub async fn check(ctx: &Context, op: Limited) -> GqlResult<()> {
         };
         if let Verdict::Refused { retry_after_secs } = rule.hit(&mut conn, subject, now).await? {
             tracing::warn!(scope, "abuse limit reached");
-            return Err(GqlError::message(
+            return Err(Error::with_message(
                 ErrorCode::TooManyAttempts,
                 format!(
                     "Too many {} {whose}. Please try again in {retry_after_secs} seconds.",

@@ -5,8 +5,9 @@
 //! (notification_outbox), delivered after commit.
 
 use crate::accounts::employees;
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult, on_unique_violation};
+use crate::app::{Error, Result, Viewer, on_unique_violation};
+use crate::notifications::{Wakeup, sign_in_url};
+use db::DbPool;
 use diesel_async::AsyncConnection;
 use domain::{ApplyStatus, ErrorCode, Role};
 
@@ -15,31 +16,33 @@ const OWNERS_ONLY: &str =
 const NO_WHOLESALER: &str = "There's no user(wholesaler) that you hope to connect with.";
 
 pub async fn apply(
-    ctx: &Context,
+    pool: &DbPool,
+    app_base_url: &str,
+    wakeup: &Wakeup,
     viewer: Viewer,
     wholesaler_id: i64,
-) -> GqlResult<db::connections::BizConnectionRow> {
-    let mut conn = ctx.conn().await?;
-    let retailer_url = ctx.settings.sign_in_url("wholesale");
+) -> Result<db::connections::BizConnectionRow> {
+    let mut conn = crate::app::conn(pool).await?;
+    let retailer_url = sign_in_url(app_base_url, "wholesale");
     let row = conn
-        .transaction::<_, GqlError, _>(async |conn| {
+        .transaction::<_, Error, _>(async |conn| {
             let retailer_id = viewer.user_id.get();
             let existing = db::connections::live_between(conn, retailer_id, wholesaler_id).await?;
             if existing
                 .iter()
                 .any(|c| c.apply_status != ApplyStatus::Rejected.as_str())
             {
-                return Err(GqlError::code(ErrorCode::BizConnectionDuplicated));
+                return Err(Error::new(ErrorCode::BizConnectionDuplicated));
             }
             let (_, target) = db::users::live_account_by_id(conn, wholesaler_id)
                 .await?
-                .ok_or_else(|| GqlError::message(ErrorCode::NoUser, NO_WHOLESALER))?;
+                .ok_or_else(|| Error::with_message(ErrorCode::NoUser, NO_WHOLESALER))?;
             if target.role != Role::WholesalerEmpr.as_str() {
-                return Err(GqlError::message(ErrorCode::InvalidData, OWNERS_ONLY));
+                return Err(Error::with_message(ErrorCode::InvalidData, OWNERS_ONLY));
             }
             let (retailer, _) = db::users::live_account_by_id(conn, retailer_id)
                 .await?
-                .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
+                .ok_or_else(|| Error::new(ErrorCode::NoUser))?;
             let row = db::connections::insert_application(conn, retailer_id, wholesaler_id)
                 .await
                 .map_err(on_unique_violation(ErrorCode::BizConnectionDuplicated))?;
@@ -49,31 +52,33 @@ pub async fn apply(
         })
         .await?;
     // Committed: deliver the SMS now rather than at the next poll.
-    ctx.notify_outbox();
+    wakeup.wake();
     Ok(row)
 }
 
 pub async fn update(
-    ctx: &Context,
+    pool: &DbPool,
+    app_base_url: &str,
+    wakeup: &Wakeup,
     viewer: Viewer,
     connection_id: i64,
     status: ApplyStatus,
-) -> GqlResult<db::connections::BizConnectionRow> {
-    let mut conn = ctx.conn().await?;
-    let retail_url = ctx.settings.sign_in_url("retail");
+) -> Result<db::connections::BizConnectionRow> {
+    let mut conn = crate::app::conn(pool).await?;
+    let retail_url = sign_in_url(app_base_url, "retail");
     let row = conn
-        .transaction::<_, GqlError, _>(async |conn| {
+        .transaction::<_, Error, _>(async |conn| {
             let acting_for = match viewer.role {
                 Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get())
                     .await?
-                    .ok_or_else(|| GqlError::code(ErrorCode::NoWholesaleConnection))?,
+                    .ok_or_else(|| Error::new(ErrorCode::NoWholesaleConnection))?,
                 _ => viewer.user_id.get(),
             };
             let found = db::connections::live_for_update(conn, connection_id).await?;
             // Someone else's application looks exactly like a missing one.
             let current = found
                 .filter(|c| c.wholesaler_id == acting_for)
-                .ok_or_else(|| GqlError::code(ErrorCode::NoBizConnection))?;
+                .ok_or_else(|| Error::new(ErrorCode::NoBizConnection))?;
             // An employee asking to join is answered by approving or refusing its link.
             let applicant = db::users::live_account_by_id(conn, current.retailer_id).await?;
             if applicant.is_some_and(|(_, c)| c.role == Role::WholesalerEmpe.as_str()) {
@@ -88,7 +93,7 @@ pub async fn update(
             if let (Some(template), true) = (template, current.apply_status != status.as_str()) {
                 let (wholesaler, _) = db::users::live_account_by_id(conn, acting_for)
                     .await?
-                    .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
+                    .ok_or_else(|| Error::new(ErrorCode::NoUser))?;
                 if let Some((_, retailer)) =
                     db::users::live_account_by_id(conn, current.retailer_id).await?
                 {
@@ -99,6 +104,6 @@ pub async fn update(
             Ok(row)
         })
         .await?;
-    ctx.notify_outbox();
+    wakeup.wake();
     Ok(row)
 }

@@ -6,40 +6,17 @@
 //! exactly once or not at all.
 
 use crate::accounts::passwords;
+use crate::accounts::policy::Policy;
 use crate::accounts::sessions;
-use crate::graphql::context::Context;
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result};
 use chrono::{DateTime, Utc};
+use db::DbPool;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{ErrorCode, NewPassword, PhoneNumber};
-use platform::config::{ConfigError, Env};
-
-/// Whether sign-up needs a phone proof (`PHONE_VERIFICATION`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhoneVerification {
-    /// Every sign-up presents a proof of its phone number.
-    Required,
-    /// A proof is checked when given; the original client, which knows no
-    /// proofs, keeps signing up without one.
-    Optional,
-}
-
-impl PhoneVerification {
-    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        match env.string("PHONE_VERIFICATION", "optional").trim() {
-            "required" => Ok(PhoneVerification::Required),
-            "optional" => Ok(PhoneVerification::Optional),
-            other => Err(ConfigError::Invalid {
-                name: "PHONE_VERIFICATION",
-                reason: format!("expected required or optional, got `{other}`"),
-            }),
-        }
-    }
-}
 
 /// The phone proof is missing where one is required.
-pub fn proof_needed() -> GqlError {
-    GqlError::message(
+pub fn proof_needed() -> Error {
+    Error::with_message(
         ErrorCode::NoVerification,
         "This phone number must be verified first: confirm the code sent to it and send the proof as phoneProof.",
     )
@@ -47,8 +24,8 @@ pub fn proof_needed() -> GqlError {
 
 /// The proof is unknown, expired, used, or for another number; which one is
 /// not said (it would help someone guessing).
-pub fn invalid_proof() -> GqlError {
-    GqlError::message(
+pub fn invalid_proof() -> Error {
+    Error::with_message(
         ErrorCode::VerificationExpired,
         "The phone proof is not valid for this number (unknown, expired or already used). Please verify the phone number again.",
     )
@@ -60,7 +37,7 @@ pub struct PhoneProof(Vec<u8>);
 impl PhoneProof {
     /// Tokens are 43 characters; anything far from that shape is refused
     /// before it reaches the database.
-    pub fn parse(token: &str) -> GqlResult<Self> {
+    pub fn parse(token: &str) -> Result<Self> {
         let token = token.trim();
         if token.is_empty() || token.len() > 128 {
             return Err(invalid_proof());
@@ -74,7 +51,7 @@ impl PhoneProof {
         conn: &mut AsyncPgConnection,
         phone: &PhoneNumber,
         now: DateTime<Utc>,
-    ) -> GqlResult<()> {
+    ) -> Result<()> {
         if db::phone_proofs::is_usable(conn, &self.0, phone.as_str(), now).await? {
             Ok(())
         } else {
@@ -88,7 +65,7 @@ impl PhoneProof {
         conn: &mut AsyncPgConnection,
         phone: &PhoneNumber,
         now: DateTime<Utc>,
-    ) -> GqlResult<()> {
+    ) -> Result<()> {
         if db::phone_proofs::consume(conn, &self.0, phone.as_str(), now).await? {
             Ok(())
         } else {
@@ -101,17 +78,20 @@ impl PhoneProof {
 /// password; every session of the account ends (a thief's included) and the
 /// number's sign-in lock is lifted.
 pub async fn reset_password(
-    ctx: &Context,
+    pool: &DbPool,
+    policy: &Policy,
+    client_ip: Option<&str>,
     phone_no: &str,
     proof: &str,
     password: &str,
-) -> GqlResult<()> {
+) -> Result<()> {
     let phone = PhoneNumber::parse(phone_no)?;
     let proof = PhoneProof::parse(proof)?;
     let password = NewPassword::parse(password)?;
-    crate::accounts::limits::check(ctx, crate::accounts::limits::Limited::PasswordReset).await?;
+    let limited = crate::accounts::limits::Limited::PasswordReset;
+    crate::accounts::limits::check(pool, &policy.limits, client_ip, limited).await?;
     {
-        let mut conn = ctx.conn().await?;
+        let mut conn = crate::app::conn(pool).await?;
         proof.check(&mut conn, &phone, Utc::now()).await?;
         if db::users::live_account_by_phone(&mut conn, phone.as_str())
             .await?
@@ -121,10 +101,10 @@ pub async fn reset_password(
         }
     }
     // No connection is held while hashing.
-    let hash = passwords::hash(ctx.settings.password_hashing, password.expose().to_owned())
+    let hash = passwords::hash(policy.password_hashing, password.expose().to_owned())
         .await
         .map_err(crate::accounts::hashing_failed)?;
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let now = Utc::now();
         proof.consume(conn, &phone, now).await?;
@@ -139,8 +119,8 @@ pub async fn reset_password(
     .await
 }
 
-fn no_account() -> GqlError {
-    GqlError::message(
+fn no_account() -> Error {
+    Error::with_message(
         ErrorCode::NoUser,
         "There's no user who has this phone number.",
     )

@@ -6,12 +6,12 @@
 //! reuse, or a password change ends the session's access tokens at once
 //! rather than when they expire.
 
-use crate::graphql::context::{Context, Presented};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Presented, Result};
 use chrono::{DateTime, Utc};
+use db::DbPool;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{ErrorCode, Role, UserId};
-use platform::auth::{REFRESH_TOKEN_TTL, TokenKind};
+use platform::auth::{REFRESH_TOKEN_TTL, TokenIssuer, TokenKind};
 use uuid::Uuid;
 
 pub struct TokenPair {
@@ -25,27 +25,29 @@ fn digest(token: &str) -> String {
     hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn mint(ctx: &Context, user_id: UserId, role: Role, family: Uuid, now: DateTime<Utc>) -> TokenPair {
+fn mint(
+    issuer: &TokenIssuer,
+    user_id: UserId,
+    role: Role,
+    family: Uuid,
+    now: DateTime<Utc>,
+) -> TokenPair {
     TokenPair {
-        access_token: ctx
-            .issuer
-            .issue_in_session(user_id, role, TokenKind::Access, now, family),
-        refresh_token: ctx
-            .issuer
-            .issue_in_session(user_id, role, TokenKind::Refresh, now, family),
+        access_token: issuer.issue_in_session(user_id, role, TokenKind::Access, now, family),
+        refresh_token: issuer.issue_in_session(user_id, role, TokenKind::Refresh, now, family),
     }
 }
 
 /// Starts a session for the user and answers its first tokens.
 pub async fn start(
     conn: &mut AsyncPgConnection,
-    ctx: &Context,
+    issuer: &TokenIssuer,
     user_id: UserId,
     role: Role,
-) -> GqlResult<TokenPair> {
+) -> Result<TokenPair> {
     let now = Utc::now();
     let family = Uuid::new_v4();
-    let pair = mint(ctx, user_id, role, family, now);
+    let pair = mint(issuer, user_id, role, family, now);
     // Tokens issued before this cutoff have all expired: keep the table short.
     let cutoff = chrono::Duration::from_std(REFRESH_TOKEN_TTL)
         .map_or(now, |ttl| now - ttl - chrono::Duration::days(1));
@@ -61,25 +63,29 @@ enum Rotation {
 }
 
 /// Rotates the live refresh token presented in the header.
-pub async fn reissue(ctx: &Context) -> GqlResult<TokenPair> {
-    let Presented::Refresh { claims, raw } = &ctx.presented else {
-        return Err(GqlError::message(
+pub async fn reissue(
+    pool: &DbPool,
+    issuer: &TokenIssuer,
+    presented: &Presented,
+) -> Result<TokenPair> {
+    let Presented::Refresh { claims, raw } = presented else {
+        return Err(Error::with_message(
             ErrorCode::TokenNeeded,
             "reissueToken needs the refresh token in the header",
         ));
     };
     let user_id = claims.user_id;
     let presented = digest(raw);
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     // The reuse verdict must be committed (the family ends) even though the
     // request is refused: the transaction answers what happened, not an error.
     let rotation = conn
-        .transaction::<_, GqlError, _>(async |conn| {
+        .transaction::<_, Error, _>(async |conn| {
             let stored = db::users::refresh_token_for_update(conn, &presented)
                 .await?
                 .filter(|t| t.user_id == user_id)
                 .ok_or_else(|| {
-                    GqlError::message(
+                    Error::with_message(
                         ErrorCode::Unauthenticated,
                         "refresh token is not current; sign in again",
                     )
@@ -91,12 +97,12 @@ pub async fn reissue(ctx: &Context) -> GqlResult<TokenPair> {
             }
             let (_, credential) = db::users::live_account_by_id(conn, user_id)
                 .await?
-                .ok_or_else(|| GqlError::code(ErrorCode::NoUser))?;
+                .ok_or_else(|| Error::new(ErrorCode::NoUser))?;
             let role: Role = credential
                 .role
                 .parse()
-                .map_err(|e| GqlError::internal("stored role", e))?;
-            let pair = mint(ctx, UserId::new(user_id), role, stored.family, now);
+                .map_err(|e| Error::internal("stored role", e))?;
+            let pair = mint(issuer, UserId::new(user_id), role, stored.family, now);
             db::users::rotate_refresh_token(conn, &stored, &digest(&pair.refresh_token), now)
                 .await?;
             Ok(Rotation::Rotated(pair))
@@ -109,7 +115,7 @@ pub async fn reissue(ctx: &Context) -> GqlResult<TokenPair> {
                 user_id,
                 "a rotated refresh token was used again; session ended"
             );
-            Err(GqlError::message(
+            Err(Error::with_message(
                 ErrorCode::Unauthenticated,
                 "refresh token was already used; the session has ended, sign in again",
             ))
@@ -120,11 +126,11 @@ pub async fn reissue(ctx: &Context) -> GqlResult<TokenPair> {
 /// Ends the session of the token presented. A refresh token that was already
 /// rotated ends nothing: the session has moved on to a newer token, and only
 /// its holder signs it out.
-pub async fn sign_out(ctx: &Context) -> GqlResult<()> {
-    let mut conn = ctx.conn().await?;
+pub async fn sign_out(pool: &DbPool, presented: &Presented) -> Result<()> {
+    let mut conn = crate::app::conn(pool).await?;
     let now = Utc::now();
-    let ended = match &ctx.presented {
-        Presented::None => return Err(GqlError::code(ErrorCode::TokenNeeded)),
+    let ended = match presented {
+        Presented::None => return Err(Error::new(ErrorCode::TokenNeeded)),
         Presented::Access(viewer) => match viewer.session {
             Some(family) => {
                 db::users::end_session(&mut conn, viewer.user_id.get(), family, now).await?
@@ -144,7 +150,7 @@ pub async fn sign_out(ctx: &Context) -> GqlResult<()> {
         }
     };
     if ended == 0 {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::NoUser,
             "There's no user to sign out.",
         ));
@@ -158,6 +164,6 @@ pub async fn end_others(
     conn: &mut AsyncPgConnection,
     user_id: i64,
     keep: Option<Uuid>,
-) -> GqlResult<usize> {
+) -> Result<usize> {
     Ok(db::users::end_sessions_except(conn, user_id, keep, Utc::now()).await?)
 }

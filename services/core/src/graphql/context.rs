@@ -1,41 +1,15 @@
 //! The per-request GraphQL context: who is asking, the pool, the token
-//! issuer, settings, and the request's batch loaders.
+//! issuer, settings, and the request's batch loaders. Resolvers hand the
+//! parts a use case needs to it as arguments; no use case sees the context.
 
+use crate::app::{Peers, Presented, Viewer};
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::loaders::Loaders;
 use crate::settings::Settings;
 use db::DbPool;
-use domain::{ErrorCode, Role, UserId};
-use platform::auth::{Claims, TokenIssuer};
+use domain::{ErrorCode, Role};
+use platform::auth::TokenIssuer;
 use std::sync::Arc;
-
-/// A signed-in caller, with the role from the database (not from the token).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Viewer {
-    pub user_id: UserId,
-    pub role: Role,
-    /// The session the access token belongs to (None for tokens minted
-    /// outside a sign-in, e.g. by fixtures).
-    pub session: Option<uuid::Uuid>,
-}
-
-/// What the Authorization header carried, once the HTTP filter accepted it.
-#[derive(Debug, Clone)]
-pub enum Presented {
-    None,
-    Access(Viewer),
-    /// A refresh token: only `reissueToken` and `signOut` accept it.
-    Refresh {
-        claims: Claims,
-        raw: String,
-    },
-}
-
-/// Typed clients of the services core calls.
-pub struct Peers {
-    pub receipt: platform::api::receipt::ReceiptClient,
-    pub messaging: platform::api::messaging::MessagingClient,
-}
 
 pub struct Context {
     pub pool: DbPool,
@@ -48,7 +22,7 @@ pub struct Context {
     /// Users the viewer has a trading or employment link with (lazy).
     pub related: tokio::sync::OnceCell<std::collections::HashSet<i64>>,
     /// What the request's query fields have cost so far (see `cost`).
-    pub spent: crate::graphql::cost::Spent,
+    pub spent: crate::graphql::budget::Spent,
     /// The caller's address, for per-client abuse limits (None when unknown).
     pub client_ip: Option<String>,
     /// Whether the request may ask a read model's list twice under one key
@@ -60,10 +34,7 @@ impl juniper::Context for Context {}
 
 impl Context {
     pub fn viewer(&self) -> Option<Viewer> {
-        match &self.presented {
-            Presented::Access(viewer) => Some(*viewer),
-            _ => None,
-        }
+        self.presented.viewer()
     }
 
     /// The signed-in caller, or `TOKEN_NEEDED`.
@@ -72,25 +43,14 @@ impl Context {
             .ok_or_else(|| GqlError::code(ErrorCode::TokenNeeded))
     }
 
+    /// The signed-in caller with one of the `allowed` roles: `TOKEN_NEEDED`
+    /// without a token, `PERMISSION_DENIED` with another role.
     pub fn require_role(&self, allowed: &[Role]) -> GqlResult<Viewer> {
-        let viewer = self.require_viewer()?;
-        if allowed.contains(&viewer.role) {
-            Ok(viewer)
-        } else {
-            Err(GqlError::code(ErrorCode::PermissionDenied))
-        }
-    }
-
-    /// Tells the outbox worker that a committed change queued an SMS.
-    pub fn notify_outbox(&self) {
-        self.wakeup.wake();
+        Ok(self.require_viewer()?.require_role(allowed)?)
     }
 
     pub async fn conn(&self) -> GqlResult<db::DbConn> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| GqlError::from(db::DbError::from(e)))
+        Ok(crate::app::conn(&self.pool).await?)
     }
 }
 

@@ -18,12 +18,6 @@ use juniper::{
     GraphQLValueAsync, IntoFieldError, LookAheadSelection, LookAheadValue, Registry, ScalarValue,
     SchemaType,
 };
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Values one request may produce: twice the largest page a wholesaler's
-/// screen asks for (100 sheets × 100 lines with flowers, parties and totals
-/// is about 92,000).
-pub const BUDGET: u64 = 200_000;
 
 /// Items of a page whose `pagination` is omitted (the original's default).
 const DEFAULT_PAGE: u64 = 15;
@@ -37,28 +31,6 @@ pub const UNPAGINATED_LIST_MAX: usize = 500;
 /// How deep a root field's selection may nest (introspection, which juniper
 /// answers without this root, is bounded by the parser's own limit instead).
 pub const MAX_DEPTH: usize = 15;
-
-/// What a request has spent of its budget so far.
-#[derive(Debug, Default)]
-pub struct Spent(AtomicU64);
-
-impl Spent {
-    /// Charges `cost`; refuses it when it would go over the budget.
-    fn charge(&self, cost: u64) -> Result<(), GqlError> {
-        let before = self.0.fetch_add(cost, Ordering::Relaxed);
-        if before.saturating_add(cost) > BUDGET {
-            return Err(GqlError::message(
-                ErrorCode::InvalidData,
-                format!(
-                    "This request asks for too much at once (about {} values, at most {BUDGET}): \
-                     ask for smaller pages or fewer fields.",
-                    before.saturating_add(cost)
-                ),
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// The values `field` of type `parent` produces when it is asked `items`
 /// times: itself, and its children once per item of its page. A list is

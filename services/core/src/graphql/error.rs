@@ -2,6 +2,7 @@
 //! `extensions` carry `errorType`, `code` and `errorCode` (plus the original's
 //! empty `debugInfo`), so existing clients keep matching on them.
 
+use crate::app;
 use domain::{DomainError, ErrorCode};
 use juniper::{FieldError, IntoFieldError, ScalarValue, graphql_value};
 
@@ -22,8 +23,14 @@ impl GqlError {
 
     /// Logs what went wrong and tells the client only that something did.
     pub fn internal(context: &str, detail: impl std::fmt::Display) -> Self {
-        tracing::error!(%detail, "{context}");
-        GqlError::code(ErrorCode::Internal)
+        app::Error::internal(context, detail).into()
+    }
+}
+
+/// The use cases' refusals, outages and bugs, as the client sees them.
+impl From<app::Error> for GqlError {
+    fn from(e: app::Error) -> Self {
+        GqlError(e.into_domain())
     }
 }
 
@@ -39,47 +46,23 @@ impl From<domain::ValueError> for GqlError {
     }
 }
 
-/// Maps a unique-index violation to `code` (a concurrent duplicate lost the
-/// race in the database); any other database error stays internal.
-pub fn on_unique_violation(code: ErrorCode) -> impl Fn(diesel::result::Error) -> GqlError {
-    move |e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => GqlError::code(code),
-        other => other.into(),
+/// Resolvers that read the database directly classify its errors as the use
+/// cases do: an outage is `DATABASE_UNAVAILABLE`, anything else a logged `INTERNAL`.
+impl From<db::DbError> for GqlError {
+    fn from(e: db::DbError) -> Self {
+        app::Error::from(e).into()
     }
 }
 
 impl From<diesel::result::Error> for GqlError {
     fn from(e: diesel::result::Error) -> Self {
-        db::DbError::Query(e).into()
+        app::Error::from(e).into()
     }
 }
 
 impl From<crate::graphql::loaders::LoadError> for GqlError {
     fn from(e: crate::graphql::loaders::LoadError) -> Self {
-        GqlError::of_database(&e.0)
-    }
-}
-
-impl GqlError {
-    /// `DATABASE_UNAVAILABLE` for an outage, else a logged `INTERNAL`.
-    fn of_database(e: &db::DbError) -> Self {
-        if e.is_outage() {
-            tracing::warn!(error = %e, "database unavailable");
-            return GqlError::code(ErrorCode::DatabaseUnavailable);
-        }
-        GqlError::internal("database query failed", e)
-    }
-}
-
-/// A database out of reach (no connection, or the one in use dropped under the
-/// statement) is `DATABASE_UNAVAILABLE`, which clients retry; anything else is
-/// a bug, logged and answered `INTERNAL`.
-impl From<db::DbError> for GqlError {
-    fn from(e: db::DbError) -> Self {
-        GqlError::of_database(&e)
+        app::Error::of_database(&e.0).into()
     }
 }
 
@@ -96,4 +79,9 @@ impl<S: ScalarValue> IntoFieldError<S> for GqlError {
             }),
         )
     }
+}
+
+/// An argument the contract declares nullable but the operation needs.
+pub fn required<T>(value: Option<T>, what: &str) -> GqlResult<T> {
+    value.ok_or_else(|| GqlError::message(ErrorCode::InvalidData, format!("{what} is required")))
 }

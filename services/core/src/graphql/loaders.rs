@@ -18,7 +18,7 @@ use diesel_async::AsyncPgConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::graphql::pagination::Page;
+use crate::app::Page;
 
 /// Why a batch failed, shared by every key of the batch (a dataloader has no
 /// error channel of its own, and hands each key a copy). Deliberately not

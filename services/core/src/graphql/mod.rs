@@ -1,23 +1,25 @@
-//! The GraphQL API (the original's contract): one file per area, composed into
-//! the `Query` and `Mutation` roots here.
+//! The GraphQL API (the original's contract). The types and their resolvers
+//! live in `model/`, one module per entity (user, catalogue, cart, order,
+//! auction); `query.rs` and `mutation.rs` are the roots that delegate to them.
+//! Around them: the request's `context` (who asks, the pool, the loaders),
+//! its `error` (the use cases' `app::Error` converts into it), `pagination`,
+//! the `LocalDate` scalar, `ids`, dataloaders (`loaders`), the query budget
+//! (`cost`, charged to the request's `budget`) and the read models
+//! (`read_model`).
 
-pub mod auction;
-pub mod cart;
-pub mod catalogue;
+pub mod budget;
 pub mod context;
 pub mod cost;
-pub mod enums;
 pub mod error;
+pub mod ids;
 pub mod loaders;
+pub mod model;
 pub mod mutation;
-pub mod orders;
 pub mod pagination;
 pub mod query;
 pub mod read_model;
 pub mod scalar_value;
 pub mod scalars;
-pub mod trading;
-pub mod users;
 
 use context::Context;
 use juniper::{EmptySubscription, RootNode};
@@ -50,33 +52,4 @@ pub fn sdl() -> String {
     schema()
         .as_sdl()
         .replace("sort: Sort = \"ASCEND\"", "sort: Sort = ASCEND")
-}
-
-/// `AuthToken` (same as the original's AuthTokenDto).
-#[derive(juniper::GraphQLObject)]
-pub struct AuthToken {
-    pub access_token: String,
-    pub refresh_token: String,
-}
-
-impl From<crate::accounts::auth::TokenPair> for AuthToken {
-    fn from(pair: crate::accounts::auth::TokenPair) -> Self {
-        AuthToken {
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-        }
-    }
-}
-
-#[derive(juniper::GraphQLObject)]
-pub struct CommonResponse {
-    pub success: Option<bool>,
-}
-
-impl CommonResponse {
-    pub fn ok() -> Self {
-        CommonResponse {
-            success: Some(true),
-        }
-    }
 }

@@ -1,115 +1,48 @@
-//! The `Mutation` root.
+//! The `Mutation` root: each field delegates to its entity's module under
+//! `model/`; the two SMS operations, which belong to no entity, are answered
+//! here.
 
 use crate::accounts::limits::{self, Limited};
-use crate::accounts::{admin, auth, employees, partners, recovery, sessions};
-use crate::graphql::auction::{AuctionResultUpdateFilterInput, AuctionResultUpdateOutput};
-use crate::graphql::cart::*;
 use crate::graphql::context::Context;
-use crate::graphql::enums::{AccountRole, GqlApplyStatus};
-use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::orders::*;
-use crate::graphql::trading as t;
-use crate::graphql::users::{BizConnection, BusinessInfo, User};
-use crate::graphql::{AuthToken, CommonResponse};
-use domain::{ErrorCode, Role};
-use juniper::{GraphQLInputObject, graphql_object};
+use crate::graphql::error::GqlResult;
+use crate::graphql::model::CommonResponse;
+use crate::graphql::model::auction::{AuctionResultUpdateFilterInput, AuctionResultUpdateOutput};
+use crate::graphql::model::cart::mutations::{
+    AddToCartInput, OrderCartItemsInput, UpdateCartItemInput, UpdateShoppingSessionInput,
+};
+use crate::graphql::model::cart::{CartItem, ShoppingSession};
+use crate::graphql::model::order::daily::{self, DailyOrderItem};
+use crate::graphql::model::order::mutations::{OrderItemPriceInput, UpsertCustomOrderItemsInput};
+use crate::graphql::model::order::receipt;
+use crate::graphql::model::order::{CustomOrderItem, OrderItem, OrderSheet, OrderSheetReceipt};
+use crate::graphql::model::user::account::{self, UpdatePasswordInput};
+use crate::graphql::model::user::auth::{
+    self, AuthToken, ResetPasswordInput, SignInInput, SignUpInput,
+};
+use crate::graphql::model::user::business_info::{self, BusinessInfo, CreateBusinessInfoInput};
+use crate::graphql::model::user::connection;
+use crate::graphql::model::user::enums::GqlApplyStatus;
+use crate::graphql::model::user::{BizConnection, User};
+use crate::graphql::model::{auction, cart, order};
+use juniper::graphql_object;
 
 pub struct Mutation;
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct SignUpInput {
-    pub name: String,
-    pub phone_no: String,
-    pub password: String,
-    pub role: AccountRole,
-    /// 휴대폰 인증 증명: the proof `/v1/verifications/confirm` answered for
-    /// this phone number. Required when the server runs with
-    /// PHONE_VERIFICATION=required; checked and used up whenever given.
-    pub phone_proof: Option<String>,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct SignInInput {
-    pub phone_no: String,
-    pub password: String,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct CreateBusinessInfoInput {
-    pub user_id: i32,
-    /// 회사명
-    pub company_name: String,
-    /// 회사번호
-    pub company_phone_no: String,
-    /// 대표자명
-    pub employer_name: String,
-    /// 회사주소
-    pub address: String,
-    /// 사업자번호
-    pub business_no: String,
-    /// 업태
-    pub business_main_category: String,
-    /// 종목
-    pub business_sub_category: String,
-    /// 인감도장
-    pub seal_stamp_img_url: String,
-    /// 계좌
-    pub bank_account: String,
-}
-
-/// 비밀번호 재설정: a new password for whoever proves the account's phone number.
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct ResetPasswordInput {
-    pub phone_no: String,
-    /// The proof `/v1/verifications/confirm` answered for this phone number.
-    pub phone_proof: String,
-    pub password: String,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct UpdatePasswordInput {
-    pub user_id: i32,
-    pub phone_no: String,
-    pub password: String,
-}
-
-fn required<T>(value: Option<T>, what: &str) -> GqlResult<T> {
-    value.ok_or_else(|| GqlError::message(ErrorCode::InvalidData, format!("{what} is required")))
-}
 
 #[graphql_object(context = Context)]
 impl Mutation {
     /// 회원가입
     async fn sign_up(ctx: &Context, input: Option<SignUpInput>) -> GqlResult<AuthToken> {
-        let input = required(input, "input")?;
-        auth::sign_up(
-            ctx,
-            auth::SignUp {
-                name: &input.name,
-                phone_no: &input.phone_no,
-                password: &input.password,
-                role: input.role.to_domain(),
-                phone_proof: input.phone_proof.as_deref(),
-            },
-        )
-        .await
-        .map(Into::into)
+        auth::sign_up(ctx, input).await
     }
 
     /// 로그인
     async fn sign_in(ctx: &Context, input: Option<SignInInput>) -> GqlResult<AuthToken> {
-        let input = required(input, "input")?;
-        auth::sign_in(ctx, &input.phone_no, &input.password)
-            .await
-            .map(Into::into)
+        auth::sign_in(ctx, input).await
     }
 
     /// 소매상 -> 도매상 거래처 신청
     async fn apply_biz_connection(ctx: &Context, wholesaler_id: i32) -> GqlResult<BizConnection> {
-        let viewer = ctx.require_role(&[Role::Retailer])?;
-        partners::apply(ctx, viewer, i64::from(wholesaler_id))
-            .await
-            .map(BizConnection)
+        connection::apply_biz_connection(ctx, wholesaler_id).await
     }
 
     /// 도매상 -> 소매상 거래처 신청처리(승낙, 거절)
@@ -118,56 +51,41 @@ impl Mutation {
         biz_conn_id: i32,
         status: Option<GqlApplyStatus>,
     ) -> GqlResult<BizConnection> {
-        let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::WholesalerEmpe])?;
-        let status = required(status, "status")?;
-        partners::update(ctx, viewer, i64::from(biz_conn_id), status.to_domain())
-            .await
-            .map(BizConnection)
+        connection::update_biz_connection(ctx, biz_conn_id, status).await
     }
 
     /// 로그아웃: ends the session of the token sent (other devices stay signed in)
     async fn sign_out(ctx: &Context) -> GqlResult<CommonResponse> {
-        sessions::sign_out(ctx).await.map(|()| CommonResponse::ok())
+        auth::sign_out(ctx).await
     }
 
     /// 토큰 재발급(리토큰): send the refresh token in the Authorization header.
     /// A refresh token works once: sent again, it ends its session.
     async fn reissue_token(ctx: &Context) -> GqlResult<AuthToken> {
-        sessions::reissue(ctx).await.map(Into::into)
+        auth::reissue_token(ctx).await
     }
 
     /// 비밀번호 재설정 (no sign-in needed: the phone proof stands for it).
     /// Ends every session of the account.
     async fn reset_password(ctx: &Context, input: ResetPasswordInput) -> GqlResult<CommonResponse> {
-        recovery::reset_password(ctx, &input.phone_no, &input.phone_proof, &input.password)
-            .await
-            .map(|()| CommonResponse::ok())
+        auth::reset_password(ctx, input).await
     }
 
     /// [도매상 사장] 직원 가입 승인: the employee acts for the owner from now on
     /// (the owner, or an admin).
     async fn approve_employee(ctx: &Context, employee_id: i32) -> GqlResult<User> {
-        let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::Admin])?;
-        employees::approve(ctx, viewer, i64::from(employee_id))
-            .await
-            .map(User::from)
+        account::approve_employee(ctx, employee_id).await
     }
 
     /// [도매상 사장] 직원 삭제 또는 가입 거절: the account stays and acts for
     /// nobody (the owner, or an admin).
     async fn remove_employee(ctx: &Context, employee_id: i32) -> GqlResult<CommonResponse> {
-        let viewer = ctx.require_role(&[Role::WholesalerEmpr, Role::Admin])?;
-        employees::remove(ctx, viewer, i64::from(employee_id))
-            .await
-            .map(|()| CommonResponse::ok())
+        account::remove_employee(ctx, employee_id).await
     }
 
     /// [관리자] 유저 삭제
     async fn remove_user(ctx: &Context, user_id: i32) -> GqlResult<CommonResponse> {
-        let viewer = ctx.require_viewer()?;
-        admin::remove_user(ctx, viewer, i64::from(user_id))
-            .await
-            .map(|()| CommonResponse::ok())
+        account::remove_user(ctx, user_id).await
     }
 
     /// 업체 정보 업로드 및 수정 (own, or any for an admin)
@@ -175,22 +93,7 @@ impl Mutation {
         ctx: &Context,
         input: Option<CreateBusinessInfoInput>,
     ) -> GqlResult<BusinessInfo> {
-        let viewer = ctx.require_viewer()?;
-        let i = required(input, "input")?;
-        let fields = admin::BusinessInfoInput {
-            company_name: i.company_name,
-            company_phone_no: i.company_phone_no,
-            employer_name: i.employer_name,
-            address: i.address,
-            business_no: i.business_no,
-            business_main_category: i.business_main_category,
-            business_sub_category: i.business_sub_category,
-            seal_stamp_img_url: i.seal_stamp_img_url,
-            bank_account: i.bank_account,
-        };
-        admin::upsert_business_info(ctx, viewer, i64::from(i.user_id), fields)
-            .await
-            .map(BusinessInfo)
+        business_info::upsert_business_info(ctx, input).await
     }
 
     /// 비밀번호 변경 (own, or any for an admin)
@@ -198,34 +101,24 @@ impl Mutation {
         ctx: &Context,
         input: Option<UpdatePasswordInput>,
     ) -> GqlResult<CommonResponse> {
-        let viewer = ctx.require_viewer()?;
-        let input = required(input, "input")?;
-        admin::update_password(
-            ctx,
-            viewer,
-            i64::from(input.user_id),
-            &input.phone_no,
-            &input.password,
-        )
-        .await
-        .map(|()| CommonResponse::ok())
+        account::update_password(ctx, input).await
     }
 
     /// [소매상] 장바구니 담기
     async fn add_to_cart(ctx: &Context, input: Option<AddToCartInput>) -> GqlResult<CartItem> {
-        t::add_to_cart(ctx, input).await
+        cart::mutations::add_to_cart(ctx, input).await
     }
 
     /// [소매상] 장바구니 항목 삭제
     async fn remove_cart_item(ctx: &Context, cart_item_id: i32) -> GqlResult<CommonResponse> {
-        t::remove_cart_item(ctx, cart_item_id)
+        cart::mutations::remove_cart_item(ctx, cart_item_id)
             .await
             .map(|()| CommonResponse::ok())
     }
 
     /// [소매상] 장바구니 항목 수정
     async fn update_cart_item(ctx: &Context, input: UpdateCartItemInput) -> GqlResult<CartItem> {
-        t::update_cart_item(ctx, input).await
+        cart::mutations::update_cart_item(ctx, input).await
     }
 
     /// [소매상] 장바구니 쇼핑 세션값(도매상, 메모) 수정 (CONFIRMED partners only)
@@ -233,7 +126,7 @@ impl Mutation {
         ctx: &Context,
         input: UpdateShoppingSessionInput,
     ) -> GqlResult<ShoppingSession> {
-        t::update_shopping_session(ctx, input).await
+        cart::mutations::update_shopping_session(ctx, input).await
     }
 
     #[graphql(
@@ -243,7 +136,7 @@ impl Mutation {
         ctx: &Context,
         wholesaler_id: i32,
     ) -> GqlResult<Vec<CartItem>> {
-        t::upsert_wholesaler_on_cart_items(ctx, wholesaler_id).await
+        cart::mutations::upsert_wholesaler_on_cart_items(ctx, wholesaler_id).await
     }
 
     /// [소매상] 장바구니 주문 (one order per cart, even when submitted twice)
@@ -255,12 +148,12 @@ impl Mutation {
         input: Option<OrderCartItemsInput>,
     ) -> GqlResult<Option<OrderSheet>> {
         let _ = input;
-        t::order_cart_items(ctx).await
+        order::mutations::order_cart_items(ctx).await
     }
 
     /// [소매상] 주문서 삭제 (own, before a receipt)
     async fn remove_order_sheet(ctx: &Context, order_sheet_id: i32) -> GqlResult<CommonResponse> {
-        t::remove_order_sheet(ctx, order_sheet_id)
+        order::mutations::remove_order_sheet(ctx, order_sheet_id)
             .await
             .map(|()| CommonResponse::ok())
     }
@@ -270,7 +163,7 @@ impl Mutation {
         ctx: &Context,
         items: Vec<OrderItemPriceInput>,
     ) -> GqlResult<Vec<OrderItem>> {
-        t::update_order_items_price(ctx, items).await
+        order::mutations::update_order_items_price(ctx, items).await
     }
 
     /// [도매상] 자유양식 항목 (배송비 포함) 추가 및 수정
@@ -278,7 +171,7 @@ impl Mutation {
         ctx: &Context,
         input: UpsertCustomOrderItemsInput,
     ) -> GqlResult<Vec<CustomOrderItem>> {
-        t::upsert_custom_order_items(ctx, input).await
+        order::mutations::upsert_custom_order_items(ctx, input).await
     }
 
     /// [도매상] 자유양식 항목 삭제
@@ -286,7 +179,7 @@ impl Mutation {
         ctx: &Context,
         custom_order_item_ids: Vec<i32>,
     ) -> GqlResult<CommonResponse> {
-        t::remove_custom_order_items(ctx, custom_order_item_ids)
+        order::mutations::remove_custom_order_items(ctx, custom_order_item_ids)
             .await
             .map(|()| CommonResponse::ok())
     }
@@ -296,7 +189,7 @@ impl Mutation {
         ctx: &Context,
         items: Vec<OrderItemPriceInput>,
     ) -> GqlResult<Vec<DailyOrderItem>> {
-        t::update_daily_order_items_price(ctx, items).await
+        daily::update_daily_order_items_price(ctx, items).await
     }
 
     /// [도매상] 거래명세서(영수증) 발행 (owner or employee)
@@ -304,12 +197,14 @@ impl Mutation {
         ctx: &Context,
         order_sheet_id: i32,
     ) -> GqlResult<OrderSheetReceipt> {
-        t::issue_receipt(ctx, order_sheet_id).await
+        receipt::issue_receipt(ctx, order_sheet_id).await
     }
 
     /// [관리자] 장바구니 일괄 주문 (the nightly batch, on demand)
     async fn order_batch_cart_items(ctx: &Context) -> GqlResult<CommonResponse> {
-        t::order_batch(ctx).await.map(|()| CommonResponse::ok())
+        order::mutations::order_batch(ctx)
+            .await
+            .map(|()| CommonResponse::ok())
     }
 
     /// 경매 매물 업데이트(도매상용)
@@ -317,7 +212,7 @@ impl Mutation {
         ctx: &Context,
         filter: AuctionResultUpdateFilterInput,
     ) -> GqlResult<AuctionResultUpdateOutput> {
-        let item = t::update_auction_result(ctx, filter).await?;
+        let item = auction::mutations::update_auction_result(ctx, filter).await?;
         Ok(AuctionResultUpdateOutput { item })
     }
 
@@ -327,9 +222,9 @@ impl Mutation {
         to: String,
         message: String,
     ) -> GqlResult<CommonResponse> {
-        crate::sms::send_default(ctx, &to, &message)
-            .await
-            .map(|()| CommonResponse::ok())
+        let viewer = ctx.require_viewer()?;
+        crate::sms::send_default(&ctx.peers.messaging, viewer, &to, &message).await?;
+        Ok(CommonResponse::ok())
     }
 
     /// 인증문자 SMS 전송 (numeric code; rate-limited per phone, per client and overall)
@@ -338,9 +233,15 @@ impl Mutation {
         to: String,
         code: String,
     ) -> GqlResult<CommonResponse> {
-        limits::check(ctx, Limited::VerificationSms).await?;
-        crate::sms::send_verification(ctx, &to, &code)
-            .await
-            .map(|()| CommonResponse::ok())
+        let client_ip = ctx.client_ip.as_deref();
+        limits::check(
+            &ctx.pool,
+            &ctx.settings.accounts.limits,
+            client_ip,
+            Limited::VerificationSms,
+        )
+        .await?;
+        crate::sms::send_verification(&ctx.peers.messaging, &to, &code).await?;
+        Ok(CommonResponse::ok())
     }
 }

@@ -1,10 +1,9 @@
 //! Auction purchases: the wholesaler (owner or employee) sees and prices its
 //! own lines; signed-in retailers browse the ones it offers (priced).
 
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
-use crate::graphql::pagination::Page;
+use crate::app::{Error, Page, Result, Viewer};
 use crate::trading::scope::{acting_wholesaler, wholesaler_of};
+use db::DbPool;
 use db::auctions::{AuctionResultRow, SaleGroup};
 use domain::{ErrorCode, Role};
 use std::collections::HashMap;
@@ -21,19 +20,19 @@ pub fn window(days: i64) -> (i32, i32) {
     (domain::time::yyyymmdd(from), domain::time::yyyymmdd(today))
 }
 
-fn not_found() -> GqlError {
-    GqlError::message(ErrorCode::NoAuctionResult, "Not Found")
+fn not_found() -> Error {
+    Error::with_message(ErrorCode::NoAuctionResult, "Not Found")
 }
 
 /// Images per (flower name, type name), all of a page's pairs in one query.
 pub async fn images(
-    ctx: &Context,
+    pool: &DbPool,
     pairs: Vec<(String, String)>,
-) -> GqlResult<HashMap<(String, String), Vec<String>>> {
+) -> Result<HashMap<(String, String), Vec<String>>> {
     let mut unique = pairs;
     unique.sort();
     unique.dedup();
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     let found = db::catalogue::images_for_names(&mut conn, &unique).await?;
     Ok(found
         .into_iter()
@@ -42,22 +41,22 @@ pub async fn images(
 }
 
 pub async fn own_results(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     wholesaler_id: i64,
     before_days: Option<i32>,
     page: Page,
-) -> GqlResult<Vec<AuctionResultRow>> {
+) -> Result<Vec<AuctionResultRow>> {
     let days = before_days.unwrap_or(3);
     if !(0..=MAX_BEFORE_DAYS).contains(&days) {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::InvalidData,
             format!("beforeDays must be between 0 and {MAX_BEFORE_DAYS}."),
         ));
     }
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     if acting_wholesaler(&mut conn, viewer).await? != wholesaler_id {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::PermissionDenied,
             "You can only see your own auction results.",
         ));
@@ -75,8 +74,8 @@ pub async fn own_results(
     .await?)
 }
 
-pub async fn own_result(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<AuctionResultRow> {
-    let mut conn = ctx.conn().await?;
+pub async fn own_result(pool: &DbPool, viewer: Viewer, id: i64) -> Result<AuctionResultRow> {
+    let mut conn = crate::app::conn(pool).await?;
     let wholesaler = acting_wholesaler(&mut conn, viewer).await?;
     match db::auctions::live_by_id(&mut conn, id).await? {
         Some(row) if row.wholesaler_id == wholesaler => Ok(row),
@@ -85,26 +84,26 @@ pub async fn own_result(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<Auc
 }
 
 pub async fn update(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     id: i64,
     retail_price: Option<i32>,
     is_sold_out: Option<bool>,
-) -> GqlResult<AuctionResultRow> {
+) -> Result<AuctionResultRow> {
     if retail_price.is_some_and(|p| p < 0) {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::InvalidData,
             "retailPrice must not be negative.",
         ));
     }
-    let row = own_result(ctx, viewer, id).await?;
-    let mut conn = ctx.conn().await?;
+    let row = own_result(pool, viewer, id).await?;
+    let mut conn = crate::app::conn(pool).await?;
     Ok(db::auctions::update_sale(&mut conn, row.id, retail_price, is_sold_out).await?)
 }
 
-pub async fn for_sale(ctx: &Context, wholesaler_id: i64, page: Page) -> GqlResult<Vec<SaleGroup>> {
+pub async fn for_sale(pool: &DbPool, wholesaler_id: i64, page: Page) -> Result<Vec<SaleGroup>> {
     let (from, to) = window(FOR_SALE_DAYS);
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     Ok(db::auctions::for_sale_page(
         &mut conn,
         wholesaler_id,
@@ -133,11 +132,11 @@ pub enum Reader {
 /// for-sale list shows it (priced, not sold out, within its window), and
 /// only as a `Reader::Buyer`. Other lots look missing.
 pub async fn offered_result(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     id: i64,
-) -> GqlResult<(AuctionResultRow, Reader)> {
-    let mut conn = ctx.conn().await?;
+) -> Result<(AuctionResultRow, Reader)> {
+    let mut conn = crate::app::conn(pool).await?;
     let row = db::auctions::live_by_id(&mut conn, id)
         .await?
         .ok_or_else(not_found)?;

@@ -4,7 +4,7 @@
 //! Postgres advisory lock keeps it to one instance at a time; the log row is
 //! written outside the orders' transactions so a failed run is still logged.
 
-use crate::graphql::error::GqlError;
+use crate::app::Error;
 use crate::trading::ordering::place_order;
 use chrono::{DateTime, NaiveTime, Utc};
 use db::DbPool;
@@ -84,7 +84,7 @@ async fn run_locked(conn: &mut AsyncPgConnection) -> Result<BatchOutcome, BatchE
             .transaction(async |conn| {
                 let placed = place_order(conn, retailer).await?;
                 let items = db::orders::live_items_of_sheet(conn, placed.sheet.id).await?;
-                Ok::<_, GqlError>((placed, items.len()))
+                Ok::<_, Error>((placed, items.len()))
             })
             .await;
         match placed {
@@ -94,9 +94,13 @@ async fn run_locked(conn: &mut AsyncPgConnection) -> Result<BatchOutcome, BatchE
                 outcome.order_item_count += i32::try_from(items).unwrap_or(i32::MAX);
             }
             // The retailer ordered (or emptied the cart) since the listing.
-            Err(GqlError(e))
-                if matches!(e.code, ErrorCode::NoShoppingSession | ErrorCode::NoCartItem) => {}
-            Err(GqlError(e)) => {
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::NoShoppingSession | ErrorCode::NoCartItem
+                ) => {}
+            Err(e) => {
+                let e = e.into_domain();
                 outcome.failed_retailer_count += 1;
                 outcome.err_logs.push_str(&format!(
                     "retailer {retailer}: {} {}\n",

@@ -1,8 +1,8 @@
 //! The retailer's cart: add, change, remove lines and choose the wholesaler.
 
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
 use crate::trading::scope::require_confirmed;
+use db::DbPool;
 use db::carts::{CartItemRow, NewLine, SessionRow};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{ErrorCode, FlowerGrade, Role};
@@ -17,20 +17,20 @@ pub struct LineInput {
     pub memo: Option<String>,
 }
 
-pub fn check_quantity(quantity: i32) -> GqlResult<()> {
+pub fn check_quantity(quantity: i32) -> Result<()> {
     if quantity > 0 {
         Ok(())
     } else {
-        Err(GqlError::message(
+        Err(Error::with_message(
             ErrorCode::InvalidData,
             "quantity must be a positive number.",
         ))
     }
 }
 
-pub fn check_memo(memo: Option<&str>) -> GqlResult<()> {
+pub fn check_memo(memo: Option<&str>) -> Result<()> {
     match memo {
-        Some(memo) if memo.chars().count() > MAX_MEMO_CHARS => Err(GqlError::message(
+        Some(memo) if memo.chars().count() > MAX_MEMO_CHARS => Err(Error::with_message(
             ErrorCode::InvalidData,
             format!("memo must be at most {MAX_MEMO_CHARS} characters."),
         )),
@@ -38,16 +38,16 @@ pub fn check_memo(memo: Option<&str>) -> GqlResult<()> {
     }
 }
 
-pub async fn add(ctx: &Context, viewer: Viewer, input: LineInput) -> GqlResult<CartItemRow> {
+pub async fn add(pool: &DbPool, viewer: Viewer, input: LineInput) -> Result<CartItemRow> {
     check_quantity(input.quantity)?;
     check_memo(input.memo.as_deref())?;
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         if db::catalogue::flowers_by_ids(conn, &[input.flower_id])
             .await?
             .is_empty()
         {
-            return Err(GqlError::message(
+            return Err(Error::with_message(
                 ErrorCode::NoFlower,
                 format!("There's no flower whose id is {}", input.flower_id),
             ));
@@ -64,8 +64,8 @@ pub async fn add(ctx: &Context, viewer: Viewer, input: LineInput) -> GqlResult<C
     .await
 }
 
-fn no_cart_item(id: i64) -> GqlError {
-    GqlError::message(
+fn no_cart_item(id: i64) -> Error {
+    Error::with_message(
         ErrorCode::NoCartItem,
         format!("There's no cart_item whose ID is {id}"),
     )
@@ -77,7 +77,7 @@ async fn own_line(
     conn: &mut AsyncPgConnection,
     viewer: Viewer,
     id: i64,
-) -> GqlResult<(SessionRow, CartItemRow)> {
+) -> Result<(SessionRow, CartItemRow)> {
     let session = db::carts::live_session_for_update(conn, viewer.user_id.get())
         .await?
         .ok_or_else(|| no_cart_item(id))?;
@@ -90,21 +90,21 @@ async fn own_line(
 /// Changes quantity, grade and memo; moving a line onto a grade the cart
 /// already has merges the two (quantities added).
 pub async fn update(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     id: i64,
     input: LineInput,
-) -> GqlResult<CartItemRow> {
+) -> Result<CartItemRow> {
     check_quantity(input.quantity)?;
     check_memo(input.memo.as_deref())?;
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let (_, item) = own_line(conn, viewer, id).await?;
         let grade = input.grade.as_korean();
         let mut quantity = input.quantity;
         if let Some(other) = db::carts::other_line(conn, &item, grade).await? {
             quantity = other.quantity.checked_add(quantity).ok_or_else(|| {
-                GqlError::message(ErrorCode::InvalidData, "quantity is too large.")
+                Error::with_message(ErrorCode::InvalidData, "quantity is too large.")
             })?;
             db::carts::remove_item(conn, other.id).await?;
         }
@@ -114,11 +114,11 @@ pub async fn update(
 }
 
 /// Removes a line; removing the last one closes the cart.
-pub async fn remove(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<()> {
-    let mut conn = ctx.conn().await?;
+pub async fn remove(pool: &DbPool, viewer: Viewer, id: i64) -> Result<()> {
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let (session, item) = own_line(conn, viewer, id).await.map_err(|_| {
-            GqlError::message(
+            Error::with_message(
                 ErrorCode::NoCartItem,
                 "There's no cart item data want to delete.",
             )
@@ -136,28 +136,28 @@ pub async fn remove(ctx: &Context, viewer: Viewer, id: i64) -> GqlResult<()> {
 /// Chooses the wholesaler (must be a wholesaler owner with a CONFIRMED
 /// connection) and/or the memo of the open cart.
 pub async fn update_session(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     wholesaler_id: Option<i64>,
     memo: Option<String>,
-) -> GqlResult<SessionRow> {
+) -> Result<SessionRow> {
     check_memo(memo.as_deref())?;
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let retailer = viewer.user_id.get();
         let session = db::carts::live_session_for_update(conn, retailer)
             .await?
             .ok_or_else(|| {
-                GqlError::message(
+                Error::with_message(
                     ErrorCode::NoShoppingSession,
                     format!("There's no shopping session whose retailerID is {retailer}"),
                 )
             })?;
         let wholesaler_id = wholesaler_id.or(session.wholesaler_id).ok_or_else(|| {
-            GqlError::message(ErrorCode::InvalidData, "There's no input data to update.")
+            Error::with_message(ErrorCode::InvalidData, "There's no input data to update.")
         })?;
         let no_wholesaler = || {
-            GqlError::message(
+            Error::with_message(
                 ErrorCode::NoUser,
                 format!("There's no wholesaler whose ID is {wholesaler_id}"),
             )

@@ -1,9 +1,9 @@
 //! Free-text lines on a sheet (flowers bought elsewhere, wrapping, ...) and the
 //! single shipping-fee line 배송비, with the original's matching rules.
 
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
 use crate::trading::scope::{acting_wholesaler, own_sheet_as_wholesaler};
+use db::DbPool;
 use db::custom_items::{CustomLine, SHIPPING_FEE};
 use db::orders::CustomOrderItemRow;
 use diesel_async::AsyncConnection;
@@ -41,8 +41,8 @@ impl CustomInput {
         self.flower_name.as_deref().map(str::trim) == Some(SHIPPING_FEE)
     }
 
-    fn check(&self) -> GqlResult<()> {
-        let bad = |message: &str| Err(GqlError::message(ErrorCode::InvalidData, message));
+    fn check(&self) -> Result<()> {
+        let bad = |message: &str| Err(Error::with_message(ErrorCode::InvalidData, message));
         if self.quantity.is_some_and(|q| q <= 0) {
             return bad("quantity must be a positive number.");
         }
@@ -71,14 +71,14 @@ impl CustomInput {
 }
 
 pub async fn upsert(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     sheet_id: i64,
     items: Vec<CustomInput>,
-) -> GqlResult<Vec<CustomOrderItemRow>> {
+) -> Result<Vec<CustomOrderItemRow>> {
     let items: Vec<CustomInput> = items.into_iter().filter(|i| !i.is_empty()).collect();
     if items.is_empty() {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::InvalidData,
             "All custom_order_items are composed of empty objects.",
         ));
@@ -86,7 +86,7 @@ pub async fn upsert(
     for item in &items {
         item.check()?;
     }
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let sheet = own_sheet_as_wholesaler(conn, viewer, sheet_id).await?;
         let existing = db::custom_items::live_of_sheet(conn, sheet.id).await?;
@@ -108,7 +108,7 @@ pub async fn upsert(
                 (Some(row), _) => Some(row.id),
                 (None, Some(id)) if existing.iter().any(|r| r.id == id && !is_fee(r)) => Some(id),
                 (None, Some(id)) => {
-                    return Err(GqlError::message(
+                    return Err(Error::with_message(
                         ErrorCode::NoCustomOrderItem,
                         format!("There's no custom order item whose id is {id} on this sheet"),
                     ));
@@ -147,8 +147,8 @@ pub async fn upsert(
 
 /// Removes the caller's custom lines among `ids`; ids of other sheets are
 /// treated like unknown ones.
-pub async fn remove(ctx: &Context, viewer: Viewer, ids: &[i64]) -> GqlResult<()> {
-    let mut conn = ctx.conn().await?;
+pub async fn remove(pool: &DbPool, viewer: Viewer, ids: &[i64]) -> Result<()> {
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
         db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
@@ -159,7 +159,7 @@ pub async fn remove(ctx: &Context, viewer: Viewer, ids: &[i64]) -> GqlResult<()>
             .map(|row| row.id)
             .collect();
         if own.is_empty() {
-            return Err(GqlError::message(
+            return Err(Error::with_message(
                 ErrorCode::NoOrderSheet,
                 "There's no custom order items data want to delete",
             ));

@@ -1,6 +1,8 @@
 //! The trading half of core: carts, ordering, pricing, custom lines, receipts,
 //! the nightly batch and auction results. Each function is one use case: it
-//! checks who asks and what they own, then runs in one transaction.
+//! checks who asks and what they own, then runs in one transaction. Use cases
+//! take the pool and the `app::Viewer` and answer `app::Result` (see `app`);
+//! the GraphQL resolvers and the nightly batch call the same functions.
 
 pub mod auctions;
 pub mod batch;

@@ -2,10 +2,10 @@
 //! nightly batch. The session row lock makes a double submit (or a submit
 //! racing the batch) produce exactly one sheet.
 
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
 use crate::trading::scope::{no_order_sheet, require_confirmed};
-use db::orders::{NewSheet, OrderSheetRow};
+use db::DbPool;
+use db::orders::{NewSheet, OrderSheetRow, Party};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::ErrorCode;
 
@@ -18,18 +18,18 @@ pub struct Placed {
 
 /// Orders every live line of the retailer's cart, inside the caller's
 /// transaction.
-pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> GqlResult<Placed> {
+pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Result<Placed> {
     let session = db::carts::live_session_for_update(conn, retailer_id)
         .await?
         .ok_or_else(|| {
-            GqlError::message(
+            Error::with_message(
                 ErrorCode::NoShoppingSession,
                 format!("There's no shopping_session whose retailerID is {retailer_id}."),
             )
         })?;
     let lines = db::carts::live_items_of_retailer(conn, retailer_id).await?;
     if lines.is_empty() {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::NoCartItem,
             "There's no cart items to order.",
         ));
@@ -38,7 +38,7 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> GqlR
         .wholesaler_id
         .filter(|_| lines.iter().all(|l| l.wholesaler_id.is_some()))
         .ok_or_else(|| {
-            GqlError::message(
+            Error::with_message(
                 ErrorCode::NoCartWholesaler,
                 "There's no connected wholesaler on cart items.",
             )
@@ -81,8 +81,8 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> GqlR
     })
 }
 
-pub async fn order_cart(ctx: &Context, viewer: Viewer) -> GqlResult<OrderSheetRow> {
-    let mut conn = ctx.conn().await?;
+pub async fn order_cart(pool: &DbPool, viewer: Viewer) -> Result<OrderSheetRow> {
+    let mut conn = crate::app::conn(pool).await?;
     let placed = conn
         .transaction(async |conn| place_order(conn, viewer.user_id.get()).await)
         .await?;
@@ -90,8 +90,8 @@ pub async fn order_cart(ctx: &Context, viewer: Viewer) -> GqlResult<OrderSheetRo
 }
 
 /// The retailer removes its own sheet, unless a statement was issued for it.
-pub async fn remove_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<()> {
-    let mut conn = ctx.conn().await?;
+pub async fn remove_sheet(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Result<()> {
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         // The wholesaler's lock comes before the sheet's row lock, as in pricing.
         let peeked = db::orders::live_sheets_by_ids(conn, &[sheet_id]).await?;
@@ -101,14 +101,14 @@ pub async fn remove_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlRe
         let sheet = match db::orders::live_sheet_for_update(conn, sheet_id).await? {
             Some(sheet) if sheet.retailer_id == viewer.user_id.get() => sheet,
             _ => {
-                return Err(GqlError::message(
+                return Err(Error::with_message(
                     ErrorCode::NoOrderSheet,
                     "There's no order sheet data want to delete",
                 ));
             }
         };
         if db::orders::has_receipt(conn, sheet.id).await? {
-            return Err(GqlError::code(ErrorCode::CannotDeleteOrderSheetWithReceipt));
+            return Err(Error::new(ErrorCode::CannotDeleteOrderSheetWithReceipt));
         }
         db::orders::remove_sheet(conn, &sheet).await?;
         Ok(())
@@ -116,33 +116,22 @@ pub async fn remove_sheet(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlRe
     .await
 }
 
-/// A sheet the caller may read.
-pub async fn visible_sheet(
-    ctx: &Context,
-    viewer: Viewer,
+/// The sheet `party` asked for, as it may read it: someone else's sheet
+/// looks exactly like a missing one. The caller looks the sheet up (the
+/// GraphQL layer through its per-request loader, shared with the sheet's
+/// other fields) and the party (`scope::party`) first.
+pub fn readable_sheet(
+    party: Party,
     sheet_id: i64,
-) -> GqlResult<OrderSheetRow> {
-    let mut conn = ctx.conn().await?;
-    let party = crate::trading::scope::party(&mut conn, viewer).await?;
-    drop(conn);
-    let sheet = ctx
-        .loaders
-        .sheets
-        .load(sheet_id)
-        .await
-        .map_err(GqlError::from)?;
-    match sheet {
+    found: Option<OrderSheetRow>,
+) -> Result<OrderSheetRow> {
+    match found {
         Some(sheet) if crate::trading::scope::party_may_see(party, &sheet) => Ok(sheet),
-        _ => Err(GqlError::message(
+        // The original's two spellings of the refusal, kept for its clients.
+        _ if sheet_id < 0 => Err(no_order_sheet(sheet_id)),
+        _ => Err(Error::with_message(
             ErrorCode::NoOrderSheet,
             format!("There's no order sheet data whose id is {sheet_id}"),
         )),
     }
-    .map_err(|e| {
-        if sheet_id < 0 {
-            no_order_sheet(sheet_id)
-        } else {
-            e
-        }
-    })
 }

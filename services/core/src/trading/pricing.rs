@@ -1,9 +1,9 @@
 //! The wholesaler prices lines one by one or in bulk per flower and grade for
 //! the day; every sheet whose prices change is flagged (isPriceUpdated).
 
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
 use crate::trading::scope::acting_wholesaler;
+use db::DbPool;
 use db::daily_items::DailyItemRow;
 use db::orders::OrderItemRow;
 use diesel_async::AsyncConnection;
@@ -12,9 +12,9 @@ use std::collections::HashMap;
 
 /// (id, price) pairs: a negative price is refused outright (nothing is
 /// written); a repeated id keeps its last price.
-pub fn checked_prices(items: &[(i64, i32)]) -> GqlResult<Vec<(i64, i32)>> {
+pub fn checked_prices(items: &[(i64, i32)]) -> Result<Vec<(i64, i32)>> {
     if let Some((id, _)) = items.iter().find(|(_, price)| *price < 0) {
-        return Err(GqlError::message(
+        return Err(Error::with_message(
             ErrorCode::InvalidData,
             format!("price must not be negative (id {id})."),
         ));
@@ -30,15 +30,15 @@ pub fn checked_prices(items: &[(i64, i32)]) -> GqlResult<Vec<(i64, i32)>> {
 }
 
 pub async fn update_item_prices(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     items: &[(i64, i32)],
-) -> GqlResult<Vec<OrderItemRow>> {
+) -> Result<Vec<OrderItemRow>> {
     let prices = checked_prices(items)?;
     if prices.is_empty() {
         return Ok(Vec::new());
     }
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
         db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
@@ -50,7 +50,7 @@ pub async fn update_item_prices(
             .map(|i| (i.id, i))
             .collect();
         if let Some(missing) = ids.iter().find(|id| !own.contains_key(id)) {
-            return Err(GqlError::message(
+            return Err(Error::with_message(
                 ErrorCode::NoOrderItem,
                 format!("There's no order item whose id is {missing}"),
             ));
@@ -68,15 +68,15 @@ pub async fn update_item_prices(
 }
 
 pub async fn update_daily_prices(
-    ctx: &Context,
+    pool: &DbPool,
     viewer: Viewer,
     items: &[(i64, i32)],
-) -> GqlResult<Vec<DailyItemRow>> {
+) -> Result<Vec<DailyItemRow>> {
     let prices = checked_prices(items)?;
     if prices.is_empty() {
         return Ok(Vec::new());
     }
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
         db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
@@ -87,7 +87,7 @@ pub async fn update_daily_prices(
                 .iter()
                 .any(|d| d.id == **id && d.wholesaler_id == wholesaler)
         }) {
-            return Err(GqlError::message(
+            return Err(Error::with_message(
                 ErrorCode::NoDailyOrderItem,
                 format!("There's no daily order item whose id is {missing}"),
             ));

@@ -4,14 +4,15 @@
 //! original's owner-only rule looks accidental (their other wholesaler
 //! operations are allowed).
 
-use crate::graphql::context::{Context, Viewer};
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
+use crate::notifications::{Wakeup, sign_in_url};
 use crate::trading::scope::{acting_wholesaler, no_order_sheet};
 use aws_lc_rs::digest;
+use db::DbPool;
 use db::orders::{CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow};
 use diesel_async::AsyncPgConnection;
 use domain::ErrorCode;
-use platform::api::receipt::IssueReceipt;
+use platform::api::receipt::{IssueReceipt, ReceiptClient};
 use platform::service_client::CallError;
 
 /// The original's rule: every price missing, or every price present but not
@@ -73,11 +74,7 @@ struct Checked {
     key: String,
 }
 
-async fn validate(
-    conn: &mut AsyncPgConnection,
-    viewer: Viewer,
-    sheet_id: i64,
-) -> GqlResult<Checked> {
+async fn validate(conn: &mut AsyncPgConnection, viewer: Viewer, sheet_id: i64) -> Result<Checked> {
     let wholesaler = acting_wholesaler(conn, viewer).await?;
     let sheet = db::orders::live_sheets_by_ids(conn, &[sheet_id])
         .await?
@@ -87,18 +84,18 @@ async fn validate(
     let items = db::orders::live_items_of_sheet(conn, sheet.id).await?;
     let custom = db::custom_items::live_of_sheet(conn, sheet.id).await?;
     if !has_billable_price(&items, &custom) {
-        return Err(GqlError::code(ErrorCode::NoPriceOrderItem));
+        return Err(Error::new(ErrorCode::NoPriceOrderItem));
     }
     let info = db::business_infos::live_by_user_ids(conn, &[sheet.wholesaler_id])
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| GqlError::code(ErrorCode::NoBusinessInfo))?;
+        .ok_or_else(|| Error::new(ErrorCode::NoBusinessInfo))?;
     let key = fingerprint(&sheet, &items, &custom, info.updated_at.timestamp_micros());
     Ok(Checked { sheet, key })
 }
 
-fn from_call(e: CallError) -> GqlError {
+fn from_call(e: CallError) -> Error {
     match e {
         CallError::Rejected {
             code,
@@ -106,12 +103,12 @@ fn from_call(e: CallError) -> GqlError {
             status,
             ..
         } if status < 500 => match ErrorCode::from_name(&code) {
-            Some(code) => GqlError::message(code, message),
-            None => GqlError::internal("receipt service refused", format!("{code}: {message}")),
+            Some(code) => Error::with_message(code, message),
+            None => Error::internal("receipt service refused", format!("{code}: {message}")),
         },
         other => {
             tracing::warn!(error = %other, "receipt service call failed");
-            GqlError::code(ErrorCode::ReceiptServiceUnavailable)
+            Error::new(ErrorCode::ReceiptServiceUnavailable)
         }
     }
 }
@@ -128,15 +125,23 @@ fn notification_key(receipt_id: i64) -> uuid::Uuid {
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
-pub async fn issue(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<SheetReceiptRow> {
+/// Issues the sheet's statement (or answers the one already issued for the
+/// same content) and queues the retailer's SMS; `wakeup` tells the outbox
+/// worker so it is sent now rather than at the next poll.
+pub async fn issue(
+    pool: &DbPool,
+    receipts: &ReceiptClient,
+    app_base_url: &str,
+    wakeup: &Wakeup,
+    viewer: Viewer,
+    sheet_id: i64,
+) -> Result<SheetReceiptRow> {
     let checked = {
-        let mut conn = ctx.conn().await?;
+        let mut conn = crate::app::conn(pool).await?;
         validate(&mut conn, viewer, sheet_id).await?
     };
     // No transaction is open during the call: rendering may take a while.
-    let receipt = ctx
-        .peers
-        .receipt
+    let receipt = receipts
         .issue(
             checked.sheet.id,
             &IssueReceipt {
@@ -146,7 +151,7 @@ pub async fn issue(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<Sh
         )
         .await
         .map_err(from_call)?;
-    let mut conn = ctx.conn().await?;
+    let mut conn = crate::app::conn(pool).await?;
     let retailer = db::users::live_account_by_id(&mut conn, checked.sheet.retailer_id).await?;
     let retailer_phone = retailer.map(|(_, credential)| credential.phone_no);
     let wholesaler_name = db::users::live_account_by_id(&mut conn, checked.sheet.wholesaler_id)
@@ -157,7 +162,7 @@ pub async fn issue(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<Sh
         let args = [
             wholesaler_name,
             checked.sheet.order_no.clone(),
-            ctx.settings.sign_in_url("retail"),
+            sign_in_url(app_base_url, "retail"),
         ];
         db::outbox::enqueue_once(
             &mut conn,
@@ -168,8 +173,8 @@ pub async fn issue(ctx: &Context, viewer: Viewer, sheet_id: i64) -> GqlResult<Sh
         )
         .await?;
     }
-    ctx.notify_outbox();
+    wakeup.wake();
     db::orders::receipt_by_id(&mut conn, receipt.id)
         .await?
-        .ok_or_else(|| GqlError::internal("receipt", "issued receipt row not found"))
+        .ok_or_else(|| Error::internal("receipt", "issued receipt row not found"))
 }

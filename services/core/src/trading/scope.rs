@@ -1,8 +1,7 @@
 //! Whose data a caller may touch. Employees act for their employer everywhere
 //! a wholesaler's data is scoped; operators (ADMIN) read everything.
 
-use crate::graphql::context::Viewer;
-use crate::graphql::error::{GqlError, GqlResult};
+use crate::app::{Error, Result, Viewer};
 use db::orders::{OrderSheetRow, Party};
 use diesel_async::AsyncPgConnection;
 use domain::{ErrorCode, Role};
@@ -10,7 +9,7 @@ use domain::{ErrorCode, Role};
 /// The wholesaler (owner) an account acts for: itself for an owner, its
 /// employer for an employee; None for anyone else, and for an employee no
 /// owner has taken on.
-pub async fn wholesaler_of(conn: &mut AsyncPgConnection, viewer: Viewer) -> GqlResult<Option<i64>> {
+pub async fn wholesaler_of(conn: &mut AsyncPgConnection, viewer: Viewer) -> Result<Option<i64>> {
     Ok(match viewer.role {
         Role::WholesalerEmpr => Some(viewer.user_id.get()),
         Role::WholesalerEmpe => db::connections::employer_of(conn, viewer.user_id.get()).await?,
@@ -19,11 +18,11 @@ pub async fn wholesaler_of(conn: &mut AsyncPgConnection, viewer: Viewer) -> GqlR
 }
 
 /// The wholesaler (owner) a wholesaler account acts for, or why it has none.
-pub async fn acting_wholesaler(conn: &mut AsyncPgConnection, viewer: Viewer) -> GqlResult<i64> {
+pub async fn acting_wholesaler(conn: &mut AsyncPgConnection, viewer: Viewer) -> Result<i64> {
     match (wholesaler_of(conn, viewer).await?, viewer.role) {
         (Some(wholesaler), _) => Ok(wholesaler),
-        (None, Role::WholesalerEmpe) => Err(GqlError::code(ErrorCode::NoWholesaleConnection)),
-        (None, _) => Err(GqlError::message(
+        (None, Role::WholesalerEmpe) => Err(Error::new(ErrorCode::NoWholesaleConnection)),
+        (None, _) => Err(Error::with_message(
             ErrorCode::PermissionDenied,
             "Only a wholesaler (owner or employee) can do this.",
         )),
@@ -31,7 +30,7 @@ pub async fn acting_wholesaler(conn: &mut AsyncPgConnection, viewer: Viewer) -> 
 }
 
 /// Whose order sheets and lines the caller sees.
-pub async fn party(conn: &mut AsyncPgConnection, viewer: Viewer) -> GqlResult<Party> {
+pub async fn party(conn: &mut AsyncPgConnection, viewer: Viewer) -> Result<Party> {
     match viewer.role {
         Role::Retailer => Ok(Party::Retailer(viewer.user_id.get())),
         Role::Admin => Ok(Party::Anyone),
@@ -50,8 +49,8 @@ pub fn party_may_see(party: Party, sheet: &OrderSheetRow) -> bool {
 }
 
 /// Someone else's sheet looks exactly like a missing one.
-pub fn no_order_sheet(id: i64) -> GqlError {
-    GqlError::message(
+pub fn no_order_sheet(id: i64) -> Error {
+    Error::with_message(
         ErrorCode::NoOrderSheet,
         format!("There's no OrderSheet data whose id is {id}"),
     )
@@ -62,7 +61,7 @@ pub async fn own_sheet_as_wholesaler(
     conn: &mut AsyncPgConnection,
     viewer: Viewer,
     sheet_id: i64,
-) -> GqlResult<OrderSheetRow> {
+) -> Result<OrderSheetRow> {
     let wholesaler = acting_wholesaler(conn, viewer).await?;
     db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
     match db::orders::live_sheet_for_update(conn, sheet_id).await? {
@@ -77,7 +76,7 @@ pub async fn require_confirmed(
     conn: &mut AsyncPgConnection,
     retailer_id: i64,
     wholesaler_id: i64,
-) -> GqlResult<()> {
+) -> Result<()> {
     let links = db::connections::live_between(conn, retailer_id, wholesaler_id).await?;
     let confirmed = links.iter().any(|c| {
         c.retailer_id == retailer_id
@@ -87,7 +86,7 @@ pub async fn require_confirmed(
     if confirmed {
         Ok(())
     } else {
-        Err(GqlError::message(
+        Err(Error::with_message(
             ErrorCode::NotConnected,
             "You can order only from a wholesaler that confirmed your connection.",
         ))

@@ -1,55 +1,30 @@
 //! Order types: `OrderSheet` (with its computed totals), `OrderItem`,
-//! `CustomOrderItem`, `DailyOrderItem`, `OrderSheetReceipt`,
-//! `OrderSheetsAggregate` and their inputs. Nested lists paginate per sheet
-//! and load in batches, so a page of sheets costs a fixed number of queries
-//! (a list of sheets is usually answered by its read model instead: see
-//! `read_model` and `db::read_models::day_view`).
+//! `CustomOrderItem` and `OrderSheetReceipt` here, as they refer to each
+//! other; `DailyOrderItem` in `daily`, `OrderSheetsAggregate` in `aggregate`,
+//! issuing a statement in `receipt`, the sheet lists in `queries`, and
+//! ordering, pricing, custom lines and the batch in `mutations`.
+//!
+//! Nested lists paginate per sheet and load in batches, so a page of sheets
+//! costs a fixed number of queries (a list of sheets is usually answered by
+//! its read model instead: see `read_model` and `db::read_models::day_view`).
 
-use crate::graphql::cart::party_user;
-use crate::graphql::catalogue::{DateRangeInput, Flower, load_flower};
+pub mod aggregate;
+pub mod daily;
+pub mod mutations;
+pub mod queries;
+pub mod receipt;
+
 use crate::graphql::context::Context;
-use crate::graphql::enums::GqlFlowerGrade;
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::ids::{gql_count, gql_id};
+use crate::graphql::model::catalogue::grade::GqlFlowerGrade;
+use crate::graphql::model::catalogue::{Flower, load_flower};
+use crate::graphql::model::user::{User, party_user};
 use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
-use crate::graphql::users::{User, gql_id};
-use db::daily_items::DailyItemRow;
 use db::orders::{CustomOrderItemRow, OrderItemRow, OrderSheetRow, SheetReceiptRow, SheetTotals};
-use juniper::{GraphQLInputObject, graphql_object};
+use juniper::graphql_object;
 use std::sync::Arc;
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct DateFilterInput {
-    pub date: LocalDate,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct OrderItemPriceInput {
-    pub id: i32,
-    pub price: i32,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct DailyOrderItemFilterInput {
-    pub date_range: Option<DateRangeInput>,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct CustomOrderItemInput {
-    /// Null: insert; set: update.
-    pub id: Option<i32>,
-    pub flower_name: Option<String>,
-    pub flower_type_name: Option<String>,
-    pub grade: Option<GqlFlowerGrade>,
-    pub quantity: Option<i32>,
-    pub price: Option<i32>,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct UpsertCustomOrderItemsInput {
-    pub order_sheet_id: i32,
-    pub items: Vec<CustomOrderItemInput>,
-}
 
 /// An order sheet as answered: its row with its computed totals and newest
 /// statement, read together (one batched statement for a page of sheets).
@@ -98,20 +73,7 @@ impl OrderSheet {
     }
 }
 
-/// An order line.
-#[derive(Clone)]
-pub struct OrderItem(pub OrderItemRow);
-
-#[derive(Clone)]
-pub struct CustomOrderItem(pub CustomOrderItemRow);
-pub struct DailyOrderItem(pub DailyItemRow);
-#[derive(Clone)]
-pub struct OrderSheetReceipt(pub SheetReceiptRow);
-
-fn count(value: i64) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
-}
-
+/// A sheet by id (a line or statement points at a live one).
 async fn load_sheet(ctx: &Context, id: i64) -> GqlResult<OrderSheet> {
     let row = ctx
         .loaders
@@ -179,17 +141,17 @@ impl OrderSheet {
 
     /// Σ quantity of live lines and custom lines (the shipping line included).
     fn total_flower_quantity(&self) -> i32 {
-        count(self.totals.total_quantity)
+        gql_count(self.totals.total_quantity)
     }
 
     /// Distinct flower types of the lines + distinct custom type names.
     fn total_flower_type_count(&self) -> i32 {
-        count(self.totals.flower_type_count)
+        gql_count(self.totals.flower_type_count)
     }
 
     /// Σ unit prices (not × quantity), as in the original.
     fn total_flower_price(&self) -> i32 {
-        count(self.totals.total_price)
+        gql_count(self.totals.total_price)
     }
 
     fn has_receipt(&self) -> bool {
@@ -238,6 +200,13 @@ impl OrderSheet {
         self.row.deleted_at.map(LocalDate::from_utc)
     }
 }
+
+/// An order line.
+#[derive(Clone)]
+pub struct OrderItem(pub OrderItemRow);
+
+#[derive(Clone)]
+pub struct CustomOrderItem(pub CustomOrderItemRow);
 
 #[graphql_object(context = Context)]
 impl OrderItem {
@@ -345,40 +314,8 @@ impl CustomOrderItem {
     }
 }
 
-#[graphql_object(context = Context)]
-impl DailyOrderItem {
-    fn id(&self) -> i32 {
-        gql_id(self.0.id)
-    }
-
-    async fn wholesaler(&self, ctx: &Context) -> GqlResult<Option<User>> {
-        party_user(ctx, Some(self.0.wholesaler_id)).await
-    }
-
-    async fn flower(&self, ctx: &Context) -> GqlResult<Flower> {
-        load_flower(ctx, self.0.flower_id).await
-    }
-
-    fn grade(&self) -> GqlResult<GqlFlowerGrade> {
-        GqlFlowerGrade::from_stored(&self.0.grade)
-    }
-
-    fn price(&self) -> Option<i32> {
-        self.0.price
-    }
-
-    fn created_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.created_at)
-    }
-
-    fn updated_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.updated_at)
-    }
-
-    fn deleted_at(&self) -> Option<LocalDate> {
-        self.0.deleted_at.map(LocalDate::from_utc)
-    }
-}
+#[derive(Clone)]
+pub struct OrderSheetReceipt(pub SheetReceiptRow);
 
 #[graphql_object(context = Context)]
 impl OrderSheetReceipt {
@@ -416,22 +353,5 @@ impl OrderSheetReceipt {
 
     fn deleted_at(&self) -> Option<LocalDate> {
         self.0.deleted_at.map(LocalDate::from_utc)
-    }
-}
-
-#[derive(Debug, Clone, juniper::GraphQLObject)]
-pub struct OrderSheetsAggregate {
-    pub date: Option<LocalDate>,
-    pub flower_types_count: i32,
-    pub order_sheets_count: i32,
-}
-
-impl From<db::orders::DayAggregate> for OrderSheetsAggregate {
-    fn from(day: db::orders::DayAggregate) -> Self {
-        OrderSheetsAggregate {
-            date: day.day.and_hms_opt(0, 0, 0).map(LocalDate),
-            flower_types_count: count(day.flower_types_count),
-            order_sheets_count: count(day.order_sheets_count),
-        }
     }
 }

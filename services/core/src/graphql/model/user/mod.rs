@@ -1,4 +1,8 @@
-//! Account types: `User`, `UserCredential`, `BusinessInfo`, `BizConnection`.
+//! Account types: `User`, `UserCredential` and `BizConnection` here (they
+//! refer to each other), `BusinessInfo` and the enums beside them, and the
+//! account operations (`auth`: signing up, in and out; `account`: passwords,
+//! removal, employees; `connection`: trading-partner links; `search`: the
+//! user lists).
 //!
 //! Private details (phone number, business info, employment) are shown only
 //! to the user, an admin, the same company, and users it has a trading link
@@ -7,14 +11,23 @@
 //! retailer must not read its wholesaler's other customers, nor a wholesaler
 //! the retailer's other suppliers).
 
+pub mod account;
+pub mod auth;
+pub mod business_info;
+pub mod connection;
+pub mod enums;
+pub mod search;
+
 use crate::graphql::context::Context;
-use crate::graphql::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::ids::gql_id;
+use crate::graphql::model::user::business_info::BusinessInfo;
+use crate::graphql::model::user::enums::{AccountRole, GqlApplyStatus};
 use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
-use db::business_infos::BusinessInfoRow;
 use db::connections::{BizConnectionRow, Side, WholesalerConnectionRow};
 use db::users::{CredentialRow, UserRow};
+use domain::ErrorCode;
 use juniper::{GraphQLInputObject, graphql_object};
 
 pub struct User {
@@ -34,13 +47,29 @@ impl From<UserRow> for User {
     }
 }
 
-pub fn gql_id(id: i64) -> i32 {
-    i32::try_from(id).unwrap_or(i32::MAX)
+/// A user by id, or `NO_USER`.
+pub async fn load_user(ctx: &Context, id: i64) -> GqlResult<User> {
+    let user = ctx.loaders.users.load(id).await.map_err(GqlError::from)?;
+    user.map(User::from).ok_or_else(|| {
+        GqlError::message(
+            ErrorCode::NoUser,
+            format!("There's no user whose id is {id}"),
+        )
+    })
 }
 
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct BizConnectionFilterInput {
-    pub apply_status: Vec<GqlApplyStatus>,
+/// A user shown as a line's or sheet's party; None if the account is gone.
+pub async fn party_user(ctx: &Context, id: Option<i64>) -> GqlResult<Option<User>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .loaders
+        .users
+        .load(id)
+        .await
+        .map_err(GqlError::from)?
+        .map(User::from))
 }
 
 impl User {
@@ -309,56 +338,9 @@ impl UserCredential {
     }
 }
 
-#[derive(Clone)]
-pub struct BusinessInfo(pub BusinessInfoRow);
-
-#[graphql_object(context = Context)]
-impl BusinessInfo {
-    fn id(&self) -> i32 {
-        gql_id(self.0.id)
-    }
-    fn company_name(&self) -> &str {
-        &self.0.company_name
-    }
-    fn company_phone_no(&self) -> &str {
-        &self.0.company_phone_no
-    }
-    /// 대표자명
-    fn employer_name(&self) -> &str {
-        &self.0.employer_name
-    }
-    fn address(&self) -> &str {
-        &self.0.address
-    }
-    /// 사업자번호
-    fn business_no(&self) -> &str {
-        &self.0.business_no
-    }
-    /// 업태
-    fn business_main_category(&self) -> &str {
-        &self.0.business_main_category
-    }
-    /// 종목
-    fn business_sub_category(&self) -> &str {
-        &self.0.business_sub_category
-    }
-    /// 인감도장
-    fn seal_stamp_img_url(&self) -> &str {
-        &self.0.seal_stamp_img_url
-    }
-    /// 계좌(양식 = '<은행> <계좌번호> <예금주>')
-    fn bank_account(&self) -> &str {
-        &self.0.bank_account
-    }
-    fn created_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.created_at)
-    }
-    fn deleted_at(&self) -> Option<LocalDate> {
-        self.0.deleted_at.map(LocalDate::from_utc)
-    }
-    fn updated_at(&self) -> LocalDate {
-        LocalDate::from_utc(self.0.updated_at)
-    }
+#[derive(Debug, Clone, GraphQLInputObject)]
+pub struct BizConnectionFilterInput {
+    pub apply_status: Vec<GqlApplyStatus>,
 }
 
 /// 소매상과 도매상의 거래처 관계

@@ -1,58 +1,21 @@
-//! Cart types: `ShoppingSession`, `CartItem`, `CartItemsOutput` and inputs.
+//! Cart types: `ShoppingSession`, `CartItem`, `CartItemsOutput`; the
+//! cart's queries (`queries`) and edits (`mutations`).
 
-use crate::graphql::catalogue::{Flower, PaginationOutputValue, load_flower};
+pub mod mutations;
+pub mod queries;
+
 use crate::graphql::context::Context;
-use crate::graphql::enums::GqlFlowerGrade;
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::ids::gql_id;
+use crate::graphql::model::catalogue::grade::GqlFlowerGrade;
+use crate::graphql::model::catalogue::{Flower, load_flower};
+use crate::graphql::model::user::{User, party_user};
+use crate::graphql::pagination::output::PaginationOutputValue;
 use crate::graphql::pagination::{Page, PaginationInput};
 use crate::graphql::scalars::LocalDate;
-use crate::graphql::users::{User, gql_id};
 use db::carts::{CartItemRow, SessionRow};
-use juniper::{GraphQLInputObject, graphql_object};
+use juniper::graphql_object;
 use std::sync::Arc;
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct AddToCartInput {
-    pub flower_id: i32,
-    pub quantity: i32,
-    pub grade: GqlFlowerGrade,
-    pub memo: Option<String>,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct UpdateCartItemInput {
-    pub id: i32,
-    pub quantity: i32,
-    pub grade: GqlFlowerGrade,
-    pub memo: Option<String>,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct UpdateShoppingSessionInput {
-    pub wholesaler_id: Option<i32>,
-    pub memo: Option<String>,
-}
-
-/// Declared by the original schema (no operation takes it any more).
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct OrderCartItemsInput {
-    pub cart_item_ids: Vec<i32>,
-    pub wholesaler_id: i32,
-}
-
-/// A user shown as a line's or sheet's party; None if the account is gone.
-pub async fn party_user(ctx: &Context, id: Option<i64>) -> GqlResult<Option<User>> {
-    let Some(id) = id else {
-        return Ok(None);
-    };
-    Ok(ctx
-        .loaders
-        .users
-        .load(id)
-        .await
-        .map_err(GqlError::from)?
-        .map(User::from))
-}
 
 pub struct ShoppingSession(pub SessionRow);
 pub struct CartItem(pub CartItemRow);

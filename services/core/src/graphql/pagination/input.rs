@@ -2,6 +2,7 @@
 //! first; given (even `{}`) → defaults fill the gaps and the order is ascending
 //! unless `sort: DESCEND`. Explicit nulls take the defaults instead of crashing.
 
+use crate::app::Page;
 use crate::graphql::error::{GqlError, GqlResult};
 use domain::ErrorCode;
 use juniper::{GraphQLEnum, GraphQLInputObject};
@@ -26,13 +27,6 @@ pub struct PaginationInput {
 
 /// Largest page a client may ask for; the original had none.
 pub const MAX_PAGE_SIZE: i32 = 1000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Page {
-    pub offset: i64,
-    pub limit: i64,
-    pub descending: bool,
-}
 
 impl From<Page> for db::read_models::Page {
     fn from(page: Page) -> Self {

@@ -1,33 +1,22 @@
 //! Catalogue types: `Flower` (품종), `FlowerType` (품목), `FlowerColor`,
-//! `BiddingFlower`, the `flowers` search and the `PaginationOutput` interface.
+//! `BiddingFlower`, the grade, and the `flowers` page (`page`).
 
-use crate::graphql::auction::{AuctionResultForSaleOutput, AuctionResultsOutput};
-use crate::graphql::cart::CartItemsOutput;
+pub mod grade;
+pub mod page;
+
 use crate::graphql::context::Context;
 use crate::graphql::cost::UNPAGINATED_LIST_MAX;
 use crate::graphql::error::{GqlError, GqlResult};
+use crate::graphql::ids::gql_id;
 use crate::graphql::scalars::LocalDate;
-use crate::graphql::users::gql_id;
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
-use juniper::{GraphQLInputObject, graphql_interface, graphql_object};
+use juniper::{GraphQLInputObject, graphql_object};
 use std::sync::Arc;
-
-/// Lists that also say how many results there are (semantics per type).
-#[graphql_interface(for = [FlowersOutput, CartItemsOutput, AuctionResultsOutput, AuctionResultForSaleOutput], context = Context)]
-pub trait PaginationOutput {
-    fn result_count(&self) -> i32;
-}
 
 #[derive(Debug, Clone, GraphQLInputObject)]
 pub struct DateRangeInput {
     pub from_date: LocalDate,
     pub to_date: LocalDate,
-}
-
-#[derive(Debug, Clone, GraphQLInputObject)]
-pub struct FlowerFilterInput {
-    pub date_range: Option<DateRangeInput>,
-    pub keyword: Option<String>,
 }
 
 /// A flower (품종). Rows are shared: the lines of a day view share flowers.
@@ -175,50 +164,4 @@ impl BiddingFlower {
     fn bidding_date(&self) -> LocalDate {
         LocalDate::from_utc(self.0.bidding_date)
     }
-}
-
-#[derive(juniper::GraphQLObject)]
-#[graphql(context = Context, impl = PaginationOutputValue)]
-pub struct FlowersOutput {
-    pub result_count: i32,
-    pub items: Vec<Flower>,
-}
-
-/// The search `flowers(filter)` asks for; None for the original's empty
-/// keyword, which lists everything (flowers with images first). Otherwise
-/// the bidding-date range and the keyword (flower or type name) narrow it down.
-pub fn listing(filter: Option<&FlowerFilterInput>) -> Option<db::catalogue::FlowerSearch> {
-    let keyword = filter.and_then(|f| f.keyword.clone());
-    if keyword.as_deref() == Some("") {
-        return None;
-    }
-    let bidding_between = filter.and_then(|f| f.date_range.as_ref()).map(|range| {
-        let (from, _) = domain::time::kst_day_bounds(range.from_date.date());
-        let (_, to) = domain::time::kst_day_bounds(range.to_date.date());
-        (from, to)
-    });
-    Some(db::catalogue::FlowerSearch {
-        bidding_between,
-        keyword,
-    })
-}
-
-/// `flowers(filter, pagination)` answered by the resolvers.
-pub async fn search(
-    ctx: &Context,
-    filter: Option<&FlowerFilterInput>,
-    page: crate::graphql::pagination::Page,
-) -> GqlResult<FlowersOutput> {
-    let mut conn = ctx.conn().await?;
-    let (total, rows) = match listing(filter) {
-        None => db::catalogue::all_with_images_first(&mut conn, page.offset, page.limit).await?,
-        Some(search) => {
-            db::catalogue::search(&mut conn, &search, page.descending, page.offset, page.limit)
-                .await?
-        }
-    };
-    Ok(FlowersOutput {
-        result_count: i32::try_from(total).unwrap_or(i32::MAX),
-        items: rows.into_iter().map(Flower::from).collect(),
-    })
 }

@@ -1,9 +1,13 @@
-//! Auction result types (`auction.graphql` of the original) and inputs.
+//! Auction result types (`auction.graphql` of the original) and inputs;
+//! the operations in `queries` and `mutations`.
 
-use crate::graphql::catalogue::PaginationOutputValue;
+pub mod mutations;
+pub mod queries;
+
 use crate::graphql::context::Context;
+use crate::graphql::ids::gql_id;
+use crate::graphql::pagination::output::PaginationOutputValue;
 use crate::graphql::scalars::LocalDate;
-use crate::graphql::users::gql_id;
 use db::auctions::{AuctionResultRow, SaleGroup};
 use juniper::{GraphQLInputObject, GraphQLObject};
 
