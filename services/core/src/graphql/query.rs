@@ -25,7 +25,7 @@ use juniper::graphql_object;
 
 pub struct Query;
 
-/// Concrete in its scalar: read models answer finished JSON (`Scalar::Json`).
+// Concrete in its scalar: read models answer finished JSON (`Scalar::Json`).
 #[graphql_object(context = Context, scalar = crate::graphql::scalar_value::Scalar)]
 impl Query {
     /// 토큰으로 나의 정보 가져오기
