@@ -11,7 +11,7 @@ use support::{SERVICE_TOKEN, start};
 
 #[test]
 fn committed_openapi_matches_the_code() {
-    let generated = receipt_service::openapi::json();
+    let generated = receipt_service::http::openapi::json();
     platform::openapi::check_snapshot(env!("CARGO_MANIFEST_DIR"), "receipt-service", generated)
         .unwrap_or_else(|stale| panic!("{stale}"));
     let doc: Value = serde_json::from_str(generated).expect("JSON");

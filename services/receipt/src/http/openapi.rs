@@ -3,7 +3,7 @@
 //! at `GET /openapi.json` and committed as `services/receipt/openapi.json`
 //! (`tests/openapi.rs` keeps the copy current).
 
-use crate::{http, legacy, stamp};
+use super::{legacy, receipts, seal_stamps};
 use platform::openapi::{SERVICE_TOKEN, USER_TOKEN};
 use std::sync::LazyLock;
 use utoipa::OpenApi;
@@ -18,12 +18,12 @@ use utoipa::OpenApi;
             Errors answer `{ \"error\": { \"code\", \"message\" } }`.",
     ),
     paths(
-        http::issue_receipt,
-        http::receipt_metadata,
-        http::receipt_file,
+        receipts::issue_receipt,
+        receipts::receipt_metadata,
+        receipts::receipt_file,
         legacy::render,
         legacy::file,
-        stamp::route::refresh,
+        seal_stamps::refresh,
     ),
     tags(
         (name = "receipts", description = "Statements of order sheets: the sheet's parties, core and admins"),
@@ -48,15 +48,10 @@ pub fn json() -> &'static str {
     &JSON
 }
 
-/// Registers every route of the service.
-pub fn routes(routes: &mut impl platform::openapi::Routes) {
-    http::routes(routes);
-    stamp::route::routes(routes);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::routes;
     use platform::openapi::{operations, served};
 
     /// Every route the service registers is documented, and nothing else

@@ -1,31 +1,19 @@
-//! The REST API: issue a statement, read its metadata and file.
+//! Statements of order sheets: issue one, read its metadata and its file.
 
+use super::pdf_response;
 use crate::access::relation;
 use crate::error::ReceiptError;
 use crate::issue::{IssueCommand, Issued, issue};
-use crate::startup::AppState;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use db::receipts::ReceiptRow;
 use domain::ErrorCode;
 use platform::ApiError;
 use platform::api::receipt::{IssueReceipt, Receipt};
 use platform::caller::Caller;
-use platform::openapi::{ErrorEnvelope, IdempotencyKey, Routes};
+use platform::openapi::{ErrorEnvelope, IdempotencyKey};
 
-/// Each handler is added with its `#[utoipa::path]`, so the routes served
-/// are the ones `crate::openapi` documents.
-pub fn routes(routes: &mut impl Routes) {
-    use crate::legacy;
-    routes
-        .add(__path_issue_receipt, issue_receipt)
-        .add(legacy::__path_render, legacy::render)
-        .add(legacy::__path_file, legacy::file)
-        .add(__path_receipt_metadata, receipt_metadata)
-        .add(__path_receipt_file, receipt_file);
-}
-
-pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
 /// Issue a statement (거래명세서) for an order sheet.
 ///
@@ -52,7 +40,7 @@ pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
         (status = 503, description = "`UNAVAILABLE` (database) or `STORAGE_UNAVAILABLE` (object storage); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-async fn issue_receipt(
+pub(super) async fn issue_receipt(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
@@ -141,7 +129,7 @@ async fn readable(state: &AppState, caller: &Caller, id: i64) -> Result<ReceiptR
         (status = 503, description = "`UNAVAILABLE`: the database is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-async fn receipt_metadata(
+pub(super) async fn receipt_metadata(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
@@ -168,7 +156,7 @@ async fn receipt_metadata(
         (status = 503, description = "`UNAVAILABLE` (database) or `STORAGE_UNAVAILABLE` (object storage); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-async fn receipt_file(
+pub(super) async fn receipt_file(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
@@ -182,25 +170,7 @@ async fn receipt_file(
     Ok(pdf_response(bytes, &format!("{}.pdf", row.file_name)))
 }
 
-/// The PDF itself. Objects never change, but they are private to the
-/// parties, so only private caches may keep them.
-pub fn pdf_response(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Inline,
-        parameters: vec![DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".to_owned()),
-            language_tag: None,
-            value: file_name.as_bytes().to_vec(),
-        })],
-    };
-    HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(disposition)
-        .insert_header((header::CACHE_CONTROL, "private, max-age=3600, immutable"))
-        .body(bytes)
-}
-
-pub fn to_api(row: ReceiptRow) -> Receipt {
+fn to_api(row: ReceiptRow) -> Receipt {
     Receipt {
         id: row.id,
         order_sheet_id: row.order_sheet_id,

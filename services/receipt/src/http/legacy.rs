@@ -4,10 +4,10 @@
 //! carries everything printed, so nothing here could check ownership.
 //! Nothing is recorded in `order_sheet_receipts` (the caller did that).
 
+use super::pdf_response;
 use crate::error::ReceiptError;
-use crate::http::pdf_response;
 use crate::issue::{SHIPPING_FEE, StampSource, render_and_store};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::statement::{Buyer, LineInput, Statement, Supplier, has_issuable_prices};
 use actix_web::{HttpResponse, web};
 use domain::{DomainError, ErrorCode, TaxKind};
@@ -138,7 +138,7 @@ pub struct RenderResponse {
         (status = 503, description = "`UNAVAILABLE` (database) or `STORAGE_UNAVAILABLE` (object storage); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-pub async fn render(
+pub(super) async fn render(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<RenderRequest>,
@@ -240,7 +240,7 @@ pub async fn render(
         (status = 503, description = "`STORAGE_UNAVAILABLE`: the object storage is unavailable, retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-pub async fn file(
+pub(super) async fn file(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,

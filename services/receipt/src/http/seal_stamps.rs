@@ -4,8 +4,8 @@
 //! wholesaler may call it for itself (after changing the image behind the same
 //! URL), an admin for anyone. Each call fetches, so calls are limited per user.
 
-use super::Stamps;
-use crate::startup::AppState;
+use crate::stamp::Stamps;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -14,7 +14,7 @@ use db::rate_limits::{Limit, Verdict};
 use domain::{DomainError, ErrorCode};
 use platform::ApiError;
 use platform::caller::Caller;
-use platform::openapi::{ErrorEnvelope, Routes};
+use platform::openapi::ErrorEnvelope;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -24,10 +24,6 @@ const REFRESHES: Limit = Limit {
     max: 20,
     window: TimeDelta::hours(1),
 };
-
-pub fn routes(routes: &mut impl Routes) {
-    routes.add(__path_refresh, refresh);
-}
 
 /// The outcome of a fetch, as recorded in `seal_stamps`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,7 +79,7 @@ impl From<SealStampRow> for SealStamp {
         (status = 503, description = "`STORAGE_UNAVAILABLE` (the stamp could not be fetched or kept this time) or `UNAVAILABLE` (database); retry later", body = ErrorEnvelope, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-async fn refresh(
+pub(super) async fn refresh(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
