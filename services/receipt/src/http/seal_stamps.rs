@@ -110,6 +110,7 @@ pub(super) async fn refresh(
             .await
             .map_err(db::DbError::from)?
             .ok_or_else(|| DomainError::new(ErrorCode::NoBusinessInfo))?
+            .fields
             .seal_stamp_img_url
     };
     // The connection is back in the pool before the network is touched.
