@@ -372,12 +372,7 @@ async fn timeouts_and_5xx_are_retried_with_a_bound() {
 
 #[actix_web::test]
 async fn an_unreachable_api_fails_without_leaking_the_key() {
-    // A port nobody listens on: bind one, note it, close it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = db::testing::free_port();
     let url = format!("http://127.0.0.1:{port}/api/returnData.api");
     let app = start(&url, &[]).await;
     let (status, body) = app.sync(json!({ "date": DAY })).await;

@@ -5,7 +5,6 @@
 #![allow(dead_code)]
 
 use db::testing::TestDb;
-use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 
 pub struct Core {
@@ -168,25 +167,11 @@ impl Core {
     }
 
     pub async fn sql(&self, statement: &str) {
-        let mut conn = self.db.pool().get().await.expect("conn");
-        diesel::sql_query(statement)
-            .execute(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        self.db.sql(statement).await;
     }
 
     pub async fn count(&self, query: &str) -> i64 {
-        #[derive(diesel::QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        let mut conn = self.db.pool().get().await.expect("conn");
-        let row: Count = diesel::sql_query(format!("SELECT ({query})::bigint AS n"))
-            .get_result(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{query}: {e}"));
-        row.n
+        self.db.count(query).await
     }
 
     /// Retailer applies, wholesaler owner confirms.

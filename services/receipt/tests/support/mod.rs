@@ -5,8 +5,8 @@
 #![allow(dead_code)]
 
 use chrono::Utc;
-use db::testing::TestDb;
-use diesel_async::RunQueryDsl;
+pub use db::testing::temp_dir;
+use db::testing::{TestDb, free_port};
 use domain::{Role, UserId};
 use platform::auth::{TokenIssuer, TokenKind};
 use std::path::{Path, PathBuf};
@@ -29,12 +29,6 @@ pub struct Parties {
     pub other_retailer: i64,
     pub other_wholesaler: i64,
     pub admin: i64,
-}
-
-pub fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("receipt-{tag}-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 /// Starts the service; `extra` overrides or adds variables.
@@ -95,52 +89,31 @@ impl App {
     }
 
     pub async fn sql(&self, statement: &str) {
-        let mut conn = self.db.pool().get().await.expect("conn");
-        diesel::sql_query(statement)
-            .execute(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        self.db.sql(statement).await;
     }
 
     pub async fn count(&self, query: &str) -> i64 {
-        #[derive(diesel::QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        let mut conn = self.db.pool().get().await.expect("conn");
-        diesel::sql_query(query)
-            .get_result::<Count>(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{query}: {e}"))
-            .n
-    }
-
-    async fn account(&self, name: &str, role: &str, phone: &str) -> i64 {
-        let mut conn = self.db.pool().get().await.expect("conn");
-        let belongs = role.starts_with("WHOLESALER").then_some("양재");
-        db::users::insert_account(&mut conn, name, belongs, role, phone, "x")
-            .await
-            .expect("account")
-            .0
-            .id
+        self.db.count(query).await
     }
 
     /// Two wholesalers (one with an employee), two retailers, an admin, and
     /// the first wholesaler's business info with `stamp_url`.
     pub async fn parties(&self, stamp_url: &str) -> Parties {
-        let wholesaler = self
-            .account("양재꽃도매", "WHOLESALER_EMPR", "01011110001")
+        let db = &self.db;
+        let wholesaler = db
+            .account("양재꽃도매", Role::WholesalerEmpr, "01011110001")
             .await;
-        let employee = self
-            .account("양재꽃도매", "WHOLESALER_EMPE", "01011110002")
+        let employee = db
+            .account("양재꽃도매", Role::WholesalerEmpe, "01011110002")
             .await;
-        let retailer = self.account("행복한꽃집", "RETAILER", "01011110003").await;
-        let other_retailer = self.account("다른꽃집", "RETAILER", "01011110004").await;
-        let other_wholesaler = self
-            .account("남의도매", "WHOLESALER_EMPR", "01011110005")
+        let retailer = db
+            .account("행복한꽃집", Role::Retailer, "01011110003")
             .await;
-        let admin = self.account("관리자", "ADMIN", "01011110006").await;
+        let other_retailer = db.account("다른꽃집", Role::Retailer, "01011110004").await;
+        let other_wholesaler = db
+            .account("남의도매", Role::WholesalerEmpr, "01011110005")
+            .await;
+        let admin = db.account("관리자", Role::Admin, "01011110006").await;
         let mut conn = self.db.pool().get().await.expect("conn");
         db::connections::link_employee(&mut conn, wholesaler, employee)
             .await
@@ -442,11 +415,7 @@ impl S3Server {
             "s3s-fs is not installed at {}: run `make tools` (scripts/tools.sh) first",
             bin.display()
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("bind")
-            .local_addr()
-            .expect("addr")
-            .port();
+        let port = free_port();
         let root = temp_dir("s3");
         let child = Command::new(&bin)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])

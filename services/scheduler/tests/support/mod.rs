@@ -125,27 +125,14 @@ impl Scheduler {
 
     /// Inserts an account and returns its id.
     pub async fn account(&self, name: &str, role: Role, phone: &str) -> i64 {
-        let mut conn = self.conn().await;
-        let belongs = role.is_wholesaler().then_some("양재");
-        let (user, _) =
-            db::users::insert_account(&mut conn, name, belongs, role.as_str(), phone, "x")
-                .await
-                .unwrap();
-        user.id
+        self.db.account(name, role, phone).await
     }
 
+    /// The rows of `table`, soft-deleted ones included.
     pub async fn count(&self, table: &str) -> i64 {
-        let mut conn = self.conn().await;
-        #[derive(diesel::QueryableByName)]
-        struct N {
-            #[diesel(sql_type = BigInt)]
-            n: i64,
-        }
-        let row: N = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
-            .get_result(&mut conn)
+        self.db
+            .count(&format!("SELECT count(*) FROM {table}"))
             .await
-            .unwrap();
-        row.n
     }
 
     /// (table, id, updated_at) of every catalogue row: equal snapshots mean
