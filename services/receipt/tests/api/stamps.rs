@@ -3,8 +3,8 @@
 //! local host plays the third-party image host and records what it receives;
 //! a scripted lookup plays a rebinding DNS server.
 
-mod support;
-
+use crate::support;
+use crate::support::{SERVICE_TOKEN, pdf_image_count, start, start_stamp_host, start_with_lookup};
 use futures_util::future::BoxFuture;
 use receipt_service::stamp::{FetchPolicy, Fetcher, Lookup, Network, StampStatus, SystemLookup};
 use serde_json::Value;
@@ -12,7 +12,6 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{SERVICE_TOKEN, pdf_image_count, start, start_stamp_host, start_with_lookup};
 
 use domain::Role;
 

@@ -11,7 +11,7 @@
 //! serve (`marketbill_read_model_answers_total`), so a field that falls off the
 //! fast path fails a test instead of quietly slowing down.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::{Market, data, market};

@@ -2,11 +2,10 @@
 //! what a statement says, who may issue and read it, idempotent retries,
 //! immutability, pagination, seal stamps, bad input and storage failures.
 
-mod support;
-
+use crate::support;
+use crate::support::{SERVICE_TOKEN, pdf_image_count, pdf_text, start, start_stamp_host};
 use domain::Role;
 use serde_json::Value;
-use support::{SERVICE_TOKEN, pdf_image_count, pdf_text, start, start_stamp_host};
 
 fn metadata(receipt: &Value) -> Value {
     serde_json::from_str(receipt["metadata"].as_str().expect("metadata string")).expect("json")

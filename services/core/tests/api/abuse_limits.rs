@@ -4,11 +4,9 @@
 //! cheap checks, and a burst beyond the hashing bound is told to retry
 //! instead of queueing.
 
-mod support;
-
+use crate::support::{Core, data, error_code, start_with};
 use core_service::accounts::passwords;
 use serde_json::{Value, json};
-use support::{Core, data, error_code, start_with};
 
 const SIGN_UP: &str = "mutation($i: SignUpInput) { signUp(input: $i) { accessToken } }";
 const SIGN_IN: &str = "mutation($i: SignInInput) { signIn(input: $i) { accessToken } }";

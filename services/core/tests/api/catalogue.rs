@@ -1,10 +1,9 @@
 //! Flowers and auction results over HTTP, and the promise that a request's
 //! number of SQL statements does not grow with the length of its lists.
 
-mod support;
-
+use crate::support;
+use crate::support::{Core, data, error_code, market};
 use serde_json::json;
-use support::{Core, data, error_code, market};
 
 const FLOWERS: &str = "query($f: FlowerFilterInput, $p: PaginationInput) { flowers(filter: $f, pagination: $p) { \
     resultCount items { id name images flowerType { name flowers { id } } biddingFlowers { biddingDate } flowerColor { name } } } }";

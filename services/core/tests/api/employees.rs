@@ -5,10 +5,8 @@
 //! applications (`receivedConnections` + `updateBizConnection`) or with the
 //! new `approveEmployee`; only the owner or an admin decides.
 
-mod support;
-
+use crate::support::{Core, Market, data, error_code, market};
 use serde_json::{Value, json};
-use support::{Core, Market, data, error_code, market};
 
 const SHEETS: &str = "{ orderSheets { id } }";
 const RECEIVED: &str = "query($id: Int!) { user(id: $id) { \

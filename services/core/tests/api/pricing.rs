@@ -1,10 +1,8 @@
 //! The wholesaler's side: who sees which sheets, line and bulk pricing,
 //! custom lines with the shipping fee, aggregates, and receipts' validation.
 
-mod support;
-
+use crate::support::{data, error_code, market};
 use serde_json::{Value, json};
-use support::{data, error_code, market};
 
 const SHEET: &str = "query($id: Int!) { orderSheet(orderSheetId: $id) { id isPriceUpdated totalFlowerPrice \
     hasReceipt recentReceipt { id } retailer { name } orderItems { id price } customOrderItems { flowerName price grade } } }";

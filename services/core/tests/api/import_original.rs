@@ -3,13 +3,12 @@
 //! way in) and sees its order history with the original's totals; a
 //! wholesaler's day view and daily aggregate match the original rows.
 
-mod support;
-
+use crate::support;
+use crate::support::data;
 use db::import::{Options, import_original};
 use db::testing::TestDb;
 use db::testing::original::{self, PASSWORD, Size};
 use serde_json::{Value, json};
-use support::data;
 use tokio_postgres::NoTls;
 
 /// (id, order number, Σ quantity, Σ unit price) per live sheet, computed from

@@ -11,6 +11,6 @@ fn committed_sdl_matches_the_schema() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == printed,
-        "services/core/schema.graphql is stale: run `UPDATE_SDL=1 cargo test -p core-service --test sdl` and commit it"
+        "services/core/schema.graphql is stale: run `UPDATE_SDL=1 cargo test -p core-service --test api sdl` and commit it"
     );
 }

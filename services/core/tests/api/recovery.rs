@@ -4,11 +4,9 @@
 //! ends every other session. Proofs are recorded here as the messaging
 //! service records them when a code is confirmed.
 
-mod support;
-
+use crate::support::{Core, data, error_code, start, start_with};
 use chrono::{TimeDelta, Utc};
 use serde_json::{Value, json};
-use support::{Core, data, error_code, start, start_with};
 
 const SIGN_UP: &str =
     "mutation($i: SignUpInput) { signUp(input: $i) { accessToken refreshToken } }";

@@ -5,14 +5,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::fake_at::{FakeAt, Reply, at_error, at_page, item, page_of};
+use crate::support::{API_KEY, SERVICE_TOKEN, TRIGGER_TOKEN, start};
 use chrono::NaiveDate;
 use domain::Role;
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::fake_at::{FakeAt, Reply, at_error, at_page, item, page_of};
-use support::{API_KEY, SERVICE_TOKEN, TRIGGER_TOKEN, start};
 
 const DAY: &str = "2026-11-23";
 

@@ -5,12 +5,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support;
+use crate::support::fake_at::{FakeAt, Reply, at_page};
+use crate::support::start;
 use domain::Role;
 use serde_json::{Value, json};
-use support::fake_at::{FakeAt, Reply, at_page};
-use support::start;
 
 #[test]
 fn committed_openapi_matches_the_code() {

@@ -2,11 +2,10 @@
 //! checks SigV4 signatures (installed by `make tools`; these tests fail, not
 //! skip, when it is missing).
 
-mod support;
-
+use crate::support;
+use crate::support::{S3_KEY, S3_SECRET, S3Server, pdf_text, start};
 use domain::Role;
 use serde_json::Value;
-use support::{S3_KEY, S3_SECRET, S3Server, pdf_text, start};
 
 async fn s3_app(server: &S3Server, bucket: &str, secret: &str) -> support::App {
     start(&[

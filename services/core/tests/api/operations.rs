@@ -3,10 +3,8 @@
 //! against the schema) are accepted by the running server: every one of them
 //! passes validation and executes, in the order of the documents.
 
-mod support;
-
+use crate::support::{data, market};
 use serde_json::{Value, json};
-use support::{data, market};
 
 /// The names of a document's operations, in order.
 fn operation_names(document: &str) -> Vec<String> {

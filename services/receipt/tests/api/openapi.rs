@@ -3,11 +3,9 @@
 //! request/response type that is not committed fails here. The served copy
 //! is checked too, with the answers it documents for a statement's life.
 
-mod support;
-
+use crate::support::{SERVICE_TOKEN, start};
 use domain::Role;
 use serde_json::Value;
-use support::{SERVICE_TOKEN, start};
 
 #[test]
 fn committed_openapi_matches_the_code() {

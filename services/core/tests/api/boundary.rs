@@ -2,10 +2,8 @@
 //! methods and bodies run, how much one request may ask for, and what a page
 //! on another origin may read.
 
-mod support;
-
+use crate::support::{data, error_code, start, start_with};
 use serde_json::{Value, json};
-use support::{data, error_code, start, start_with};
 
 const SIGN_UP: &str = "mutation { signUp(input: { name: \"꽃집\", phoneNo: \"010-1234-5678\", \
     password: \"test123@@\", role: RETAILER }) { accessToken } }";

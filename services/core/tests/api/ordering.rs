@@ -1,10 +1,9 @@
 //! Cart → order sheet over real HTTP and PostgreSQL: cart rules, the trading
 //! link requirement, totals from the database, double submits, removal.
 
-mod support;
-
+use crate::support;
+use crate::support::{data, error_code, market};
 use serde_json::json;
-use support::{data, error_code, market};
 
 #[actix_web::test]
 async fn a_florist_fills_a_cart_and_places_one_order() {

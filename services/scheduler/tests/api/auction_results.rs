@@ -4,12 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::fake_at::{FakeAt, Reply, at_page};
+use crate::support::{SERVICE_TOKEN, Scheduler, start};
 use domain::Role;
 use serde_json::{Value, json};
-use support::fake_at::{FakeAt, Reply, at_page};
-use support::{SERVICE_TOKEN, Scheduler, start};
 
 const HEADER: &str = "flowerName,flowerTypeName,flowerGrade,boxCount,flowerCount,price,totalPrice,serialCode,shipper,auctionDate";
 

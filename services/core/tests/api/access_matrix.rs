@@ -9,12 +9,10 @@
 //! Until the owner consents it is a stranger, so it must get exactly what
 //! the other wholesaler gets (or be told it has no employer yet).
 
-mod support;
-
+use crate::support::{Market, data, error_code, market};
 use Caller::*;
 use Outcome::*;
 use serde_json::{Value, json};
-use support::{Market, data, error_code, market};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {

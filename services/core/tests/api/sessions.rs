@@ -2,10 +2,8 @@
 //! session; signing out with a stale token ends nothing newer; signing out
 //! ends the session's access tokens too; tokens carry issuer and audience.
 
-mod support;
-
+use crate::support::{Core, data, error_code, start, start_with};
 use serde_json::{Value, json};
-use support::{Core, data, error_code, start, start_with};
 
 const ME: &str = "{ me { id } }";
 const REISSUE: &str = "mutation { reissueToken { accessToken refreshToken } }";
