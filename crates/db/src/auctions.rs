@@ -6,23 +6,44 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = auction_results)]
-pub struct AuctionResultRow {
-    pub id: i64,
-    pub flower_name: String,
-    pub flower_type_name: String,
-    pub flower_grade: String,
-    pub box_count: i32,
-    pub flower_count: i32,
-    pub price: i32,
-    pub total_price: i32,
-    pub serial_code: String,
-    pub shipper: Option<String>,
-    pub wholesaler_id: i64,
-    pub auction_date: i32,
-    pub retail_price: Option<i32>,
-    pub is_sold_out: bool,
+/// Declares a struct with the columns of a purchase line as the auction
+/// house reports it, followed by the fields given: the line a wholesaler
+/// uploads ([`crate::scheduler::auction_results::AuctionLine`]) and the
+/// stored row carry the same columns, spelled here once. The row keeps them
+/// flat rather than embedding a line because core reads (and moves) them by
+/// name.
+macro_rules! with_auction_line {
+    ($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            pub flower_name: String,
+            pub flower_type_name: String,
+            pub flower_grade: String,
+            pub box_count: i32,
+            pub flower_count: i32,
+            pub price: i32,
+            pub total_price: i32,
+            pub serial_code: String,
+            pub shipper: Option<String>,
+            /// `YYYYMMDD`.
+            pub auction_date: i32,
+            $($fields)*
+        }
+    };
+}
+pub(crate) use with_auction_line;
+
+with_auction_line! {
+    /// A stored line: what was uploaded, whose it is, and how the wholesaler
+    /// offers it.
+    #[derive(Debug, Clone, Queryable, Selectable)]
+    #[diesel(table_name = auction_results)]
+    pub struct AuctionResultRow {
+        pub id: i64,
+        pub wholesaler_id: i64,
+        pub retail_price: Option<i32>,
+        pub is_sold_out: bool,
+    }
 }
 
 /// A wholesaler's live lines with `auction_date` in [from, to] (YYYYMMDD).

@@ -4,27 +4,22 @@ use crate::schema::business_infos;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::ops::Deref;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = business_infos)]
 pub struct BusinessInfoRow {
     pub id: i64,
     pub user_id: i64,
-    pub company_name: String,
-    pub company_phone_no: String,
-    pub employer_name: String,
-    pub address: String,
-    pub business_no: String,
-    pub business_main_category: String,
-    pub business_sub_category: String,
-    pub seal_stamp_img_url: String,
-    pub bank_account: String,
+    #[diesel(embed)]
+    pub fields: BusinessInfoFields,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, AsChangeset, Insertable)]
+/// What a wholesaler fills in: written as a whole, read as part of a row.
+#[derive(Debug, Clone, Queryable, Selectable, AsChangeset, Insertable)]
 #[diesel(table_name = business_infos)]
 pub struct BusinessInfoFields {
     pub company_name: String,
@@ -36,6 +31,16 @@ pub struct BusinessInfoFields {
     pub business_sub_category: String,
     pub seal_stamp_img_url: String,
     pub bank_account: String,
+}
+
+/// A row reads as its fields (`row.company_name`), so readers need not know
+/// which columns are filled in and which are the row's own.
+impl Deref for BusinessInfoRow {
+    type Target = BusinessInfoFields;
+
+    fn deref(&self) -> &BusinessInfoFields {
+        &self.fields
+    }
 }
 
 pub async fn live_by_user_ids(

@@ -118,17 +118,7 @@ pub(crate) fn day_filter(day: Option<(DateTime<Utc>, DateTime<Utc>)>) -> &'stati
 /// The id the next sheet gets: the order number derives from it, so both are
 /// written by one INSERT instead of insert-then-update.
 pub async fn next_sheet_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    #[derive(QueryableByName)]
-    struct Next {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
-    }
-    let next: Next = crate::statement::prepared(
-        "SELECT nextval(pg_get_serial_sequence('order_sheets', 'id')) AS id",
-    )
-    .get_result(conn)
-    .await?;
-    Ok(next.id)
+    crate::statement::next_id(conn, crate::columns::ORDER_SHEETS.name).await
 }
 
 pub struct NewSheet<'a> {

@@ -133,17 +133,7 @@ pub struct NewReceipt {
 /// (which contains the id) is known before the upload and the row can be
 /// inserted only once the object exists.
 pub async fn next_receipt_id(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    #[derive(QueryableByName)]
-    struct Next {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-    }
-    let next: Next = crate::statement::prepared(
-        "SELECT nextval(pg_get_serial_sequence('order_sheet_receipts', 'id')) AS id",
-    )
-    .get_result(conn)
-    .await?;
-    Ok(next.id)
+    crate::statement::next_id(conn, crate::columns::ORDER_SHEET_RECEIPTS.name).await
 }
 
 pub async fn insert_receipt(

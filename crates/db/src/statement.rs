@@ -8,10 +8,12 @@
 //! `format!` may only vary over a fixed set (a table name, `ASC`/`DESC`).
 
 use diesel::QueryResult;
+use diesel::QueryableByName;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{HasSqlType, Untyped};
+use diesel::sql_types::{BigInt, HasSqlType, Untyped};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
@@ -106,4 +108,22 @@ impl<B> QueryId for Prepared<B> {
 
 impl<B> Query for Prepared<B> {
     type SqlType = Untyped;
+}
+
+/// Takes the next id of `table` from its identity sequence, for a row whose
+/// id must be known before it is inserted (it is part of another value
+/// written with it, such as an order number or an object key).
+pub(crate) async fn next_id(conn: &mut AsyncPgConnection, table: &'static str) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    // The text varies over table names only, so each table's is cached.
+    let next: Next = prepared(format!(
+        "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id"
+    ))
+    .get_result(conn)
+    .await?;
+    Ok(next.id)
 }

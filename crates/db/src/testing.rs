@@ -1,11 +1,18 @@
-//! A fresh database per test, cloned from a migrated template.
+//! What every service's tests share: a fresh database per test, cloned from
+//! a migrated template ([`TestDb`]), statements and seeded accounts on it,
+//! and a free port and scratch directory of the machine.
 //!
 //! The template is built once per set of migrations (its name carries a hash of
 //! the migration files), under an advisory lock so parallel test processes do
 //! not build it twice, and renamed into place only when complete, so a crashed
 //! build never leaves a half-migrated template behind.
 
+mod accounts;
+mod host;
 pub mod original;
+mod sql;
+
+pub use host::{free_port, temp_dir};
 
 use crate::migrations::{quote_ident, run_pending, split_database_url};
 use crate::pool::{DbError, DbPool, connect};

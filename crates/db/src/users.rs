@@ -4,6 +4,7 @@
 use crate::schema::{auth_tokens, sign_in_throttles, user_credentials, users};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -146,13 +147,29 @@ pub async fn set_password_hash(
         .await
 }
 
+/// What the original cascaded with a user: each table, and the rows of it
+/// that name the user (bind `$1`).
+const DEPENDANTS: [(&str, &str); 6] = [
+    ("user_credentials", "user_id = $1"),
+    ("auth_tokens", "user_id = $1"),
+    ("business_infos", "user_id = $1"),
+    (
+        "biz_connections",
+        "(retailer_id = $1 OR wholesaler_id = $1)",
+    ),
+    (
+        "wholesaler_connections",
+        "(employer_id = $1 OR employee_id = $1)",
+    ),
+    ("cart_items", "retailer_id = $1"),
+];
+
 /// Soft-deletes a user and what the original cascaded with it.
 pub async fn soft_delete_user(
     conn: &mut AsyncPgConnection,
     id: i64,
     now: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    use crate::schema::{biz_connections, business_infos, cart_items, wholesaler_connections};
     let deleted = diesel::update(users::table.find(id).filter(users::deleted_at.is_null()))
         .set(users::deleted_at.eq(now))
         .execute(conn)
@@ -160,70 +177,15 @@ pub async fn soft_delete_user(
     if deleted == 0 {
         return Ok(0);
     }
-    diesel::update(
-        user_credentials::table.filter(
-            user_credentials::user_id
-                .eq(id)
-                .and(user_credentials::deleted_at.is_null()),
-        ),
-    )
-    .set(user_credentials::deleted_at.eq(now))
-    .execute(conn)
-    .await?;
-    diesel::update(
-        auth_tokens::table.filter(
-            auth_tokens::user_id
-                .eq(id)
-                .and(auth_tokens::deleted_at.is_null()),
-        ),
-    )
-    .set(auth_tokens::deleted_at.eq(now))
-    .execute(conn)
-    .await?;
-    diesel::update(
-        business_infos::table.filter(
-            business_infos::user_id
-                .eq(id)
-                .and(business_infos::deleted_at.is_null()),
-        ),
-    )
-    .set(business_infos::deleted_at.eq(now))
-    .execute(conn)
-    .await?;
-    diesel::update(
-        biz_connections::table
-            .filter(
-                biz_connections::retailer_id
-                    .eq(id)
-                    .or(biz_connections::wholesaler_id.eq(id)),
-            )
-            .filter(biz_connections::deleted_at.is_null()),
-    )
-    .set(biz_connections::deleted_at.eq(now))
-    .execute(conn)
-    .await?;
-    diesel::update(
-        wholesaler_connections::table
-            .filter(
-                wholesaler_connections::employer_id
-                    .eq(id)
-                    .or(wholesaler_connections::employee_id.eq(id)),
-            )
-            .filter(wholesaler_connections::deleted_at.is_null()),
-    )
-    .set(wholesaler_connections::deleted_at.eq(now))
-    .execute(conn)
-    .await?;
-    diesel::update(
-        cart_items::table.filter(
-            cart_items::retailer_id
-                .eq(id)
-                .and(cart_items::deleted_at.is_null()),
-        ),
-    )
-    .set(cart_items::deleted_at.eq(now))
-    .execute(conn)
-    .await?;
+    for (table, names_the_user) in DEPENDANTS {
+        crate::statement::prepared(format!(
+            "UPDATE {table} SET deleted_at = $2 WHERE {names_the_user} AND deleted_at IS NULL"
+        ))
+        .bind::<BigInt, _>(id)
+        .bind::<Timestamptz, _>(now)
+        .execute(conn)
+        .await?;
+    }
     Ok(deleted)
 }
 

@@ -3,24 +3,8 @@
 //! `schema.rs` is exactly what they produce.
 
 use db::testing::TestDb;
-use diesel_async::RunQueryDsl;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    let mut conn = db.pool().get().await.expect("connection");
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut conn)
-        .await
-        .expect("count query")
-        .n
-}
 
 const USER_TABLES: &str = "SELECT count(*) AS n FROM information_schema.tables \
      WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'";
@@ -35,7 +19,7 @@ async fn every_migration_runs_up_down_and_up_again() {
         .expect("first up");
     assert_eq!(applied.len(), db::migrations::embedded_count());
     assert!(
-        count(&db, USER_TABLES).await >= 23,
+        db.count(USER_TABLES).await >= 23,
         "every table of the platform exists"
     );
     assert!(
@@ -48,12 +32,12 @@ async fn every_migration_runs_up_down_and_up_again() {
     let reverted = db::migrations::revert_all(db.url()).await.expect("down");
     assert_eq!(reverted.len(), applied.len());
     assert_eq!(
-        count(&db, USER_TABLES).await,
+        db.count(USER_TABLES).await,
         0,
         "down.sql leaves no table behind"
     );
     assert_eq!(
-        count(&db, USER_FUNCTIONS).await,
+        db.count(USER_FUNCTIONS).await,
         0,
         "down.sql leaves no function behind"
     );

@@ -267,7 +267,7 @@ pub fn check_snapshot(manifest_dir: &str, package: &str, generated: &str) -> Res
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if committed != generated {
         return Err(format!(
-            "{} is stale: run `UPDATE_OPENAPI=1 cargo test -p {package} --test openapi` and commit it",
+            "{} is stale: run `UPDATE_OPENAPI=1 cargo test -p {package} --test api openapi` and commit it",
             path.display()
         ));
     }

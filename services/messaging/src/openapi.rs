@@ -1,7 +1,7 @@
 //! The service's OpenAPI 3.1 document, derived from the handlers'
 //! `#[utoipa::path]` annotations and the request and response types; served
 //! at `GET /openapi.json` and committed as `services/messaging/openapi.json`
-//! (`tests/openapi.rs` keeps the copy current).
+//! (`tests/api/openapi.rs` keeps the copy current).
 
 use crate::routes::{sms, verifications};
 use platform::openapi::{SERVICE_TOKEN, USER_TOKEN};

@@ -11,7 +11,7 @@ use crate::error::ReceiptError;
 use crate::notify::Notice;
 use crate::pdf::{self, Rendered};
 use crate::stamp::{StampImage, StampStatus};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::statement::{Buyer, BuyerBusiness, LineInput, Statement, Supplier, has_issuable_prices};
 use chrono::Utc;
 use db::receipts::{self, CustomLineRow, NewReceipt, OrderLineRow, ReceiptRow};

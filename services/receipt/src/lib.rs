@@ -5,16 +5,16 @@
 mod access;
 pub mod config;
 mod error;
-mod http;
+pub mod http;
 pub mod issue;
-mod legacy;
 mod notify;
-pub mod openapi;
 pub mod pdf;
 pub mod stamp;
 mod startup;
+mod state;
 pub mod statement;
 pub mod storage;
 
 pub use config::Config;
-pub use startup::{AppState, Application};
+pub use startup::Application;
+pub use state::AppState;

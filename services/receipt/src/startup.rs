@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::pdf::Fonts;
 use crate::stamp::{Lookup, Stamps, SystemLookup};
+use crate::state::AppState;
 use crate::storage::Storage;
 use actix_web::web;
 use platform::api::messaging::MessagingClient;
@@ -10,17 +11,6 @@ use platform::config::Env;
 use platform::server::{Running, StartupError};
 use platform::service_client::ServiceClient;
 use std::sync::Arc;
-
-/// What every handler shares.
-pub struct AppState {
-    pub pool: db::DbPool,
-    pub fonts: Fonts,
-    pub storage: Storage,
-    pub stamps: Arc<Stamps>,
-    pub messaging: MessagingClient,
-    pub public_base_url: String,
-    pub app_base_url: String,
-}
 
 pub struct Application;
 
@@ -67,8 +57,8 @@ impl Application {
         });
         config.common.start_with(pool, move |cfg| {
             cfg.app_data(state.clone());
-            crate::openapi::routes(cfg);
-            platform::openapi::serve(cfg, crate::openapi::json());
+            crate::http::routes(cfg);
+            platform::openapi::serve(cfg, crate::http::openapi::json());
         })
     }
 }

@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-#[path = "../tests/support/fake_at.rs"]
+#[path = "../tests/api/support/fake_at.rs"]
 mod fake_at;
 
 use db::testing::TestDb;

@@ -1,7 +1,7 @@
 //! The service's OpenAPI 3.1 document, derived from the handlers'
 //! `#[utoipa::path]` annotations and the request and response types; served
 //! at `GET /openapi.json` and committed as `services/scheduler/openapi.json`
-//! (`tests/openapi.rs` keeps the copy current).
+//! (`tests/api/openapi.rs` keeps the copy current).
 
 use crate::{auction_results, jobs};
 use platform::openapi::{SERVICE_TOKEN, TRIGGER_TOKEN, USER_TOKEN};

@@ -77,15 +77,12 @@ impl Platform {
     /// create` does for real deployments). Answers a token minted after the
     /// promotion is not needed: core reads the role from the database.
     pub async fn admin(&self, phone: &str) -> String {
-        use diesel_async::RunQueryDsl;
         let (token, id) = self.account("운영자", phone, "RETAILER").await;
-        let mut conn = self.db.pool().get().await.expect("conn");
-        diesel::sql_query(format!(
-            "UPDATE user_credentials SET role = 'ADMIN' WHERE user_id = {id}"
-        ))
-        .execute(&mut conn)
-        .await
-        .expect("promote");
+        self.db
+            .sql(&format!(
+                "UPDATE user_credentials SET role = 'ADMIN' WHERE user_id = {id}"
+            ))
+            .await;
         token
     }
 
@@ -116,18 +113,7 @@ impl Platform {
 impl Platform {
     /// The single `n` a counting statement answers (`SELECT count(*) AS n …`).
     pub async fn count(&self, statement: &str) -> i64 {
-        use diesel_async::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        let mut conn = self.db.pool().get().await.expect("conn");
-        let row: Count = diesel::sql_query(statement)
-            .get_result(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{statement}: {e}"));
-        row.n
+        self.db.count(statement).await
     }
 }
 

@@ -7,8 +7,7 @@ pub mod auction;
 pub mod browser;
 pub mod graphql;
 
-use db::testing::TestDb;
-use std::net::TcpListener;
+use db::testing::{TestDb, free_port, temp_dir};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -81,11 +80,6 @@ fn bin_dir() -> PathBuf {
         .to_path_buf()
 }
 
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local address").port()
-}
-
 impl Platform {
     /// Starts all four services and waits until each answers `/readyz`.
     pub async fn start() -> Platform {
@@ -104,9 +98,7 @@ impl Platform {
         let db = TestDb::new().await;
         let keys = platform::auth::generate_keys().expect("generate keys");
         let service_token = platform::auth::generate_service_token();
-        let workdir =
-            std::env::temp_dir().join(format!("marketbill-e2e-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&workdir).expect("work directory");
+        let workdir = temp_dir("e2e");
         let ports: Vec<(Service, usize, u16)> = Service::ALL
             .iter()
             .flat_map(|s| (0..replicas.max(1)).map(move |r| (*s, r, free_port())))

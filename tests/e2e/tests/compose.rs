@@ -207,8 +207,7 @@ fn env_file_with(values: &[(&str, &str)]) -> String {
 /// file and nothing from this process's environment (which compose would
 /// otherwise prefer).
 fn compose_config(env_file: &str) -> Value {
-    let dir = std::env::temp_dir().join(format!("compose-drift-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = db::testing::temp_dir("compose-drift");
     let file = dir.join("env");
     std::fs::write(&file, env_file).expect("env file");
     let env = [("PATH", std::env::var("PATH").unwrap_or_default())];

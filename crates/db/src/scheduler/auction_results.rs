@@ -6,21 +6,12 @@
 
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::sync::LazyLock;
 
-/// One validated purchase line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuctionLine {
-    pub flower_name: String,
-    pub flower_type_name: String,
-    pub flower_grade: String,
-    pub box_count: i32,
-    pub flower_count: i32,
-    pub price: i32,
-    pub total_price: i32,
-    pub serial_code: String,
-    pub shipper: Option<String>,
-    /// `YYYYMMDD`.
-    pub auction_date: i32,
+crate::auctions::with_auction_line! {
+    /// One validated purchase line.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AuctionLine {}
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, diesel::QueryableByName)]
@@ -30,6 +21,45 @@ pub struct UpsertCounts {
     #[diesel(sql_type = BigInt)]
     pub updated: i64,
 }
+
+/// A line's columns, in the order of binds `$2`…`$11`.
+const LINE_COLUMNS: &str = "flower_name, flower_type_name, flower_grade, box_count, \
+                            flower_count, price, total_price, serial_code, shipper, auction_date";
+
+/// What a corrected line changes: every column but its key (auction date,
+/// serial code).
+const CORRECTABLE: [&str; 8] = [
+    "flower_name",
+    "flower_type_name",
+    "flower_grade",
+    "box_count",
+    "flower_count",
+    "price",
+    "total_price",
+    "shipper",
+];
+
+/// Built once: its text is the key of the connection's statement cache.
+static UPSERT: LazyLock<String> = LazyLock::new(|| {
+    let each = |pattern: fn(&str) -> String| CORRECTABLE.map(pattern).join(", ");
+    let set = each(|c| format!("{c} = EXCLUDED.{c}"));
+    let stored = each(|c| format!("a.{c}"));
+    let uploaded = each(|c| format!("EXCLUDED.{c}"));
+    format!(
+        "WITH up AS ( \
+           INSERT INTO auction_results AS a (wholesaler_id, {LINE_COLUMNS}) \
+           SELECT $1, i.* \
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::int4[], $6::int4[], $7::int4[], \
+                         $8::int4[], $9::text[], $10::text[], $11::int4[]) AS i({LINE_COLUMNS}) \
+           ON CONFLICT (wholesaler_id, auction_date, serial_code) WHERE deleted_at IS NULL \
+           DO UPDATE SET {set} \
+           WHERE ({stored}) IS DISTINCT FROM ({uploaded}) \
+           RETURNING (xmax = 0) AS inserted) \
+         SELECT count(*) FILTER (WHERE inserted) AS inserted, \
+                count(*) FILTER (WHERE NOT inserted) AS updated \
+           FROM up"
+    )
+});
 
 /// Upserts `lines` for `wholesaler_id` in one statement; keys (auction date,
 /// serial code) must be unique within `lines`.
@@ -44,44 +74,18 @@ pub async fn upsert(
     let text = |f: fn(&AuctionLine) -> &str| lines.iter().map(f).collect::<Vec<&str>>();
     let int = |f: fn(&AuctionLine) -> i32| lines.iter().map(f).collect::<Vec<i32>>();
     let shippers: Vec<Option<&str>> = lines.iter().map(|l| l.shipper.as_deref()).collect();
-    crate::statement::prepared(
-        "WITH up AS ( \
-           INSERT INTO auction_results AS a \
-             (wholesaler_id, flower_name, flower_type_name, flower_grade, box_count, flower_count, \
-              price, total_price, serial_code, shipper, auction_date) \
-           SELECT $1, i.* \
-             FROM unnest($2::text[], $3::text[], $4::text[], $5::int4[], $6::int4[], $7::int4[], \
-                         $8::int4[], $9::text[], $10::text[], $11::int4[]) \
-                  AS i(flower_name, flower_type_name, flower_grade, box_count, flower_count, \
-                       price, total_price, serial_code, shipper, auction_date) \
-           ON CONFLICT (wholesaler_id, auction_date, serial_code) WHERE deleted_at IS NULL \
-           DO UPDATE SET \
-             flower_name = EXCLUDED.flower_name, flower_type_name = EXCLUDED.flower_type_name, \
-             flower_grade = EXCLUDED.flower_grade, box_count = EXCLUDED.box_count, \
-             flower_count = EXCLUDED.flower_count, price = EXCLUDED.price, \
-             total_price = EXCLUDED.total_price, shipper = EXCLUDED.shipper \
-           WHERE (a.flower_name, a.flower_type_name, a.flower_grade, a.box_count, a.flower_count, \
-                  a.price, a.total_price, a.shipper) \
-                 IS DISTINCT FROM \
-                 (EXCLUDED.flower_name, EXCLUDED.flower_type_name, EXCLUDED.flower_grade, \
-                  EXCLUDED.box_count, EXCLUDED.flower_count, EXCLUDED.price, \
-                  EXCLUDED.total_price, EXCLUDED.shipper) \
-           RETURNING (xmax = 0) AS inserted) \
-         SELECT count(*) FILTER (WHERE inserted) AS inserted, \
-                count(*) FILTER (WHERE NOT inserted) AS updated \
-           FROM up",
-    )
-    .bind::<BigInt, _>(wholesaler_id)
-    .bind::<Array<Text>, _>(text(|l| &l.flower_name))
-    .bind::<Array<Text>, _>(text(|l| &l.flower_type_name))
-    .bind::<Array<Text>, _>(text(|l| &l.flower_grade))
-    .bind::<Array<Integer>, _>(int(|l| l.box_count))
-    .bind::<Array<Integer>, _>(int(|l| l.flower_count))
-    .bind::<Array<Integer>, _>(int(|l| l.price))
-    .bind::<Array<Integer>, _>(int(|l| l.total_price))
-    .bind::<Array<Text>, _>(text(|l| &l.serial_code))
-    .bind::<Array<Nullable<Text>>, _>(shippers)
-    .bind::<Array<Integer>, _>(int(|l| l.auction_date))
-    .get_result(conn)
-    .await
+    crate::statement::prepared(UPSERT.as_str())
+        .bind::<BigInt, _>(wholesaler_id)
+        .bind::<Array<Text>, _>(text(|l| &l.flower_name))
+        .bind::<Array<Text>, _>(text(|l| &l.flower_type_name))
+        .bind::<Array<Text>, _>(text(|l| &l.flower_grade))
+        .bind::<Array<Integer>, _>(int(|l| l.box_count))
+        .bind::<Array<Integer>, _>(int(|l| l.flower_count))
+        .bind::<Array<Integer>, _>(int(|l| l.price))
+        .bind::<Array<Integer>, _>(int(|l| l.total_price))
+        .bind::<Array<Text>, _>(text(|l| &l.serial_code))
+        .bind::<Array<Nullable<Text>>, _>(shippers)
+        .bind::<Array<Integer>, _>(int(|l| l.auction_date))
+        .get_result(conn)
+        .await
 }

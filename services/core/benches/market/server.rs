@@ -1,6 +1,7 @@
 //! The release `core` binary in its own process, on a free port, against the
 //! seeded database; stopped when dropped.
 
+use db::testing::free_port;
 use platform::auth::{TokenIssuer, TokenKind};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -28,11 +29,6 @@ fn binary() -> PathBuf {
         .and_then(|deps| deps.parent())
         .expect("profile directory")
         .join("core")
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("address").port()
 }
 
 impl Core {

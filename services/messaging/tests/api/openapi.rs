@@ -1,8 +1,20 @@
-//! `GET /openapi.json` answers the committed document to anyone, and what
-//! the document promises holds on the wire for the cases it singles out.
+//! `openapi.json` is the OpenAPI document the running service serves at
+//! `GET /openapi.json`, kept current: a change to a handler's annotation or a
+//! request/response type that is not committed fails here. The served copy
+//! answers anyone, and what the document promises holds on the wire for the
+//! cases it singles out.
 
 use crate::support::{SERVICE_TOKEN, start};
 use serde_json::{Value, json};
+
+#[test]
+fn committed_openapi_matches_the_code() {
+    let generated = messaging_service::openapi::json();
+    platform::openapi::check_snapshot(env!("CARGO_MANIFEST_DIR"), "messaging-service", generated)
+        .unwrap_or_else(|stale| panic!("{stale}"));
+    let doc: Value = serde_json::from_str(generated).expect("JSON");
+    assert_eq!(doc["openapi"], "3.1.0");
+}
 
 #[actix_web::test]
 async fn the_document_is_served_without_credentials() {

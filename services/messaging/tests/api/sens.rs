@@ -184,12 +184,7 @@ async fn a_timeout_is_retried_and_recorded() {
 
 #[actix_web::test]
 async fn an_unreachable_provider_is_a_recorded_network_failure() {
-    // A port nobody listens on: bind, read the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = db::testing::free_port();
     let sens = FakeSens::start(vec![]);
     let url = format!("http://127.0.0.1:{port}");
     let app = start_with_sens(&sens, &[("SENS_HOST", url.as_str())]).await;

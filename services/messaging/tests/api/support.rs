@@ -165,12 +165,7 @@ impl Messaging {
     }
 
     pub async fn execute(&self, sql: &str) {
-        use diesel_async::RunQueryDsl;
-        let mut conn = self.db.pool().get().await.expect("conn");
-        diesel::sql_query(sql)
-            .execute(&mut conn)
-            .await
-            .expect("statement");
+        self.db.sql(sql).await;
     }
 
     pub async fn logs(&self) -> Vec<Value> {

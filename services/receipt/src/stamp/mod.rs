@@ -15,7 +15,6 @@
 pub mod address;
 pub mod fetch;
 pub mod image;
-pub mod route;
 
 pub use address::Network;
 pub use fetch::{FetchPolicy, Fetcher, Lookup, SystemLookup};

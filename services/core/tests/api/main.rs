@@ -1,0 +1,19 @@
+//! Core over real HTTP against a fresh PostgreSQL database per test: one
+//! test binary (one link of the service and its dependencies) for every
+//! area of the GraphQL API.
+
+mod abuse_limits;
+mod access_matrix;
+mod accounts;
+mod boundary;
+mod catalogue;
+mod employees;
+mod import_original;
+mod operations;
+mod ordering;
+mod pricing;
+mod read_models;
+mod recovery;
+mod sdl;
+mod sessions;
+mod support;
