@@ -133,6 +133,9 @@ impl Platform {
             db,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
+                // Under the services' keep-alive (actix: 5 s): a request sent on
+                // a connection the server is closing fails as IncompleteMessage.
+                .pool_idle_timeout(Duration::from_secs(2))
                 .build()
                 .expect("client"),
             service_token,
