@@ -1,8 +1,8 @@
 //! Core over real HTTP against a fresh PostgreSQL database per test: one
 //! test binary (one link of the service and its dependencies) for every
-//! area of the GraphQL API.
+//! area of the GraphQL API. The abuse limits run in a binary of their own
+//! (`tests/abuse_limits.rs`: they resize the process's password-hashing gate).
 
-mod abuse_limits;
 mod access_matrix;
 mod accounts;
 mod boundary;

@@ -3,10 +3,18 @@
 //! core instances share the counts; password hashing runs only after the
 //! cheap checks, and a burst beyond the hashing bound is told to retry
 //! instead of queueing.
+//!
+//! A test binary of its own, beside `api`: the hashing gate is the
+//! process's, sized by the first core instance that hashes, and these tests
+//! size it down to one; in a shared process every other test's sign-up would
+//! be told the server is busy.
 
-use crate::support::{Core, data, error_code, start_with};
+#[path = "api/support.rs"]
+mod support;
+
 use core_service::accounts::passwords;
 use serde_json::{Value, json};
+use support::{Core, data, error_code, start_with};
 
 const SIGN_UP: &str = "mutation($i: SignUpInput) { signUp(input: $i) { accessToken } }";
 const SIGN_IN: &str = "mutation($i: SignInInput) { signIn(input: $i) { accessToken } }";
