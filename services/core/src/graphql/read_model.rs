@@ -10,7 +10,7 @@
 //! ([`Scalar::Json`]). Otherwise, or when the view says it is incomplete (a
 //! row the resolvers answer with an error), the ordinary resolvers answer it
 //! with their dataloaders. The two answer the same bytes:
-//! `tests/read_models.rs` checks it for every client operation.
+//! `tests/api/read_models.rs` checks it for every client operation.
 //!
 //! `READ_MODELS=off` answers everything from the resolvers (for that test, and
 //! as an operator's switch); `marketbill_read_model_answers_total{view,by}`

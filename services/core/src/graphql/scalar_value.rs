@@ -44,27 +44,35 @@ impl Json {
     /// `text` (JSON as PostgreSQL prints it) without the whitespace between
     /// tokens, as juniper's own answers are written; None if it is not JSON.
     pub fn compact(text: &str) -> Option<Json> {
-        let mut out = String::with_capacity(text.len());
-        let mut in_string = false;
-        let mut escaped = false;
-        for c in text.chars() {
-            if in_string {
-                out.push(c);
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_string = false;
+        // Bytes, not chars: in UTF-8 no byte of a multi-byte character is a
+        // quote, a backslash or ASCII whitespace, so runs copy as slices.
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let (mut run, mut i) = (0, 0);
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() {
+                        match bytes[i] {
+                            b'\\' => i += 2,
+                            b'"' => break,
+                            _ => i += 1,
+                        }
+                    }
+                    i += 1;
                 }
-            } else if c == '"' {
-                in_string = true;
-                out.push(c);
-            } else if !c.is_ascii_whitespace() {
-                out.push(c);
+                b' ' | b'\n' | b'\r' | b'\t' => {
+                    out.extend_from_slice(&bytes[run..i]);
+                    i += 1;
+                    run = i;
+                }
+                _ => i += 1,
             }
         }
-        RawValue::from_string(out).ok().map(Json)
+        out.extend_from_slice(&bytes[run.min(bytes.len())..]);
+        let text = String::from_utf8(out).ok()?;
+        RawValue::from_string(text).ok().map(Json)
     }
 }
 
