@@ -134,5 +134,8 @@ mod tests {
         assert!(Json::compact("[\"unterminated \\\"]").is_none());
         let korean = Json::compact("{\"companyName\" : \"행복 꽃집\"}").expect("json");
         assert_eq!(korean.to_string(), "{\"companyName\":\"행복 꽃집\"}");
+        assert!(Json::compact("[\"unterminated \\\"]").is_none());
+        let korean = Json::compact("{\"companyName\" : \"행복 꽃집\"}").expect("json");
+        assert_eq!(korean.to_string(), "{\"companyName\":\"행복 꽃집\"}");
     }
 }
