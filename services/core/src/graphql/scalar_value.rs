@@ -46,34 +46,31 @@ impl Json {
     pub fn compact(text: &str) -> Option<Json> {
         // Bytes, not chars: in UTF-8 no byte of a multi-byte character is a
         // quote, a backslash or ASCII whitespace, so runs copy as slices.
-        // PostgreSQL puts only spaces and newlines between tokens.
         let bytes = text.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());
         let (mut run, mut i) = (0, 0);
-        while let Some(found) = memchr::memchr3(b'"', b' ', b'\n', &bytes[i..]) {
-            i += found;
-            if bytes[i] == b'"' {
-                // Skip the string, escapes and all.
-                i += 1;
-                loop {
-                    let end = i + memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
-                    if bytes[end] == b'\\' {
-                        i = end + 2;
-                    } else {
-                        i = end + 1;
-                        break;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() {
+                        match bytes[i] {
+                            b'\\' => i += 2,
+                            b'"' => break,
+                            _ => i += 1,
+                        }
                     }
+                    i += 1;
                 }
-            } else {
-                out.extend_from_slice(&bytes[run..i]);
-                i += 1;
-                run = i;
-            }
-            if i >= bytes.len() {
-                break;
+                b' ' | b'\n' | b'\r' | b'\t' => {
+                    out.extend_from_slice(&bytes[run..i]);
+                    i += 1;
+                    run = i;
+                }
+                _ => i += 1,
             }
         }
-        out.extend_from_slice(bytes.get(run..)?);
+        out.extend_from_slice(&bytes[run.min(bytes.len())..]);
         let text = String::from_utf8(out).ok()?;
         RawValue::from_string(text).ok().map(Json)
     }
