@@ -2,10 +2,11 @@
 //! JSON of its GraphQL answer inside PostgreSQL.
 //!
 //! Each view is a `.sql` file beside the Rust that runs it, and a [`Shape`]:
-//! the GraphQL fields that JSON carries. Core answers a request from the view
-//! when the request's selection stays inside the shape (and projects the JSON
-//! onto it), and from its ordinary resolvers otherwise. One statement on one
-//! connection is one snapshot, so a view never mixes two states of the data.
+//! the GraphQL fields that JSON can carry, each with its SQL. Core answers a
+//! request from the view when the request's selection stays inside the shape
+//! (writing the view's JSON objects from the selection, see [`Objects`]), and
+//! from its ordinary resolvers otherwise. One statement on one connection is
+//! one snapshot, so a view never mixes two states of the data.
 //!
 //! A view also says whether it is *complete*: false when some row it would
 //! answer is one the resolvers answer with an error (a line whose flower is
