@@ -121,49 +121,68 @@ impl Plan {
             if !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
                 return None;
             }
-            let name = same[0].0.field_original_name();
-            let value = if name == "__typename" {
-                format!("'{}'", shape.type_name)
-            } else {
-                let field = shape.field(name)?;
-                self.asked.insert(field.name);
-                match field.kind {
-                    Kind::Leaf => field.sql.to_owned(),
-                    Kind::Object(inner) | Kind::List(inner) | Kind::Paged(inner) => {
-                        if let Kind::Paged(_) = field.kind {
-                            // One page per field: the statement is given one.
-                            for child in &same {
-                                let page = page_of(&child.0)?;
-                                match self.pages.iter().find(|(f, _)| *f == field.name) {
-                                    Some((_, earlier)) if *earlier != page => return None,
-                                    Some(_) => {}
-                                    None => self.pages.push((field.name, page)),
-                                }
-                            }
-                        }
-                        let mut merged = Vec::new();
-                        for child in &same {
-                            let own = children_of(&child.0);
-                            if !typename_first(&own) {
-                                return None;
-                            }
-                            merged.extend(own);
-                        }
-                        let inner_sql = self.object(inner, &merged)?;
-                        if field.sql.contains("{object}") {
-                            field.sql.replace("{object}", &inner_sql)
-                        } else if self.objects.insert(inner.type_name, inner_sql) {
-                            field.sql.to_owned()
-                        } else {
-                            // Built once in the statement, asked twice differently.
-                            return None;
-                        }
-                    }
-                }
-            };
+            let value = self.value(shape, &same)?;
             pairs.push(format!("'{key}', {value}"));
         }
         Some(format!("json_build_object({})", pairs.join(", ")))
+    }
+
+    /// The SQL answering one response key of an object of `shape` (`same`:
+    /// every occurrence of the key in the selection).
+    fn value<S: ScalarValue>(
+        &mut self,
+        shape: &'static Shape,
+        same: &[&Child<'_, S>],
+    ) -> Option<String> {
+        let name = same[0].0.field_original_name();
+        if name == "__typename" {
+            return Some(format!("'{}'", shape.type_name));
+        }
+        let field = shape.field(name)?;
+        self.asked.insert(field.name);
+        let inner = match field.kind {
+            Kind::Leaf => return Some(field.sql.to_owned()),
+            Kind::Paged(inner) => {
+                self.take_page(field.name, same)?;
+                inner
+            }
+            Kind::Object(inner) | Kind::List(inner) => inner,
+        };
+        let mut merged = Vec::new();
+        for child in same {
+            let own = children_of(&child.0);
+            if !typename_first(&own) {
+                return None;
+            }
+            merged.extend(own);
+        }
+        let inner_sql = self.object(inner, &merged)?;
+        if field.sql.contains("{object}") {
+            Some(field.sql.replace("{object}", &inner_sql))
+        } else {
+            // Built once in the statement: asked twice differently, it cannot be.
+            self.objects
+                .insert(inner.type_name, inner_sql)
+                .then(|| field.sql.to_owned())
+        }
+    }
+
+    /// Records the page each occurrence of the paged field `name` asks; None
+    /// when two differ (the statement is given one page per field).
+    fn take_page<S: ScalarValue>(
+        &mut self,
+        name: &'static str,
+        same: &[&Child<'_, S>],
+    ) -> Option<()> {
+        for child in same {
+            let page = page_of(&child.0)?;
+            match self.pages.iter().find(|(f, _)| *f == name) {
+                Some((_, earlier)) if *earlier != page => return None,
+                Some(_) => {}
+                None => self.pages.push((name, page)),
+            }
+        }
+        Some(())
     }
 }
 
