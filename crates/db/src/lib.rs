@@ -15,6 +15,7 @@ pub mod connections;
 pub mod custom_items;
 pub mod daily_items;
 pub mod import;
+pub mod ledger;
 pub mod messaging;
 pub mod migrations;
 pub mod orders;
@@ -30,6 +31,7 @@ pub mod users;
 #[rustfmt::skip]
 pub mod schema;
 pub mod statement;
+pub mod tax_documents;
 
 #[cfg(feature = "testing")]
 pub mod testing;

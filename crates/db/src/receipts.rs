@@ -127,6 +127,10 @@ pub struct NewReceipt {
     pub idempotency_key: Option<String>,
     pub issued_by: Option<i64>,
     pub byte_size: Option<i64>,
+    /// The ledger boxes printed on it (전잔액, 입금, 잔액).
+    pub previous_balance: Option<i64>,
+    pub payments_today: Option<i64>,
+    pub balance: Option<i64>,
 }
 
 /// Takes the next receipt id from the identity sequence, so the object key

@@ -298,6 +298,9 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        previous_balance -> Nullable<Int8>,
+        payments_today -> Nullable<Int8>,
+        balance -> Nullable<Int8>,
     }
 }
 

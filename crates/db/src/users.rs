@@ -47,6 +47,19 @@ pub async fn live_users_by_ids(
         .await
 }
 
+/// Users by id whatever their state: a deleted florist still names the
+/// ledger entries and documents that were its.
+pub async fn users_by_ids_any_state(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select(UserRow::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn live_credentials_by_user_ids(
     conn: &mut AsyncPgConnection,
     ids: &[i64],

@@ -8,6 +8,7 @@
 
 use crate::access::{Relation, relation};
 use crate::error::ReceiptError;
+use crate::ledger::{self, BookError, LedgerView};
 use crate::notify::Notice;
 use crate::pdf::{self, Rendered};
 use crate::stamp::{StampImage, StampStatus};
@@ -19,6 +20,9 @@ use domain::{DomainError, ErrorCode, KST, TaxKind};
 use platform::caller::Caller;
 
 pub const SHIPPING_FEE: &str = "배송비";
+
+/// Draws of one statement before giving up on a ledger that keeps moving.
+const BOOK_ATTEMPTS: u32 = 3;
 
 pub struct IssueCommand {
     pub sheet_id: i64,
@@ -138,46 +142,72 @@ pub async fn issue(
             .map(|c| c.phone_no),
         Caller::Service => None,
     };
-    let id = receipts::next_receipt_id(&mut conn).await?;
     drop(conn);
 
-    let stored = produce(state, statement, &stamp, sheet.id, id).await?;
-    let row = NewReceipt {
-        id,
-        order_sheet_id: sheet.id,
-        file_name: stored.file_name,
-        file_path: format!("{}/v1/receipts/{id}/file", state.public_base_url),
-        file_format: ".pdf".to_owned(),
-        metadata: stored.metadata,
-        storage_key: stored.key.clone(),
-        idempotency_key: cmd.idempotency_key.clone(),
-        issued_by,
-        byte_size: Some(stored.byte_size),
-    };
-    let inserted = async {
+    let day = domain::time::business_day(statement.issued_at);
+    let split = ledger::split_of(&statement);
+    let mut attempt = 0;
+    let receipt = loop {
+        attempt += 1;
         let mut conn = state.pool.get().await.map_err(db::DbError::from)?;
-        receipts::insert_receipt(&mut conn, &row)
-            .await
-            .map_err(db::DbError::from)
-    }
-    .await;
-    let receipt = match inserted {
-        Ok(receipt) => receipt,
-        Err(e) => {
-            discard(state, &stored.key).await;
-            // Two retries with one key raced: the other one's receipt is the answer.
-            if e.is_unique_violation()
-                && let Some(key) = &cmd.idempotency_key
-            {
-                let mut conn = state.pool.get().await.map_err(db::DbError::from)?;
-                if let Some(existing) =
-                    receipts::by_idempotency_key(&mut conn, sheet.id, key).await?
-                {
-                    return Ok((Issued::Repeated(existing), None));
-                }
+        let view = LedgerView::read(&mut conn, &sheet, day).await?;
+        let id = receipts::next_receipt_id(&mut conn).await?;
+        drop(conn);
+
+        let balances = view.balances(&statement);
+        let drawn = statement.clone().with_balances(balances);
+        let stored = produce(state, drawn, &stamp, sheet.id, id).await?;
+        let row = NewReceipt {
+            id,
+            order_sheet_id: sheet.id,
+            file_name: stored.file_name,
+            file_path: format!("{}/v1/receipts/{id}/file", state.public_base_url),
+            file_format: ".pdf".to_owned(),
+            metadata: stored.metadata,
+            storage_key: stored.key.clone(),
+            idempotency_key: cmd.idempotency_key.clone(),
+            issued_by,
+            byte_size: Some(stored.byte_size),
+            previous_balance: Some(balances.previous),
+            payments_today: Some(balances.payments),
+            balance: Some(balances.balance),
+        };
+        let booked = match state.pool.get().await {
+            Ok(mut conn) => ledger::book(&mut conn, &row, &sheet, &view, split, day).await,
+            Err(e) => {
+                discard(state, &stored.key).await;
+                return Err(db::DbError::from(e).into());
             }
-            return Err(e.into());
+        };
+        let e = match booked {
+            Ok(receipt) => break receipt,
+            Err(e) => {
+                discard(state, &stored.key).await;
+                e
+            }
+        };
+        let e = match e {
+            // A payment came in while the PDF rendered: draw it again.
+            BookError::LedgerMoved if attempt < BOOK_ATTEMPTS => continue,
+            BookError::LedgerMoved => {
+                return Err(DomainError::with_message(
+                    ErrorCode::Conflict,
+                    "The ledger kept changing while the statement was drawn; try again.",
+                )
+                .into());
+            }
+            BookError::Db(e) => db::DbError::from(e),
+        };
+        // Two retries with one key raced: the other one's receipt is the answer.
+        if e.is_unique_violation()
+            && let Some(key) = &cmd.idempotency_key
+        {
+            let mut conn = state.pool.get().await.map_err(db::DbError::from)?;
+            if let Some(existing) = receipts::by_idempotency_key(&mut conn, sheet.id, key).await? {
+                return Ok((Issued::Repeated(existing), None));
+            }
         }
+        return Err(e.into());
     };
     let notice = notice_phone.map(|phone| Notice {
         phone,
@@ -361,6 +391,9 @@ fn metadata_json(
         "stampDetail": stamp.detail(),
         "byteSize": rendered.bytes.len(),
         "storage": storage,
+        "previousBalance": statement.balances.map(|b| b.previous),
+        "paymentsToday": statement.balances.map(|b| b.payments),
+        "balance": statement.balances.map(|b| b.balance),
     })
     .to_string()
 }

@@ -7,6 +7,7 @@ pub mod config;
 mod error;
 pub mod http;
 pub mod issue;
+mod ledger;
 mod notify;
 pub mod pdf;
 pub mod stamp;

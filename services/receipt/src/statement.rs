@@ -100,6 +100,50 @@ pub struct Statement {
     pub buyer: Buyer,
     pub lines: Vec<Line>,
     pub totals: Totals,
+    /// The pair's ledger at issue time; `None` draws the boxes empty (the
+    /// original render contract, which knows no ledger).
+    pub balances: Option<Balances>,
+}
+
+/// The ledger boxes of a statement, fixed when it is issued:
+/// `previous + today − payments = balance`. Signed: a florist who paid ahead
+/// has a negative balance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Balances {
+    /// 전잔액: owed before this statement and before the day's payments.
+    pub previous: i64,
+    /// 금일: this statement's total.
+    pub today: i64,
+    /// 입금: payments recorded for the statement's business day.
+    pub payments: i64,
+    /// 잔액: owed after this statement.
+    pub balance: i64,
+}
+
+impl Balances {
+    /// The boxes for a statement of `today` won, given the pair's balance
+    /// before it (with any earlier charge of the same sheet already undone)
+    /// and the day's payments.
+    pub fn new(before: i64, today: i64, payments: i64) -> Balances {
+        Balances {
+            previous: before + payments,
+            today,
+            payments,
+            balance: before + today,
+        }
+    }
+}
+
+/// Won grouped by thousands with a sign when negative (`-12,000`).
+pub fn signed_won(amount: i64) -> String {
+    let grouped = Won::new(amount.unsigned_abs().min(i64::MAX as u64) as i64)
+        .map(|w| w.to_string())
+        .unwrap_or_default();
+    if amount < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
 }
 
 impl Statement {
@@ -139,7 +183,13 @@ impl Statement {
             buyer,
             lines,
             totals,
+            balances: None,
         })
+    }
+
+    pub fn with_balances(mut self, balances: Balances) -> Statement {
+        self.balances = Some(balances);
+        self
     }
 
     /// The display name of the file (`receipt_<company>_<orderNo>`, as the
@@ -280,6 +330,19 @@ mod tests {
             vec![line(Some(i64::MAX / 2), 3, TaxKind::Exempt)],
         );
         assert_eq!(result, Err(ValueError::Overflow));
+    }
+
+    #[test]
+    fn balances_add_up_and_sign_negative_balances() {
+        // Owed 50,000, paid 20,000 today (already in the ledger), billed 41,000.
+        let b = Balances::new(30_000, 41_000, 20_000);
+        assert_eq!(
+            (b.previous, b.today, b.payments, b.balance),
+            (50_000, 41_000, 20_000, 71_000)
+        );
+        assert_eq!(b.previous + b.today - b.payments, b.balance);
+        assert_eq!(signed_won(-1_234_567), "-1,234,567");
+        assert_eq!(signed_won(0), "0");
     }
 
     #[test]

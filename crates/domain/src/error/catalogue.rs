@@ -187,6 +187,14 @@ catalogue! {
     NoAuctionResult => "NO_AUCTION_RESULT", "E401", "NOT_FOUND", 404,
         "There's no auction result.", "경매 결과를 찾을 수 없습니다.";
 
+    // ---- E7xx the ledger (외상 장부) ---------------------------------------
+    NoLedgerEntry => "NO_LEDGER_ENTRY", "E701", "NOT_FOUND", 404,
+        "There's no ledger entry.", "장부 내역을 찾을 수 없습니다.";
+    /// An entry is reversed at most once, and a reversal is never reversed.
+    LedgerEntryNotReversible => "LEDGER_ENTRY_NOT_REVERSIBLE", "E702", "FAILED_PRECONDITION", 409,
+        "This ledger entry cannot be reversed (already reversed, or itself a reversal).",
+        "이미 취소되었거나 취소 내역인 장부 내역은 취소할 수 없습니다.";
+
     // ---- E5xx receipts, SMS and peer services ------------------------------
     /// The receipt service did not answer (in time) or answered with an error.
     ReceiptServiceUnavailable => "RECEIPT_SERVICE_UNAVAILABLE", "E501", "UNAVAILABLE", 503,

@@ -11,6 +11,10 @@ use crate::graphql::model::cart::mutations::{
     AddToCartInput, OrderCartItemsInput, UpdateCartItemInput, UpdateShoppingSessionInput,
 };
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
+use crate::graphql::model::ledger::LedgerEntry;
+use crate::graphql::model::ledger::mutations::{
+    LedgerAdjustmentInput, LedgerPaymentInput, ReverseLedgerEntryInput, TaxDocumentNumberInput,
+};
 use crate::graphql::model::order::daily::{self, DailyOrderItem};
 use crate::graphql::model::order::mutations::{OrderItemPriceInput, UpsertCustomOrderItemsInput};
 use crate::graphql::model::order::receipt;
@@ -23,7 +27,7 @@ use crate::graphql::model::user::business_info::{self, BusinessInfo, CreateBusin
 use crate::graphql::model::user::connection;
 use crate::graphql::model::user::enums::GqlApplyStatus;
 use crate::graphql::model::user::{BizConnection, User};
-use crate::graphql::model::{auction, cart, order};
+use crate::graphql::model::{auction, cart, ledger, order};
 use juniper::graphql_object;
 
 pub struct Mutation;
@@ -243,5 +247,37 @@ impl Mutation {
         .await?;
         crate::sms::send_verification(&ctx.peers.messaging, &to, &code).await?;
         Ok(CommonResponse::ok())
+    }
+
+    /// 입금: record a florist's payment (wholesaler; idempotent per key)
+    async fn record_ledger_payment(
+        ctx: &Context,
+        input: LedgerPaymentInput,
+    ) -> GqlResult<LedgerEntry> {
+        ledger::mutations::record_payment(ctx, input).await
+    }
+
+    /// A ledger correction with a reason (wholesaler)
+    async fn record_ledger_adjustment(
+        ctx: &Context,
+        input: LedgerAdjustmentInput,
+    ) -> GqlResult<LedgerEntry> {
+        ledger::mutations::record_adjustment(ctx, input).await
+    }
+
+    /// Undo one ledger entry by appending its negative (wholesaler)
+    async fn reverse_ledger_entry(
+        ctx: &Context,
+        input: ReverseLedgerEntryInput,
+    ) -> GqlResult<LedgerEntry> {
+        ledger::mutations::reverse(ctx, input).await
+    }
+
+    /// Record the number of a month's 계산서 / 세금계산서 issued elsewhere (wholesaler)
+    async fn record_tax_document_number(
+        ctx: &Context,
+        input: TaxDocumentNumberInput,
+    ) -> GqlResult<CommonResponse> {
+        ledger::mutations::record_document_number(ctx, input).await
     }
 }

@@ -10,13 +10,15 @@ use crate::graphql::model::auction::{
 };
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
 use crate::graphql::model::catalogue::page::{self, CataloguePage, FlowerFilterInput};
+use crate::graphql::model::ledger::queries::LedgerFilterInput;
+use crate::graphql::model::ledger::{LedgerAccountsOutput, LedgerOutput, TaxRollupOutput};
 use crate::graphql::model::order::aggregate::{self, OrderSheetsAggregate};
 use crate::graphql::model::order::daily::{self, DailyOrderItem, DailyOrderItemFilterInput};
 use crate::graphql::model::order::queries::{DateFilterInput, SheetList};
 use crate::graphql::model::order::{OrderItem, OrderSheet};
 use crate::graphql::model::user::search::{self, UserFilterInput};
 use crate::graphql::model::user::{self, User};
-use crate::graphql::model::{auction, cart, order};
+use crate::graphql::model::{auction, cart, ledger, order};
 use crate::graphql::pagination::PaginationInput;
 use crate::graphql::read_model::Viewed;
 use crate::graphql::scalars::LocalDate;
@@ -263,6 +265,31 @@ impl Query {
     ) -> GqlResult<AuctionResultForSaleDetailOutput> {
         let item = auction::queries::auction_result_for_sale_detail(ctx, filter.id).await?;
         Ok(AuctionResultForSaleDetailOutput { item })
+    }
+
+    /// 외상 장부: one wholesaler–florist pair's entries over a period, with
+    /// 전잔액, the period's charges, payments and adjustments, and 잔액
+    async fn ledger(
+        ctx: &Context,
+        filter: LedgerFilterInput,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<LedgerOutput> {
+        ledger::queries::ledger(ctx, filter, pagination).await
+    }
+
+    /// The caller's ledger accounts: a wholesaler's florists, longest unpaid
+    /// first (the overdue view), or a florist's wholesalers (what it owes whom)
+    async fn ledger_accounts(
+        ctx: &Context,
+        owing_only: Option<bool>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<LedgerAccountsOutput> {
+        ledger::queries::ledger_accounts(ctx, owing_only, pagination).await
+    }
+
+    /// A month's 계산서 / 세금계산서 figures per florist (wholesaler), with CSV
+    async fn tax_rollup(ctx: &Context, month: LocalDate) -> GqlResult<TaxRollupOutput> {
+        ledger::queries::tax_rollup(ctx, month).await
     }
 
     /// The server's time in KST (the original's wire format).

@@ -7,7 +7,7 @@
 
 use super::text::{Fonts, Metrics};
 use crate::stamp::StampImage;
-use crate::statement::{Line, Statement};
+use crate::statement::{Balances, Line, Statement, signed_won};
 use domain::{KST, TaxKind, Won};
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect, Size};
@@ -588,6 +588,14 @@ impl Pen<'_, '_> {
         );
         let exempt = s.totals.exempt_total.to_string();
         let total = s.totals.total.to_string();
+        let ledger = |pick: fn(&Balances) -> i64| {
+            s.balances
+                .as_ref()
+                .map_or_else(|| "-".to_owned(), |b| signed_won(pick(b)))
+        };
+        let previous = ledger(|b| b.previous);
+        let payments = ledger(|b| b.payments);
+        let balance = ledger(|b| b.balance);
         let aligns = [Align::Center, Align::Right, Align::Center, Align::Right];
         self.row(
             y,
@@ -602,7 +610,7 @@ impl Pen<'_, '_> {
             y + 18.0,
             18.0,
             &cols,
-            &["전잔액", "-", "합계", &total],
+            &["전잔액", &previous, "금일 합계", &total],
             9.0,
             false,
             &aligns,
@@ -611,7 +619,7 @@ impl Pen<'_, '_> {
             y + 36.0,
             18.0,
             &cols,
-            &["입금", "-", "잔액", "-"],
+            &["입금", &payments, "잔액", &balance],
             9.0,
             false,
             &aligns,

@@ -15,6 +15,7 @@
 pub mod auction;
 pub mod cart;
 pub mod catalogue;
+pub mod ledger;
 pub mod order;
 pub mod user;
 
