@@ -1,6 +1,33 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    account_statements (id) {
+        id -> Int8,
+        #[max_length = 8]
+        kind -> Varchar,
+        wholesaler_id -> Int8,
+        retailer_id -> Int8,
+        period_from -> Date,
+        period_to -> Date,
+        #[max_length = 255]
+        file_name -> Varchar,
+        #[max_length = 500]
+        file_path -> Varchar,
+        storage_key -> Text,
+        metadata -> Text,
+        byte_size -> Nullable<Int8>,
+        opening_balance -> Int8,
+        charges -> Int8,
+        payments -> Int8,
+        closing_balance -> Int8,
+        #[max_length = 255]
+        idempotency_key -> Nullable<Varchar>,
+        issued_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     auction_results (id) {
         id -> Int8,
         #[max_length = 255]
@@ -240,6 +267,45 @@ diesel::table! {
 }
 
 diesel::table! {
+    ledger_accounts (wholesaler_id, retailer_id) {
+        wholesaler_id -> Int8,
+        retailer_id -> Int8,
+        balance -> Int8,
+        last_payment_on -> Nullable<Date>,
+        first_entry_on -> Nullable<Date>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> Int8,
+        wholesaler_id -> Int8,
+        retailer_id -> Int8,
+        #[max_length = 16]
+        kind -> Varchar,
+        amount -> Int8,
+        entry_date -> Date,
+        order_sheet_id -> Nullable<Int8>,
+        receipt_id -> Nullable<Int8>,
+        account_statement_id -> Nullable<Int8>,
+        exempt_supply -> Int8,
+        taxable_supply -> Int8,
+        vat -> Int8,
+        #[max_length = 16]
+        method -> Nullable<Varchar>,
+        #[max_length = 200]
+        memo -> Nullable<Varchar>,
+        reverses_id -> Nullable<Int8>,
+        recorded_by -> Nullable<Int8>,
+        #[max_length = 100]
+        idempotency_key -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notification_outbox (id) {
         id -> Int8,
         #[max_length = 64]
@@ -455,6 +521,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    tax_document_numbers (wholesaler_id, retailer_id, month, category) {
+        wholesaler_id -> Int8,
+        retailer_id -> Int8,
+        month -> Date,
+        #[max_length = 16]
+        category -> Varchar,
+        #[max_length = 64]
+        document_no -> Varchar,
+        recorded_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     user_credentials (id) {
         id -> Int8,
         user_id -> Int8,
@@ -508,6 +589,10 @@ diesel::joinable!(daily_order_items -> users (wholesaler_id));
 diesel::joinable!(flower_batch_process_logs -> flower_batch_upload_logs (upload_log_id));
 diesel::joinable!(flowers -> flower_colors (flower_color_id));
 diesel::joinable!(flowers -> flower_types (flower_type_id));
+diesel::joinable!(ledger_entries -> account_statements (account_statement_id));
+diesel::joinable!(ledger_entries -> order_sheet_receipts (receipt_id));
+diesel::joinable!(ledger_entries -> order_sheets (order_sheet_id));
+diesel::joinable!(ledger_entries -> users (recorded_by));
 diesel::joinable!(order_items -> flowers (flower_id));
 diesel::joinable!(order_items -> order_sheets (order_sheet_id));
 diesel::joinable!(order_sheet_receipts -> order_sheets (order_sheet_id));
@@ -516,6 +601,7 @@ diesel::joinable!(seal_stamps -> users (user_id));
 diesel::joinable!(user_credentials -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    account_statements,
     auction_results,
     auth_tokens,
     batch_cart_to_order_logs,
@@ -530,6 +616,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     flower_colors,
     flower_types,
     flowers,
+    ledger_accounts,
+    ledger_entries,
     notification_outbox,
     order_items,
     order_sheet_receipts,
@@ -542,6 +630,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     shopping_sessions,
     sign_in_throttles,
     sms_verifications,
+    tax_document_numbers,
     user_credentials,
     users,
     wholesaler_connections,
