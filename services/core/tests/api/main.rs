@@ -9,6 +9,7 @@ mod boundary;
 mod catalogue;
 mod employees;
 mod import_original;
+mod ledger;
 mod operations;
 mod ordering;
 mod pricing;
