@@ -11,6 +11,7 @@ mod employees;
 mod import_original;
 mod operations;
 mod ordering;
+mod price_board;
 mod pricing;
 mod read_models;
 mod recovery;
