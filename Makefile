@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy check-alerts bench-core profile-core bench-messaging bench-receipt bench-scheduler bench-import
+.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy check-alerts bench-core profile-core bench-messaging bench-receipt bench-scheduler bench-import bench-board
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -103,3 +103,8 @@ bench-scheduler:
 ## `migrate import-original` into a fresh database; prints rows, seconds, rows/s (release).
 bench-import:
 	cargo bench --quiet -p db --bench import
+
+## Auction price board: a fresh database with 90 sale days × 3,000 aT rows; prints the
+## backfill, one day's refresh (what a sync adds) and p50/p99 of a day's board page (release).
+bench-board:
+	cargo bench --quiet -p db --bench price_board

@@ -22,6 +22,7 @@ pub mod orders;
 pub mod outbox;
 pub mod phone_proofs;
 pub mod pool;
+pub mod price_board;
 pub mod progress;
 pub mod rate_limits;
 pub mod read_models;

@@ -28,6 +28,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    auction_grade_map (auction_grade) {
+        #[max_length = 255]
+        auction_grade -> Varchar,
+        #[max_length = 1]
+        order_grade -> Nullable<Varchar>,
+        rank -> Int2,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    auction_price_board (sale_date, flower_type, flower_name, grade) {
+        sale_date -> Date,
+        #[max_length = 255]
+        flower_type -> Varchar,
+        #[max_length = 255]
+        flower_name -> Varchar,
+        #[max_length = 255]
+        grade -> Varchar,
+        quantity -> Int8,
+        min_price -> Int8,
+        avg_price -> Int8,
+        max_price -> Int8,
+        total_price -> Int8,
+        prev_week_avg_price -> Nullable<Int8>,
+        band_low -> Nullable<Int8>,
+        band_high -> Nullable<Int8>,
+        history_days -> Int4,
+        #[max_length = 8]
+        trend -> Varchar,
+        refreshed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     auction_results (id) {
         id -> Int8,
         #[max_length = 255]
@@ -602,6 +638,8 @@ diesel::joinable!(user_credentials -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_statements,
+    auction_grade_map,
+    auction_price_board,
     auction_results,
     auth_tokens,
     batch_cart_to_order_logs,

@@ -254,6 +254,7 @@ impl Syncer {
                         db::scheduler::catalogue::ingest(conn, category.code(), &rows).await?;
                     record_counts(&mut progress.categories[index], counts);
                 }
+                refresh_board(conn, request.date, &progress).await?;
                 Ok(())
             })
             .await;
@@ -400,6 +401,28 @@ fn accept(
         report.rows_rejected = rejected;
     }
     rows
+}
+
+/// The price board of the synced day, in the ingest's transaction so it never
+/// shows a half-stored day. When the day's prices changed, the days after it
+/// whose week-before figure or band read them are rebuilt too (none when the
+/// day is the newest, as in the nightly run).
+async fn refresh_board(
+    conn: &mut diesel_async::AsyncPgConnection,
+    date: NaiveDate,
+    progress: &Progress,
+) -> diesel::QueryResult<i64> {
+    let changed = progress
+        .categories
+        .iter()
+        .any(|c| c.raw_rows_inserted + c.raw_rows_updated > 0);
+    let through = if changed {
+        date.checked_add_days(chrono::Days::new(db::price_board::HISTORY_WINDOW_DAYS))
+            .unwrap_or(date)
+    } else {
+        date
+    };
+    db::price_board::refresh(conn, date, through).await
 }
 
 fn record_counts(report: &mut CategoryReport, counts: IngestCounts) {

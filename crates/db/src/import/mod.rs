@@ -165,6 +165,16 @@ pub async fn import_original(options: &Options) -> Result<Report, ImportError> {
         });
     }
 
+    // The imported auction rows on the price board (its migration's backfill
+    // ran before they were here), in the same transaction.
+    execute(
+        &dst,
+        "SELECT refresh_auction_price_board(min(sale_date), max(sale_date)) \
+           FROM public_bidding_flowers",
+        "auction_price_board",
+    )
+    .await?;
+
     // Last, just before the commit, and never in a dry run: setval is not
     // transactional, so a rolled-back run must not have moved a sequence.
     if !options.dry_run {

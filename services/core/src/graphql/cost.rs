@@ -28,6 +28,16 @@ const DEFAULT_PAGE: u64 = 15;
 /// resolvers of the unbounded ones stop there.
 pub const UNPAGINATED_LIST_MAX: usize = 500;
 
+/// Lists without pagination whose resolvers stop well below
+/// [`UNPAGINATED_LIST_MAX`], charged at their own cap: (type, field, cap).
+/// `Flower.latestAuction` is a handful of grades, and charging it 500 per
+/// flower would refuse a catalogue page that shows market prices.
+const SHORT_LISTS: &[(&str, &str, u64)] = &[(
+    "Flower",
+    "latestAuction",
+    crate::trading::market_prices::LATEST_GRADES_MAX as u64,
+)];
+
 /// How deep a root field's selection may nest (introspection, which juniper
 /// answers without this root, is bounded by the parser's own limit instead).
 pub const MAX_DEPTH: usize = 15;
@@ -56,7 +66,10 @@ pub fn cost<S: ScalarValue>(
     let per_item = if paginated {
         page_size(field)
     } else if is_list(&meta.field_type) && !in_page {
-        UNPAGINATED_LIST_MAX as u64
+        SHORT_LISTS
+            .iter()
+            .find(|(of, name, _)| *of == parent && *name == field.field_original_name())
+            .map_or(UNPAGINATED_LIST_MAX as u64, |(_, _, cap)| *cap)
     } else {
         1
     };

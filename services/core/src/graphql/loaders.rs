@@ -225,6 +225,13 @@ children_loader!(
     |conn, _args, ids| { db::catalogue::bidding_by_flower_ids(conn, &ids) }
 );
 children_loader!(
+    LatestAuctionPerFlower,
+    (),
+    db::price_board::FlowerBoardRow,
+    flower_id,
+    |conn, _args, ids| { db::price_board::latest_for_flowers(conn, &ids) }
+);
+children_loader!(
     FlowersPerType,
     (),
     FlowerRow,
@@ -344,6 +351,7 @@ pub struct Loaders {
     pub flower_colors: Cached<Loaded<FlowerColorRow>, FlowerColorsById>,
     pub bidding: Children<(), BiddingFlowerRow, BiddingPerFlower>,
     pub flowers_of_type: Children<(), FlowerRow, FlowersPerType>,
+    pub latest_auctions: Children<(), db::price_board::FlowerBoardRow, LatestAuctionPerFlower>,
     pub sheets: Cached<Loaded<OrderSheetRow>, SheetsById>,
     pub sessions: Cached<Loaded<SessionRow>, SessionsById>,
     pub summaries: Cached<Loaded<SheetSummary>, SummaryBySheet>,
@@ -390,6 +398,7 @@ impl Loaders {
             flower_colors: cached(FlowerColorsById(p())),
             bidding: cached(BiddingPerFlower(p())),
             flowers_of_type: cached(FlowersPerType(p())),
+            latest_auctions: cached(LatestAuctionPerFlower(p())),
             sheets: cached(SheetsById(p())),
             sessions: cached(SessionsById(p())),
             summaries: cached(SummaryBySheet(p())),

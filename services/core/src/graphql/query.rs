@@ -9,6 +9,10 @@ use crate::graphql::model::auction::{
     AuctionResultForSaleFilterInput, AuctionResultForSaleOutput, AuctionResultsOutput,
 };
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
+use crate::graphql::model::catalogue::market::{AuctionPrice, AuctionPriceBoardOutput};
+use crate::graphql::model::catalogue::market_queries::{
+    self, AuctionPriceBoardFilterInput, AuctionPriceHistoryFilterInput,
+};
 use crate::graphql::model::catalogue::page::{self, CataloguePage, FlowerFilterInput};
 use crate::graphql::model::ledger::queries::LedgerFilterInput;
 use crate::graphql::model::ledger::{LedgerAccountsOutput, LedgerOutput, TaxRollupOutput};
@@ -96,6 +100,26 @@ impl Query {
         pagination: Option<PaginationInput>,
     ) -> GqlResult<Viewed<CataloguePage>> {
         page::flowers(filter, pagination)
+    }
+
+    /// 경매 시세판: one sale day of the public aT auction per 품목/품종/등급
+    /// (the most recent day when no date), in name order (DESCEND reverses
+    /// it); at most 200 a page. Public, as `flowers` is.
+    async fn auction_price_board(
+        ctx: &Context,
+        filter: Option<AuctionPriceBoardFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<AuctionPriceBoardOutput> {
+        market_queries::auction_price_board(ctx, filter, pagination).await
+    }
+
+    /// 품종별 경매 시세 이력: one variety's board rows over at most 92 days,
+    /// oldest first (the latest 500 rows at most). Public, as `flowers` is.
+    async fn auction_price_history(
+        ctx: &Context,
+        filter: AuctionPriceHistoryFilterInput,
+    ) -> GqlResult<Vec<AuctionPrice>> {
+        market_queries::auction_price_history(ctx, filter).await
     }
 
     /// [소매상] 장바구니 쇼핑 세션 가져오기

@@ -1,5 +1,6 @@
 //! The trading half of core: carts, ordering, pricing, custom lines, receipts,
-//! the nightly batch and auction results. Each function is one use case: it
+//! the nightly batch, auction results and the public auction price board
+//! (`market_prices`). Each function is one use case: it
 //! checks who asks and what they own, then runs in one transaction. Use cases
 //! take the pool and the `app::Viewer` and answer `app::Result` (see `app`);
 //! the GraphQL resolvers and the nightly batch call the same functions.
@@ -9,6 +10,7 @@ pub mod batch;
 pub mod cart;
 pub mod custom_items;
 pub mod ledger;
+pub mod market_prices;
 pub mod ordering;
 pub mod pricing;
 pub mod receipts;

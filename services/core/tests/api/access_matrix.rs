@@ -1045,3 +1045,51 @@ async fn dashboards_auctions_and_the_batch_follow_the_matrix() {
     )
     .await;
 }
+
+/// The auction price board is public market data: everyone reads all of it,
+/// signed in or not (as `flowers`), within the request's cost budget.
+#[actix_web::test]
+async fn the_auction_price_board_is_public_market_data() {
+    let m = market().await;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
+    m.core
+        .auction_rows(&[("장미", "레드나오미", "특1", day, 1000)])
+        .await;
+    const EVERYONE_READS: Matrix = [
+        (Anonymous, Allowed),
+        (Retailer, Allowed),
+        (OtherRetailer, Allowed),
+        (Owner, Allowed),
+        (Employee, Allowed),
+        (OtherWholesaler, Allowed),
+        (Admin, Allowed),
+    ];
+    reads(
+        &m,
+        "auctionPriceBoard",
+        EVERYONE_READS,
+        "{ auctionPriceBoard(filter: { date: \"2026-11-23\" }) { resultCount items { avgPrice } } }",
+        json!({}),
+        |d| vec![d["auctionPriceBoard"]["items"][0]["avgPrice"] == 1000],
+    )
+    .await;
+    reads(
+        &m,
+        "auctionPriceHistory",
+        EVERYONE_READS,
+        "{ auctionPriceHistory(filter: { flowerTypeName: \"장미\", flowerName: \"레드나오미\", \
+           dateRange: { fromDate: \"2026-11-01\", toDate: \"2026-11-30\" } }) { avgPrice } }",
+        json!({}),
+        |d| vec![d["auctionPriceHistory"][0]["avgPrice"] == 1000],
+    )
+    .await;
+    reads(
+        &m,
+        "Flower.latestAuction",
+        EVERYONE_READS,
+        "{ flowers(filter: { keyword: \"레드나오미\" }) { items { latestAuction { avgPrice } } } }",
+        json!({}),
+        |d| vec![d["flowers"]["items"][0]["latestAuction"][0]["avgPrice"] == 1000],
+    )
+    .await;
+}

@@ -12,6 +12,7 @@ mod import_original;
 mod ledger;
 mod operations;
 mod ordering;
+mod price_board;
 mod pricing;
 mod read_models;
 mod recovery;

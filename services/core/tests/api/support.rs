@@ -256,6 +256,27 @@ impl Core {
         ids
     }
 
+    /// Public auction rows (type, variety, aT grade, sale day, average price;
+    /// volume 10), stored and put on the price board as a scheduler sync does.
+    pub async fn auction_rows(&self, rows: &[(&str, &str, &str, chrono::NaiveDate, i64)]) {
+        for (kind, name, grade, day, avg) in rows {
+            self.sql(&format!(
+                "INSERT INTO public_bidding_flowers (flower_type, flower_name, grade, quantity, \
+                   max_price, min_price, avg_price, total_price, sale_date, flower_gubn) \
+                 VALUES ('{kind}', '{name}', '{grade}', 10, {max}, {min}, {avg}, {total}, '{day}', 1)",
+                max = avg + avg / 4,
+                min = avg / 2,
+                total = avg * 10,
+            ))
+            .await;
+        }
+        self.sql(
+            "SELECT refresh_auction_price_board(min(sale_date), max(sale_date)) \
+               FROM public_bidding_flowers",
+        )
+        .await;
+    }
+
     pub async fn add_to_cart(&self, token: &str, flower: i64, quantity: i32, grade: &str) -> Value {
         self.gql(
             Some(token),

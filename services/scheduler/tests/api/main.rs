@@ -4,4 +4,5 @@
 mod auction_results;
 mod auction_sync;
 mod openapi;
+mod price_board;
 mod support;

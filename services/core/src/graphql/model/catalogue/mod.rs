@@ -1,13 +1,17 @@
 //! Catalogue types: `Flower` (품종), `FlowerType` (품목), `FlowerColor`,
-//! `BiddingFlower`, the grade, and the `flowers` page (`page`).
+//! `BiddingFlower`, the grade, the `flowers` page (`page`) and the public
+//! auction price board next to it (`market`, `market_queries`).
 
 pub mod grade;
+pub mod market;
+pub mod market_queries;
 pub mod page;
 
 use crate::graphql::context::Context;
 use crate::graphql::cost::UNPAGINATED_LIST_MAX;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::ids::gql_id;
+use crate::graphql::model::catalogue::market::AuctionPrice;
 use crate::graphql::scalars::LocalDate;
 use db::catalogue::{BiddingFlowerRow, FlowerColorRow, FlowerRow, FlowerTypeRow};
 use juniper::{GraphQLInputObject, graphql_object};
@@ -93,6 +97,23 @@ impl Flower {
             .into_iter()
             .skip(skip)
             .map(|row| BiddingFlower(Arc::unwrap_or_clone(row)))
+            .collect())
+    }
+
+    /// 최근 경매 시세: every auction grade of this flower's most recent sale
+    /// day on the public auction (matched by type and flower name), best
+    /// grade first; empty when it was never auctioned.
+    async fn latest_auction(&self, ctx: &Context) -> GqlResult<Vec<AuctionPrice>> {
+        let rows = ctx
+            .loaders
+            .latest_auctions
+            .load(((), self.0.id))
+            .await
+            .map_err(GqlError::from)?;
+        Ok(rows
+            .into_iter()
+            .take(crate::trading::market_prices::LATEST_GRADES_MAX)
+            .map(|row| AuctionPrice(Arc::unwrap_or_clone(row).row))
             .collect())
     }
 
