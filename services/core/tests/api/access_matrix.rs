@@ -1093,3 +1093,170 @@ async fn the_auction_price_board_is_public_market_data() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn the_ledger_is_read_by_its_pair_and_written_by_the_wholesaler() {
+    let m = market().await;
+    let sheet = m.ordered_sheet(&[(0, 1, "UPPER")]).await;
+    let today = domain::time::business_day(chrono::Utc::now());
+    let mut conn = m.core.db.pool().get().await.expect("conn");
+    let split = db::ledger::TaxSplit {
+        exempt_supply: 10_000,
+        ..Default::default()
+    };
+    let sheet_id = sheet["id"].as_i64().expect("sheet id");
+    let charge = db::ledger::NewEntry::charge(m.owner_id, m.retailer_id, sheet_id, split, today);
+    db::ledger::record(&mut conn, &charge)
+        .await
+        .expect("charge");
+    // One adjustment per caller, for the reversal table to aim at.
+    for who in EVERYONE {
+        let entry = db::ledger::NewEntry::adjustment(
+            m.owner_id,
+            m.retailer_id,
+            who.mark(),
+            "표".into(),
+            today,
+        );
+        db::ledger::record(&mut conn, &entry)
+            .await
+            .expect("adjustment");
+    }
+    let balance: i64 = 10_000 + EVERYONE.iter().map(|w| w.mark()).sum::<i64>();
+    let pair = json!({"f": {"wholesalerId": m.owner_id, "retailerId": m.retailer_id}});
+
+    reads(
+        &m,
+        "ledger",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, Allowed),
+            (OtherRetailer, PERMISSION_DENIED),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, PERMISSION_DENIED),
+            (Admin, Allowed),
+        ],
+        "query($f: LedgerFilterInput!) { ledger(filter: $f) { closingBalance } }",
+        pair,
+        |d| vec![d["ledger"]["closingBalance"] == balance],
+    )
+    .await;
+    reads(
+        &m,
+        "ledgerAccounts",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, Allowed),
+            (OtherRetailer, Hidden),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, Hidden),
+            (Admin, PERMISSION_DENIED),
+        ],
+        "{ ledgerAccounts { items { balance } } }",
+        json!({}),
+        |d| vec![d["ledgerAccounts"]["items"][0]["balance"] == balance],
+    )
+    .await;
+    reads(
+        &m,
+        "taxRollup",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, PERMISSION_DENIED),
+            (OtherRetailer, PERMISSION_DENIED),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, Hidden),
+            (Admin, PERMISSION_DENIED),
+        ],
+        "query($m: LocalDate!) { taxRollup(month: $m) { items { exemptSupply } } }",
+        json!({"m": today.to_string()}),
+        |d| vec![d["taxRollup"]["items"][0]["exemptSupply"] == 10_000],
+    )
+    .await;
+
+    const WHOLESALER_WRITES: Matrix = [
+        (Anonymous, TOKEN_NEEDED),
+        (Retailer, PERMISSION_DENIED),
+        (OtherRetailer, PERMISSION_DENIED),
+        (Owner, Allowed),
+        (Employee, Allowed),
+        (OtherWholesaler, Refused("NOT_CONNECTED")),
+        (Admin, PERMISSION_DENIED),
+    ];
+    let entries = "SELECT count(*) FROM ledger_entries".to_owned();
+    writes(
+        &m,
+        "recordLedgerPayment",
+        WHOLESALER_WRITES,
+        "mutation($i: LedgerPaymentInput!) { recordLedgerPayment(input: $i) { id } }",
+        |who| json!({"i": {"retailerId": m.retailer_id, "amount": who.mark(), "method": "CASH"}}),
+        |_| entries.clone(),
+        Change::By(1),
+    )
+    .await;
+    writes(
+        &m,
+        "recordLedgerAdjustment",
+        WHOLESALER_WRITES,
+        "mutation($i: LedgerAdjustmentInput!) { recordLedgerAdjustment(input: $i) { id } }",
+        |who| json!({"i": {"retailerId": m.retailer_id, "amount": who.mark(), "reason": "조정"}}),
+        |_| entries.clone(),
+        Change::By(1),
+    )
+    .await;
+    let mut reversal_matrix = WHOLESALER_WRITES;
+    reversal_matrix[OtherWholesaler.index()] = (OtherWholesaler, Refused("NO_LEDGER_ENTRY"));
+    let adjustment_of = |who: Caller| {
+        format!(
+            "(SELECT min(id) FROM ledger_entries WHERE kind = 'ADJUSTMENT' AND memo = '표' AND amount = {})",
+            who.mark()
+        )
+    };
+    let ids: Vec<(Caller, i64)> = {
+        let mut ids = Vec::new();
+        for who in EVERYONE {
+            ids.push((
+                who,
+                m.core
+                    .count(&format!("SELECT {}", adjustment_of(who)))
+                    .await,
+            ));
+        }
+        ids
+    };
+    let id_of = |who: Caller| ids.iter().find(|(w, _)| *w == who).map_or(0, |(_, id)| *id);
+    writes(
+        &m,
+        "reverseLedgerEntry",
+        reversal_matrix,
+        "mutation($i: ReverseLedgerEntryInput!) { reverseLedgerEntry(input: $i) { id } }",
+        |who| json!({"i": {"entryId": id_of(who), "reason": "취소"}}),
+        |_| entries.clone(),
+        Change::By(1),
+    )
+    .await;
+    let mut numbers = WHOLESALER_WRITES;
+    // A stranger billed the florist nothing that month: nothing to number.
+    numbers[OtherWholesaler.index()] = (OtherWholesaler, Refused("INVALID_DATA"));
+    writes(
+        &m,
+        "recordTaxDocumentNumber",
+        numbers,
+        "mutation($i: TaxDocumentNumberInput!) { recordTaxDocumentNumber(input: $i) { success } }",
+        |who| {
+            json!({"i": {"retailerId": m.retailer_id, "month": today.to_string(),
+                         "category": "EXEMPT", "documentNo": format!("A{}", who.mark())}})
+        },
+        |who| {
+            format!(
+                "SELECT count(*) FROM tax_document_numbers WHERE document_no = 'A{}'",
+                who.mark()
+            )
+        },
+        Change::By(1),
+    )
+    .await;
+}
