@@ -54,7 +54,8 @@ pub const CUSTOM_ORDER_ITEMS: Table = Table {
 pub const ORDER_SHEET_RECEIPTS: Table = Table {
     name: "order_sheet_receipts",
     columns: "id, order_sheet_id, file_name, file_path, file_format, metadata, storage_key, \
-              idempotency_key, issued_by, byte_size, created_at, updated_at, deleted_at",
+              idempotency_key, issued_by, byte_size, created_at, updated_at, deleted_at, \
+              previous_balance, payments_today, balance",
 };
 
 /// Every table above, for the test that keeps them current.

@@ -363,6 +363,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_change_requests (id) {
+        id -> Int8,
+        order_sheet_id -> Int8,
+        retailer_id -> Int8,
+        wholesaler_id -> Int8,
+        changes -> Jsonb,
+        #[max_length = 200]
+        message -> Nullable<Varchar>,
+        #[max_length = 10]
+        status -> Varchar,
+        #[max_length = 200]
+        answer -> Nullable<Varchar>,
+        answered_by -> Nullable<Int8>,
+        answered_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_cutoffs (wholesaler_id) {
+        wholesaler_id -> Int8,
+        cutoff_minutes -> Array<Nullable<Int2>>,
+        edit_after_cutoff -> Bool,
+        updated_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     order_items (id) {
         id -> Int8,
         order_sheet_id -> Int8,
@@ -629,6 +659,7 @@ diesel::joinable!(ledger_entries -> account_statements (account_statement_id));
 diesel::joinable!(ledger_entries -> order_sheet_receipts (receipt_id));
 diesel::joinable!(ledger_entries -> order_sheets (order_sheet_id));
 diesel::joinable!(ledger_entries -> users (recorded_by));
+diesel::joinable!(order_change_requests -> order_sheets (order_sheet_id));
 diesel::joinable!(order_items -> flowers (flower_id));
 diesel::joinable!(order_items -> order_sheets (order_sheet_id));
 diesel::joinable!(order_sheet_receipts -> order_sheets (order_sheet_id));
@@ -657,6 +688,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_accounts,
     ledger_entries,
     notification_outbox,
+    order_change_requests,
+    order_cutoffs,
     order_items,
     order_sheet_receipts,
     order_sheets,

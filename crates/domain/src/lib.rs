@@ -7,6 +7,7 @@
 
 pub mod apply_status;
 pub mod business_no;
+pub mod cutoff;
 pub mod error;
 pub mod grade;
 pub mod ids;

@@ -183,6 +183,13 @@ catalogue! {
     NoFlowerType => "NO_FLOWER_TYPE", "E307", "NOT_FOUND", 404,
         "There's no flower type.", "꽃 품목을 찾을 수 없습니다.";
 
+    /// A florist's direct change after the sheet's cut-off (or after its
+    /// statement): the message names the cut-off; a change request still works.
+    OrderCutOff => "ORDER_CUT_OFF", "E308", "FAILED_PRECONDITION", 409,
+        "The order cut-off has passed: send a change request.", "주문 마감이 지났습니다. 변경 요청을 보내 주세요.";
+    NoChangeRequest => "NO_CHANGE_REQUEST", "E309", "NOT_FOUND", 404,
+        "There's no change request.", "변경 요청을 찾을 수 없습니다.";
+
     // ---- E4xx auction results ----------------------------------------------
     NoAuctionResult => "NO_AUCTION_RESULT", "E401", "NOT_FOUND", 404,
         "There's no auction result.", "경매 결과를 찾을 수 없습니다.";

@@ -97,6 +97,12 @@ by_id_loader!(
 );
 by_id_loader!(SessionsById, SessionRow, db::carts::sessions_by_ids, id);
 by_id_loader!(
+    CutoffsByWholesaler,
+    db::cutoffs::CutoffRow,
+    db::cutoffs::of_wholesalers,
+    wholesaler_id
+);
+by_id_loader!(
     SummaryBySheet,
     SheetSummary,
     db::orders::summaries,
@@ -207,6 +213,13 @@ children_loader!(
             page.limit,
         )
     }
+);
+children_loader!(
+    ChangeRequestsPerSheet,
+    (),
+    db::cutoffs::ChangeRequestRow,
+    order_sheet_id,
+    |conn, _args, ids| { db::cutoffs::requests_of_sheets(conn, &ids) }
 );
 children_loader!(
     CartItemsPerSession,
@@ -354,6 +367,8 @@ pub struct Loaders {
     pub latest_auctions: Children<(), db::price_board::FlowerBoardRow, LatestAuctionPerFlower>,
     pub sheets: Cached<Loaded<OrderSheetRow>, SheetsById>,
     pub sessions: Cached<Loaded<SessionRow>, SessionsById>,
+    pub cutoffs: Cached<Loaded<db::cutoffs::CutoffRow>, CutoffsByWholesaler>,
+    pub change_requests: Children<(), db::cutoffs::ChangeRequestRow, ChangeRequestsPerSheet>,
     pub summaries: Cached<Loaded<SheetSummary>, SummaryBySheet>,
     pub sheet_items: Children<Page, OrderItemRow, ItemsPerSheet>,
     pub sheet_custom_items: Children<Page, CustomOrderItemRow, CustomItemsPerSheet>,
@@ -401,6 +416,8 @@ impl Loaders {
             latest_auctions: cached(LatestAuctionPerFlower(p())),
             sheets: cached(SheetsById(p())),
             sessions: cached(SessionsById(p())),
+            cutoffs: cached(CutoffsByWholesaler(p())),
+            change_requests: cached(ChangeRequestsPerSheet(p())),
             summaries: cached(SummaryBySheet(p())),
             sheet_items: cached(ItemsPerSheet(p())),
             sheet_custom_items: cached(CustomItemsPerSheet(p())),

@@ -280,4 +280,42 @@ impl Mutation {
     ) -> GqlResult<CommonResponse> {
         ledger::mutations::record_document_number(ctx, input).await
     }
+
+    /// The florist changes its sheet's lines before the cut-off (quantities,
+    /// grades, memos, new lines, removed lines); changed lines lose their price
+    async fn edit_order_sheet(
+        ctx: &Context,
+        input: order::editing::EditOrderSheetInput,
+    ) -> GqlResult<OrderSheet> {
+        order::editing::edit(ctx, input).await
+    }
+
+    /// The florist cancels its sheet before the cut-off
+    async fn cancel_order_sheet(ctx: &Context, order_sheet_id: i32) -> GqlResult<CommonResponse> {
+        order::editing::cancel(ctx, order_sheet_id).await
+    }
+
+    /// After the cut-off: the florist asks the wholesaler for a change (or to cancel)
+    async fn request_order_sheet_change(
+        ctx: &Context,
+        input: order::editing::RequestOrderSheetChangeInput,
+    ) -> GqlResult<order::editing::OrderChangeRequest> {
+        order::editing::request(ctx, input).await
+    }
+
+    /// The wholesaler accepts (the change is applied) or declines a change request
+    async fn answer_order_sheet_change(
+        ctx: &Context,
+        input: order::editing::AnswerOrderSheetChangeInput,
+    ) -> GqlResult<order::editing::OrderChangeRequest> {
+        order::editing::answer(ctx, input).await
+    }
+
+    /// The owner sets the order cut-off per weekday and whether florists may edit after it
+    async fn update_order_cutoffs(
+        ctx: &Context,
+        input: order::editing::UpdateOrderCutoffsInput,
+    ) -> GqlResult<order::editing::OrderCutoffSchedule> {
+        order::editing::update_schedule(ctx, input).await
+    }
 }

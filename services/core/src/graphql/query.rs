@@ -316,6 +316,15 @@ impl Query {
         ledger::queries::tax_rollup(ctx, month).await
     }
 
+    /// 주문 마감: a wholesaler's cut-off per weekday (a wholesaler's account
+    /// may omit the id: its own company's)
+    async fn order_cutoffs(
+        ctx: &Context,
+        wholesaler_id: Option<i32>,
+    ) -> GqlResult<order::editing::OrderCutoffSchedule> {
+        order::editing::schedule(ctx, wholesaler_id).await
+    }
+
     /// The server's time in KST (the original's wire format).
     fn current_date_time() -> Option<LocalDate> {
         Some(LocalDate::from_utc(chrono::Utc::now()))

@@ -9,6 +9,8 @@ pub mod auctions;
 pub mod batch;
 pub mod cart;
 pub mod custom_items;
+pub mod cutoffs;
+pub mod editing;
 pub mod ledger;
 pub mod market_prices;
 pub mod ordering;

@@ -10,6 +10,7 @@
 
 pub mod aggregate;
 pub mod daily;
+pub mod editing;
 pub mod mutations;
 pub mod queries;
 pub mod receipt;
@@ -198,6 +199,56 @@ impl OrderSheet {
 
     fn deleted_at(&self) -> Option<LocalDate> {
         self.row.deleted_at.map(LocalDate::from_utc)
+    }
+
+    /// 주문 마감: the wholesaler's cut-off this sheet belongs to (the first
+    /// one after it was placed), KST
+    async fn cutoff_at(&self, ctx: &Context) -> GqlResult<LocalDate> {
+        Ok(LocalDate::from_utc(self.window(ctx).await?.cutoff_at))
+    }
+
+    /// Whether its florist may still change it directly (before the cut-off,
+    /// or the wholesaler allows edits after it, and no statement issued);
+    /// otherwise changes go through `requestOrderSheetChange`
+    async fn is_editable(&self, ctx: &Context) -> GqlResult<bool> {
+        Ok(self.window(ctx).await?.editable && !self.totals_have_receipt())
+    }
+
+    /// The florist's change requests for this sheet, newest first
+    async fn change_requests(&self, ctx: &Context) -> GqlResult<Vec<editing::OrderChangeRequest>> {
+        let rows = ctx
+            .loaders
+            .change_requests
+            .load(((), self.row.id))
+            .await
+            .map_err(GqlError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| editing::OrderChangeRequest((*r).clone()))
+            .collect())
+    }
+}
+
+impl OrderSheet {
+    async fn window(&self, ctx: &Context) -> GqlResult<crate::trading::editing::Window> {
+        let stored = ctx
+            .loaders
+            .cutoffs
+            .load(self.row.wholesaler_id)
+            .await
+            .map_err(GqlError::from)?;
+        let schedule = stored.map_or_else(domain::cutoff::CutoffSchedule::default, |r| {
+            domain::cutoff::CutoffSchedule::from_stored(&r.cutoff_minutes, r.edit_after_cutoff)
+        });
+        Ok(crate::trading::editing::window(
+            &schedule,
+            &self.row,
+            chrono::Utc::now(),
+        ))
+    }
+
+    fn totals_have_receipt(&self) -> bool {
+        self.totals.receipt_count > 0
     }
 }
 

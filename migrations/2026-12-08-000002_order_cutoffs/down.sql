@@ -1,0 +1,2 @@
+DROP TABLE order_change_requests;
+DROP TABLE order_cutoffs;

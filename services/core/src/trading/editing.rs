@@ -1,0 +1,480 @@
+//! A florist changes a placed sheet: directly before its cut-off (or at any
+//! time when the wholesaler allows edits after it), otherwise through a
+//! change request the wholesaler accepts (the change is applied then) or
+//! declines. A sheet with an issued statement is changed through a request
+//! only, so a statement never disagrees with its sheet unseen.
+//!
+//! Every write takes the wholesaler's sheet lock first and then the sheet's
+//! row, as pricing does, so an edit racing the wholesaler's pricing (or the
+//! cut-off, which is checked under the lock) ends in one of the two orders,
+//! never in a mix: a line priced and then changed has no price; a line
+//! changed and then priced has the new price.
+
+use crate::app::{Error, Result, Viewer};
+use crate::trading::scope::acting_wholesaler;
+use chrono::{DateTime, Utc};
+use db::DbPool;
+use db::cutoffs::ChangeRequestRow;
+use db::orders::OrderSheetRow;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use domain::cutoff::CutoffSchedule;
+use domain::{ErrorCode, FlowerGrade, KST};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// Most lines one edit may touch.
+pub const MAX_EDIT_LINES: usize = 200;
+pub const MAX_QUANTITY: i32 = 100_000;
+const MAX_TEXT: usize = 200;
+
+/// An edit as the florist asks it (also what a change request stores).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetEdit {
+    #[serde(default)]
+    pub changes: Vec<LineChange>,
+    #[serde(default)]
+    pub additions: Vec<NewLine>,
+    #[serde(default)]
+    pub removals: Vec<i64>,
+    /// Cancel the whole sheet (a request only; a direct cancel is its own call).
+    #[serde(default)]
+    pub cancel: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineChange {
+    pub order_item_id: i64,
+    pub quantity: Option<i32>,
+    pub grade: Option<FlowerGrade>,
+    /// `Some("")` clears the memo; `None` keeps it.
+    pub memo: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewLine {
+    pub flower_id: i64,
+    pub quantity: i32,
+    pub grade: FlowerGrade,
+    pub memo: Option<String>,
+}
+
+/// A sheet's cut-off and whether its florist may still edit it directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub cutoff_at: DateTime<Utc>,
+    pub editable: bool,
+}
+
+pub fn window(schedule: &CutoffSchedule, sheet: &OrderSheetRow, now: DateTime<Utc>) -> Window {
+    let cutoff_at = schedule.cutoff_after(sheet.created_at);
+    Window {
+        cutoff_at,
+        editable: now < cutoff_at || schedule.edit_after_cutoff,
+    }
+}
+
+/// The schedules of these wholesalers, the default for those without one.
+pub async fn schedules(
+    conn: &mut AsyncPgConnection,
+    wholesaler_ids: &[i64],
+) -> Result<Vec<(i64, CutoffSchedule)>> {
+    let stored = db::cutoffs::of_wholesalers(conn, wholesaler_ids).await?;
+    Ok(wholesaler_ids
+        .iter()
+        .map(|id| {
+            let schedule = stored
+                .iter()
+                .find(|r| r.wholesaler_id == *id)
+                .map(|r| CutoffSchedule::from_stored(&r.cutoff_minutes, r.edit_after_cutoff))
+                .unwrap_or_default();
+            (*id, schedule)
+        })
+        .collect())
+}
+
+async fn schedule_of(conn: &mut AsyncPgConnection, wholesaler_id: i64) -> Result<CutoffSchedule> {
+    Ok(schedules(conn, &[wholesaler_id])
+        .await?
+        .pop()
+        .map(|(_, s)| s)
+        .unwrap_or_default())
+}
+
+/// `12월 5일(토) 22:00`, as a florist reads it.
+pub fn describe(cutoff_at: DateTime<Utc>) -> String {
+    const DAYS: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
+    let local = cutoff_at.with_timezone(&KST);
+    use chrono::Datelike;
+    format!(
+        "{}월 {}일({}) {}",
+        local.month(),
+        local.day(),
+        DAYS[local.weekday().num_days_from_monday() as usize],
+        local.format("%H:%M")
+    )
+}
+
+fn cut_off(cutoff_at: DateTime<Utc>) -> Error {
+    Error::with_message(
+        ErrorCode::OrderCutOff,
+        format!(
+            "The order cut-off ({} KST) has passed: send a change request to the wholesaler. \
+             주문 마감({})이 지났습니다. 도매상에게 변경 요청을 보내 주세요.",
+            describe(cutoff_at),
+            describe(cutoff_at)
+        ),
+    )
+}
+
+/// The florist's own live sheet, locked (wholesaler lock first).
+async fn own_sheet_locked(
+    conn: &mut AsyncPgConnection,
+    retailer_id: i64,
+    sheet_id: i64,
+) -> Result<OrderSheetRow> {
+    let missing = || crate::trading::scope::no_order_sheet(sheet_id);
+    let peeked = db::orders::live_sheets_by_ids(conn, &[sheet_id]).await?;
+    let peeked = peeked.first().ok_or_else(missing)?;
+    if peeked.retailer_id != retailer_id {
+        return Err(missing());
+    }
+    db::orders::lock_wholesaler_sheets(conn, peeked.wholesaler_id).await?;
+    db::orders::live_sheet_for_update(conn, sheet_id)
+        .await?
+        .ok_or_else(missing)
+}
+
+/// Why the florist cannot change this sheet directly now, if it cannot.
+async fn direct_edit_refusal(
+    conn: &mut AsyncPgConnection,
+    sheet: &OrderSheetRow,
+) -> Result<Option<Error>> {
+    let schedule = schedule_of(conn, sheet.wholesaler_id).await?;
+    let window = window(&schedule, sheet, Utc::now());
+    if !window.editable {
+        return Ok(Some(cut_off(window.cutoff_at)));
+    }
+    if db::orders::has_receipt(conn, sheet.id).await? {
+        return Ok(Some(Error::with_message(
+            ErrorCode::OrderCutOff,
+            "A statement was issued for this sheet: send a change request to the wholesaler.",
+        )));
+    }
+    Ok(None)
+}
+
+/// The florist edits its sheet directly.
+pub async fn edit(
+    pool: &DbPool,
+    viewer: Viewer,
+    sheet_id: i64,
+    edit: SheetEdit,
+) -> Result<OrderSheetRow> {
+    validate(&edit)?;
+    if edit.cancel {
+        return Err(Error::with_message(
+            ErrorCode::InvalidData,
+            "To cancel a sheet, use cancelOrderSheet.",
+        ));
+    }
+    let mut conn = crate::app::conn(pool).await?;
+    conn.transaction(async |conn| {
+        let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id).await?;
+        if let Some(refusal) = direct_edit_refusal(conn, &sheet).await? {
+            return Err(refusal);
+        }
+        apply(conn, &sheet, &edit).await?;
+        Ok(db::orders::live_sheet_for_update(conn, sheet_id)
+            .await?
+            .unwrap_or(sheet))
+    })
+    .await
+}
+
+/// The florist cancels its sheet before the cut-off.
+pub async fn cancel(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Result<()> {
+    let mut conn = crate::app::conn(pool).await?;
+    conn.transaction(async |conn| {
+        let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id).await?;
+        if let Some(refusal) = direct_edit_refusal(conn, &sheet).await? {
+            return Err(refusal);
+        }
+        db::orders::remove_sheet(conn, &sheet).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The florist asks the wholesaler for a change it may not make itself.
+pub async fn request(
+    pool: &DbPool,
+    viewer: Viewer,
+    sheet_id: i64,
+    edit: SheetEdit,
+    message: Option<String>,
+) -> Result<ChangeRequestRow> {
+    validate(&edit)?;
+    let message = optional_text(message, "message")?;
+    let mut conn = crate::app::conn(pool).await?;
+    conn.transaction(async |conn| {
+        let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id).await?;
+        if direct_edit_refusal(conn, &sheet).await?.is_none() {
+            return Err(Error::with_message(
+                ErrorCode::InvalidData,
+                "The sheet is still open: edit it directly (editOrderSheet).",
+            ));
+        }
+        check_lines(conn, &sheet, &edit).await?;
+        let changes =
+            serde_json::to_value(&edit).map_err(|e| Error::internal("change request", e))?;
+        db::cutoffs::insert_request(
+            conn,
+            sheet.id,
+            sheet.retailer_id,
+            sheet.wholesaler_id,
+            &changes,
+            message.as_deref(),
+        )
+        .await
+        .map_err(crate::app::on_unique_violation(ErrorCode::Conflict))
+        .map_err(|e| match e.code() {
+            ErrorCode::Conflict => Error::with_message(
+                ErrorCode::Conflict,
+                "This sheet already has an open change request.",
+            ),
+            _ => e,
+        })
+    })
+    .await
+}
+
+/// The wholesaler (owner or employee) accepts or declines a request.
+pub async fn answer(
+    pool: &DbPool,
+    viewer: Viewer,
+    request_id: i64,
+    accept: bool,
+    answer: Option<String>,
+) -> Result<ChangeRequestRow> {
+    let answer = optional_text(answer, "answer")?;
+    let mut conn = crate::app::conn(pool).await?;
+    let wholesaler = acting_wholesaler(&mut conn, viewer).await?;
+    conn.transaction(async |conn| {
+        let missing = || Error::new(ErrorCode::NoChangeRequest);
+        // The sheet lock first, as every writer of the wholesaler's sheets.
+        db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
+        let request = db::cutoffs::request_for_update(conn, request_id)
+            .await?
+            .filter(|r| r.wholesaler_id == wholesaler)
+            .ok_or_else(missing)?;
+        if request.status != "PENDING" {
+            return Err(Error::with_message(
+                ErrorCode::Conflict,
+                format!("This request was already answered ({}).", request.status),
+            ));
+        }
+        if accept {
+            let edit: SheetEdit = serde_json::from_value(request.changes.clone())
+                .map_err(|e| Error::internal("stored change request", e))?;
+            let sheet = db::orders::live_sheet_for_update(conn, request.order_sheet_id)
+                .await?
+                .ok_or_else(|| crate::trading::scope::no_order_sheet(request.order_sheet_id))?;
+            if edit.cancel {
+                if db::orders::has_receipt(conn, sheet.id).await? {
+                    return Err(Error::new(ErrorCode::CannotDeleteOrderSheetWithReceipt));
+                }
+                db::orders::remove_sheet(conn, &sheet).await?;
+            } else {
+                apply(conn, &sheet, &edit).await?;
+            }
+        }
+        Ok(db::cutoffs::answer_request(
+            conn,
+            request.id,
+            accept,
+            answer.as_deref(),
+            viewer.user_id.get(),
+        )
+        .await?)
+    })
+    .await
+}
+
+/// Shape checks that need no database: sizes, quantities, text.
+fn validate(edit: &SheetEdit) -> Result<()> {
+    let touched = edit.changes.len() + edit.additions.len() + edit.removals.len();
+    if touched == 0 && !edit.cancel {
+        return Err(Error::with_message(
+            ErrorCode::InvalidData,
+            "The edit changes nothing.",
+        ));
+    }
+    if touched > MAX_EDIT_LINES {
+        return Err(Error::with_message(
+            ErrorCode::InvalidData,
+            format!("One edit touches at most {MAX_EDIT_LINES} lines."),
+        ));
+    }
+    let quantities = edit
+        .changes
+        .iter()
+        .filter_map(|c| c.quantity)
+        .chain(edit.additions.iter().map(|a| a.quantity));
+    for q in quantities {
+        if !(1..=MAX_QUANTITY).contains(&q) {
+            return Err(Error::with_message(
+                ErrorCode::InvalidData,
+                format!("quantity must be between 1 and {MAX_QUANTITY}"),
+            ));
+        }
+    }
+    let memos = edit
+        .changes
+        .iter()
+        .filter_map(|c| c.memo.clone())
+        .chain(edit.additions.iter().filter_map(|a| a.memo.clone()));
+    for memo in memos {
+        optional_text(Some(memo), "memo")?;
+    }
+    let mut seen = HashSet::new();
+    let ids = edit
+        .changes
+        .iter()
+        .map(|c| c.order_item_id)
+        .chain(edit.removals.iter().copied());
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(Error::with_message(
+                ErrorCode::InvalidData,
+                format!("order item {id} is named twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The lines named are the sheet's live lines, the flowers exist, and the
+/// sheet keeps at least one line (cancel it instead).
+async fn check_lines(
+    conn: &mut AsyncPgConnection,
+    sheet: &OrderSheetRow,
+    edit: &SheetEdit,
+) -> Result<()> {
+    if edit.cancel {
+        return Ok(());
+    }
+    let live: HashSet<i64> = db::orders::live_items_of_sheet(conn, sheet.id)
+        .await?
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let named = edit
+        .changes
+        .iter()
+        .map(|c| c.order_item_id)
+        .chain(edit.removals.iter().copied());
+    for id in named {
+        if !live.contains(&id) {
+            return Err(Error::with_message(
+                ErrorCode::NoOrderItem,
+                format!("There's no order item whose id is {id} on this sheet"),
+            ));
+        }
+    }
+    let flower_ids: Vec<i64> = edit.additions.iter().map(|a| a.flower_id).collect();
+    if !flower_ids.is_empty() {
+        let found: HashSet<i64> = db::catalogue::flowers_by_ids(conn, &flower_ids)
+            .await?
+            .iter()
+            .map(|f| f.id)
+            .collect();
+        if let Some(gone) = flower_ids.iter().find(|id| !found.contains(id)) {
+            return Err(Error::with_message(
+                ErrorCode::NoFlower,
+                format!("There's no flower whose id is {gone}"),
+            ));
+        }
+    }
+    if live.len() + edit.additions.len() <= edit.removals.len() {
+        return Err(Error::with_message(
+            ErrorCode::InvalidData,
+            "An edit cannot remove every line: cancel the sheet instead.",
+        ));
+    }
+    Ok(())
+}
+
+/// Applies a checked edit to a locked sheet.
+async fn apply(
+    conn: &mut AsyncPgConnection,
+    sheet: &OrderSheetRow,
+    edit: &SheetEdit,
+) -> Result<()> {
+    check_lines(conn, sheet, edit).await?;
+    let current = db::orders::live_items_of_sheet(conn, sheet.id).await?;
+    let mut keys = Vec::new();
+    for change in &edit.changes {
+        let Some(line) = current.iter().find(|i| i.id == change.order_item_id) else {
+            continue;
+        };
+        let grade = change
+            .grade
+            .map_or_else(|| line.grade.clone(), |g| g.as_korean().to_owned());
+        let memo = change
+            .memo
+            .as_deref()
+            .map(|m| Some(m.trim()).filter(|m| !m.is_empty()));
+        db::order_edits::change_line(
+            conn,
+            sheet.id,
+            line.id,
+            change.quantity.unwrap_or(line.quantity),
+            &grade,
+            memo,
+        )
+        .await?;
+        keys.push((line.flower_id, grade));
+    }
+    for addition in &edit.additions {
+        let grade = addition.grade.as_korean();
+        let memo = addition
+            .memo
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty());
+        db::order_edits::add_line(
+            conn,
+            sheet,
+            addition.flower_id,
+            addition.quantity,
+            grade,
+            memo,
+        )
+        .await?;
+        keys.push((addition.flower_id, grade.to_owned()));
+    }
+    if !edit.removals.is_empty() {
+        db::order_edits::remove_lines(conn, sheet.id, &edit.removals).await?;
+    }
+    // The day's bulk-price rows for any new (flower, grade), as ordering does.
+    let day = domain::time::business_day(sheet.created_at);
+    db::daily_items::ensure_for_day(conn, sheet.wholesaler_id, &keys, day).await?;
+    db::order_edits::mark_changed(conn, sheet.id).await?;
+    Ok(())
+}
+
+fn optional_text(text: Option<String>, field: &str) -> Result<Option<String>> {
+    let Some(text) = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_TEXT || text.chars().any(char::is_control) {
+        return Err(Error::with_message(
+            ErrorCode::InvalidData,
+            format!("{field}: at most {MAX_TEXT} characters, no control characters"),
+        ));
+    }
+    Ok(Some(text))
+}
