@@ -324,6 +324,33 @@ pub async fn retailers_with_orderable_carts(conn: &mut AsyncPgConnection) -> Que
     Ok(rows.into_iter().map(|r| r.retailer_id).collect())
 }
 
+/// An orderable cart as the batch sees it: whose, for which wholesaler,
+/// and when it last changed (the cut-off after that is when it is ordered).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct OrderableCart {
+    #[diesel(sql_type = BigInt)]
+    pub retailer_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub wholesaler_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub last_change: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn orderable_carts(conn: &mut AsyncPgConnection) -> QueryResult<Vec<OrderableCart>> {
+    crate::statement::prepared(
+        "SELECT s.retailer_id, s.wholesaler_id, \
+           greatest(s.updated_at, (SELECT max(c.updated_at) FROM cart_items c \
+             WHERE c.session_id = s.id AND c.deleted_at IS NULL AND c.ordered_at IS NULL)) AS last_change \
+         FROM shopping_sessions s \
+         WHERE s.deleted_at IS NULL AND s.wholesaler_id IS NOT NULL \
+           AND EXISTS (SELECT 1 FROM cart_items c WHERE c.session_id = s.id \
+                       AND c.deleted_at IS NULL AND c.ordered_at IS NULL) \
+         ORDER BY s.retailer_id",
+    )
+    .load(conn)
+    .await
+}
+
 /// One page of live lines per session (sorted by creation time).
 pub async fn items_page_per_session(
     conn: &mut AsyncPgConnection,

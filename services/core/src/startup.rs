@@ -49,8 +49,8 @@ impl Application {
                 max_attempts: settings.outbox_max_attempts,
             },
         );
-        if let Some(at) = settings.order_batch_at {
-            crate::trading::batch::spawn_nightly(pool.clone(), at);
+        if settings.order_batch_at.is_some() {
+            crate::trading::batch::spawn_nightly(pool.clone());
         }
         let state = web::Data::new(GraphqlState {
             schema: crate::graphql::schema(),

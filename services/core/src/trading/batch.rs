@@ -1,17 +1,21 @@
-//! The nightly cart → order batch (22:00 KST): every open cart with a chosen
-//! wholesaler is ordered through the same pipeline as `orderCartItems`, one
-//! retailer per transaction, so one failure does not stop the others. A
+//! The cart → order batch: every open cart with a chosen wholesaler is
+//! ordered at that wholesaler's cut-off (the first one after the cart last
+//! changed: `domain::cutoff`, 22:00 KST unless the wholesaler set its own),
+//! through the same pipeline as `orderCartItems`, one retailer per
+//! transaction, so one failure does not stop the others. It runs every
+//! minute, so each wholesaler's cut-off is honoured within a minute. A
 //! Postgres advisory lock keeps it to one instance at a time; the log row is
 //! written outside the orders' transactions so a failed run is still logged.
 
 use crate::app::Error;
 use crate::trading::ordering::place_order;
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use db::DbPool;
 use db::batch_logs::BatchOutcome;
 use diesel::sql_types::{BigInt, Bool};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use domain::ErrorCode;
+use domain::cutoff::CutoffSchedule;
 use std::time::Duration;
 
 /// Advisory lock key of the batch ("MBBATCH1" as ASCII bytes).
@@ -53,8 +57,22 @@ async fn unlock(conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Erro
     Ok(())
 }
 
+/// Which carts a run orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Those whose cut-off has come (the minute-by-minute runner).
+    AtCutoff,
+    /// Every orderable cart now (an operator's run, the original's batch).
+    All,
+}
+
 /// Runs the batch once and returns what its log row says.
 pub async fn run(pool: &DbPool) -> Result<BatchOutcome, BatchError> {
+    run_for(pool, Due::All).await
+}
+
+/// Runs the batch once for the carts `due` selects.
+pub async fn run_for(pool: &DbPool, due: Due) -> Result<BatchOutcome, BatchError> {
     let mut conn = pool
         .get()
         .await
@@ -62,15 +80,23 @@ pub async fn run(pool: &DbPool) -> Result<BatchOutcome, BatchError> {
     if !try_lock(&mut conn).await? {
         return Err(BatchError::AlreadyRunning);
     }
-    let result = run_locked(&mut conn).await;
+    let result = run_locked(&mut conn, due).await;
     unlock(&mut conn).await?;
     result
 }
 
-async fn run_locked(conn: &mut AsyncPgConnection) -> Result<BatchOutcome, BatchError> {
+async fn run_locked(conn: &mut AsyncPgConnection, due: Due) -> Result<BatchOutcome, BatchError> {
+    let retailers = match due {
+        Due::All => db::carts::retailers_with_orderable_carts(conn).await,
+        Due::AtCutoff => due_carts(conn, Utc::now()).await,
+    };
+    // A minute with nothing due leaves no log row (1,440 empty rows a day).
+    if due == Due::AtCutoff && matches!(&retailers, Ok(r) if r.is_empty()) {
+        return Ok(BatchOutcome::default());
+    }
     let log_id = db::batch_logs::start(conn).await?;
     let mut outcome = BatchOutcome::default();
-    let retailers = match db::carts::retailers_with_orderable_carts(conn).await {
+    let retailers = match retailers {
         Ok(retailers) => retailers,
         Err(e) => {
             outcome.err_logs = format!("listing carts: {e}");
@@ -119,25 +145,44 @@ async fn run_locked(conn: &mut AsyncPgConnection) -> Result<BatchOutcome, BatchE
     Ok(outcome)
 }
 
-/// How long until the next `at` (KST wall clock) after `now`.
-pub fn until_next(now: DateTime<Utc>, at: NaiveTime) -> Duration {
-    let local = now.with_timezone(&domain::time::KST);
-    let today = local.date_naive().and_time(at);
-    let next = if local.naive_local() < today {
-        today
-    } else {
-        today + chrono::Duration::days(1)
+/// The retailers whose carts are due at `now`: their wholesaler's cut-off
+/// after the cart's last change has come.
+async fn due_carts(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, diesel::result::Error> {
+    let carts = db::carts::orderable_carts(conn).await?;
+    let mut wholesalers: Vec<i64> = carts.iter().map(|c| c.wholesaler_id).collect();
+    wholesalers.sort_unstable();
+    wholesalers.dedup();
+    let stored = db::cutoffs::of_wholesalers(conn, &wholesalers).await?;
+    let schedule = |w: i64| {
+        stored
+            .iter()
+            .find(|r| r.wholesaler_id == w)
+            .map(|r| CutoffSchedule::from_stored(&r.cutoff_minutes, r.edit_after_cutoff))
+            .unwrap_or_default()
     };
-    let next_utc = domain::time::from_kst_wall_clock(next);
-    (next_utc - now).to_std().unwrap_or_default()
+    Ok(carts
+        .iter()
+        .filter(|c| schedule(c.wholesaler_id).cutoff_after(c.last_change) <= now)
+        .map(|c| c.retailer_id)
+        .collect())
 }
 
-/// Runs the batch every day at `at` KST until the process stops.
-pub fn spawn_nightly(pool: DbPool, at: NaiveTime) {
+/// How long until the next whole minute after `now`.
+pub fn until_next_minute(now: DateTime<Utc>) -> Duration {
+    let into = now.timestamp().rem_euclid(60);
+    Duration::from_secs(u64::try_from(60 - into).unwrap_or(60))
+}
+
+/// Runs the batch every minute until the process stops (`ORDER_BATCH_AT=off`
+/// keeps it from starting).
+pub fn spawn_nightly(pool: DbPool) {
     tokio::spawn(async move {
         loop {
-            tokio::time::sleep(until_next(Utc::now(), at)).await;
-            match run(&pool).await {
+            tokio::time::sleep(until_next_minute(Utc::now())).await;
+            match run_for(&pool, Due::AtCutoff).await {
                 Ok(_) => {}
                 Err(BatchError::AlreadyRunning) => {
                     tracing::info!("nightly order batch already running elsewhere")
@@ -150,23 +195,20 @@ pub fn spawn_nightly(pool: DbPool, at: NaiveTime) {
 
 #[cfg(test)]
 mod tests {
-    use super::until_next;
-    use chrono::{NaiveTime, TimeZone, Utc};
+    use super::until_next_minute;
+    use chrono::{TimeZone, Utc};
 
     #[test]
-    fn next_run_is_tonight_at_ten_kst_or_tomorrow() {
-        let at = NaiveTime::from_hms_opt(22, 0, 0).expect("time");
-        // 12:00 UTC = 21:00 KST → one hour.
+    fn the_batch_wakes_on_the_minute() {
         let now = Utc
-            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+            .with_ymd_and_hms(2026, 11, 25, 12, 59, 45)
             .single()
             .expect("time");
-        assert_eq!(until_next(now, at).as_secs(), 3600);
-        // 13:00 UTC = 22:00 KST exactly → tomorrow.
-        let now = Utc
+        assert_eq!(until_next_minute(now).as_secs(), 15);
+        let on_the_minute = Utc
             .with_ymd_and_hms(2026, 11, 25, 13, 0, 0)
             .single()
             .expect("time");
-        assert_eq!(until_next(now, at).as_secs(), 24 * 3600);
+        assert_eq!(until_next_minute(on_the_minute).as_secs(), 60);
     }
 }
