@@ -395,11 +395,12 @@ async fn bad_requests_are_refused_with_stable_codes_and_write_nothing() {
     let p = app.parties("").await;
     let owner = app.token(p.wholesaler, Role::WholesalerEmpr);
     let unpriced = sheet_at(&app, &p, "261207M00001", "2026-12-07 10:00:00").await;
-    app.sql(&format!(
-        "UPDATE order_items SET price = NULL WHERE order_sheet_id = {unpriced}; \
-         UPDATE custom_order_items SET price = NULL WHERE order_sheet_id = {unpriced}"
-    ))
-    .await;
+    for table in ["order_items", "custom_order_items"] {
+        app.sql(&format!(
+            "UPDATE {table} SET price = NULL WHERE order_sheet_id = {unpriced}"
+        ))
+        .await;
+    }
     let r = p.retailer;
     for (body, status, expected) in [
         (json!({ "kind": "DAILY", "retailerId": r, "day": "2026-12-06" }), 404, "NO_ORDER_SHEET"),
