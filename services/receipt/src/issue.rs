@@ -101,7 +101,7 @@ pub async fn issue(
         parties.buyer,
         inputs,
     )
-        .map_err(DomainError::from)?;
+    .map_err(DomainError::from)?;
     let notice_phone = match cmd.caller {
         Caller::User(_) => db::users::live_credentials_by_user_ids(&mut conn, &[sheet.retailer_id])
             .await?

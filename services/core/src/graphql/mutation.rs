@@ -11,13 +11,13 @@ use crate::graphql::model::cart::mutations::{
     AddToCartInput, OrderCartItemsInput, UpdateCartItemInput, UpdateShoppingSessionInput,
 };
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
+use crate::graphql::model::ledger::mutations::{
+    LedgerAdjustmentInput, LedgerPaymentInput, ReverseLedgerEntryInput, TaxDocumentNumberInput,
+};
 use crate::graphql::model::ledger::statements::{
     IssueDailyStatementInput, IssuePeriodStatementInput,
 };
 use crate::graphql::model::ledger::{AccountStatement, LedgerEntry};
-use crate::graphql::model::ledger::mutations::{
-    LedgerAdjustmentInput, LedgerPaymentInput, ReverseLedgerEntryInput, TaxDocumentNumberInput,
-};
 use crate::graphql::model::order::daily::{self, DailyOrderItem};
 use crate::graphql::model::order::mutations::{OrderItemPriceInput, UpsertCustomOrderItemsInput};
 use crate::graphql::model::order::receipt;

@@ -27,16 +27,21 @@ const MAX_PERIOD_DAYS: i64 = 366;
 /// What to issue, for which florist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Request {
-    Daily { retailer_id: i64, day: NaiveDate },
-    Period { retailer_id: i64, from: NaiveDate, to: NaiveDate },
+    Daily {
+        retailer_id: i64,
+        day: NaiveDate,
+    },
+    Period {
+        retailer_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 impl Request {
     fn retailer_id(self) -> i64 {
         match self {
-            Request::Daily { retailer_id, .. } | Request::Period { retailer_id, .. } => {
-                retailer_id
-            }
+            Request::Daily { retailer_id, .. } | Request::Period { retailer_id, .. } => retailer_id,
         }
     }
 
@@ -118,8 +123,7 @@ async fn idempotency_key(
     request: Request,
 ) -> Result<String> {
     let retailer_id = request.retailer_id();
-    let infos =
-        db::business_infos::live_by_user_ids(conn, &[wholesaler_id, retailer_id]).await?;
+    let infos = db::business_infos::live_by_user_ids(conn, &[wholesaler_id, retailer_id]).await?;
     let mut text = format!("{wholesaler_id}:{retailer_id}");
     for info in &infos {
         text.push_str(&format!(

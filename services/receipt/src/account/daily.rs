@@ -16,11 +16,11 @@ use crate::error::ReceiptError;
 use crate::issue::{Stored, collect_lines, discard, render_and_store};
 use crate::ledger::{BookError, split_of};
 use crate::state::AppState;
-use crate::statement::{Balances, Statement, Supplier, Buyer, has_issuable_prices};
+use crate::statement::{Balances, Buyer, Statement, Supplier, has_issuable_prices};
 use chrono::{NaiveDate, Utc};
+use db::DbConn;
 use db::account_statements::{self, AccountStatementRow, NewAccountStatement};
 use db::ledger::{self, EntryRow, NewEntry, TaxSplit};
-use db::DbConn;
 use db::receipts::SheetRow;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{DomainError, ErrorCode};
@@ -89,8 +89,9 @@ pub(super) async fn issue(
         1 => first.clone(),
         n => format!("{first} 외 {}건", n - 1),
     };
-    let mut statement = Statement::new(heading, Utc::now(), parties.supplier, parties.buyer, inputs)
-        .map_err(DomainError::from)?;
+    let mut statement =
+        Statement::new(heading, Utc::now(), parties.supplier, parties.buyer, inputs)
+            .map_err(DomainError::from)?;
     statement.subtitle = SUBTITLE;
     for (line, order_no) in statement.lines.iter_mut().zip(&labels) {
         line.label = format!("[{order_no}] {}", line.label);
@@ -222,7 +223,9 @@ async fn book(
         if ledger::last_entry_id(conn, w, r).await? != view.last_entry_id {
             return Err(BookError::LedgerMoved);
         }
-        let statement = account_statements::insert(conn, row).await.map_err(BookError::Db)?;
+        let statement = account_statements::insert(conn, row)
+            .await
+            .map_err(BookError::Db)?;
         for (bill, old) in bills.iter().zip(&view.in_force) {
             let total = bill.split.total();
             let unchanged = match old {

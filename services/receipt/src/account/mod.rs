@@ -188,7 +188,11 @@ pub async fn issue(state: &AppState, cmd: IssueCommand) -> Result<Issued, Receip
 }
 
 /// Two retries with one key raced: the other one's document is the answer.
-async fn repeated_or(state: &AppState, issue: &Issue, e: ReceiptError) -> Result<Issued, ReceiptError> {
+async fn repeated_or(
+    state: &AppState,
+    issue: &Issue,
+    e: ReceiptError,
+) -> Result<Issued, ReceiptError> {
     let lost_race = matches!(&e, ReceiptError::Db(d) if d.is_unique_violation());
     if lost_race && let Some(key) = &issue.idempotency_key {
         let mut conn = state.pool.get().await.map_err(db::DbError::from)?;
@@ -218,10 +222,12 @@ async fn pair_trades(
     if db::account_statements::has_sheets(conn, wholesaler_id, retailer_id).await? {
         return Ok(true);
     }
-    Ok(db::connections::live_between(conn, retailer_id, wholesaler_id)
-        .await?
-        .iter()
-        .any(|c| c.retailer_id == retailer_id && c.wholesaler_id == wholesaler_id))
+    Ok(
+        db::connections::live_between(conn, retailer_id, wholesaler_id)
+            .await?
+            .iter()
+            .any(|c| c.retailer_id == retailer_id && c.wholesaler_id == wholesaler_id),
+    )
 }
 
 /// Adds the document's own facts to the statement metadata.

@@ -113,7 +113,8 @@ pub(super) async fn issue(
                 EntryKind::Charge => order_no.unwrap_or_default(),
                 EntryKind::Payment => {
                     let method = method_label(e.method.as_deref());
-                    e.memo.map_or_else(|| method.to_owned(), |m| format!("{method} · {m}"))
+                    e.memo
+                        .map_or_else(|| method.to_owned(), |m| format!("{method} · {m}"))
                 }
                 EntryKind::Adjustment | EntryKind::Reversal => {
                     let memo = e.memo.unwrap_or_default();
@@ -236,8 +237,8 @@ async fn render_blocking(
     stamp: Option<StampImage>,
     status: StampStatus,
 ) -> Result<(PeriodStatement, Rendered, StampStatus), ReceiptError> {
-    tokio::task::spawn_blocking(move || {
-        match pdf::account::render(&doc, &fonts, stamp.as_ref()) {
+    tokio::task::spawn_blocking(
+        move || match pdf::account::render(&doc, &fonts, stamp.as_ref()) {
             Ok(rendered) => Ok((doc, rendered, status)),
             Err(e) if stamp.is_some() => {
                 let status = StampStatus::Broken(format!("could not be embedded: {e}"));
@@ -245,8 +246,8 @@ async fn render_blocking(
                 Ok((doc, rendered, status))
             }
             Err(e) => Err(e.into()),
-        }
-    })
+        },
+    )
     .await
     .map_err(|e| ReceiptError::Internal(format!("render task: {e}")))?
 }

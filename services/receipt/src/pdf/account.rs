@@ -30,14 +30,14 @@ pub fn render(
     let per_page = (((PAGE_H - MARGIN - FOOTER_H - TABLE_TOP) / ROW_H).floor() as usize)
         .saturating_sub(1)
         .max(1);
-    let chunks: Vec<std::ops::Range<usize>> = if doc.entries.is_empty() {
-        vec![0..0]
-    } else {
-        (0..doc.entries.len())
-            .step_by(per_page)
-            .map(|start| start..(start + per_page).min(doc.entries.len()))
-            .collect()
-    };
+    // An empty period still gets its page (it says so in the table).
+    let mut chunks: Vec<std::ops::Range<usize>> = (0..doc.entries.len())
+        .step_by(per_page)
+        .map(|start| start..(start + per_page).min(doc.entries.len()))
+        .collect();
+    if chunks.is_empty() {
+        chunks.push(0..0);
+    }
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()
@@ -141,7 +141,15 @@ fn summary(pen: &mut Pen<'_, '_>, doc: &PeriodStatement) {
     let texts: Vec<&str> = values.iter().map(String::as_str).collect();
     let mut aligns = [Align::Right; 6];
     aligns[0] = Align::Center;
-    pen.row(SUMMARY_TOP + 16.0, 20.0, &cols, &texts, 10.0, false, &aligns);
+    pen.row(
+        SUMMARY_TOP + 16.0,
+        20.0,
+        &cols,
+        &texts,
+        10.0,
+        false,
+        &aligns,
+    );
     pen.rect(MARGIN, SUMMARY_TOP + 36.0, CONTENT_W, 16.0, 0.6);
     pen.cell(
         MARGIN,

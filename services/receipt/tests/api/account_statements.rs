@@ -100,7 +100,13 @@ async fn a_daily_statement_adds_up_the_day_and_bills_each_sheet_once() {
     let day = date("2026-12-07");
     record(
         &app,
-        NewEntry::adjustment(p.wholesaler, p.retailer, 5_000, "이월".into(), date("2026-12-01")),
+        NewEntry::adjustment(
+            p.wholesaler,
+            p.retailer,
+            5_000,
+            "이월".into(),
+            date("2026-12-01"),
+        ),
     )
     .await;
     record(
@@ -115,7 +121,10 @@ async fn a_daily_statement_adds_up_the_day_and_bills_each_sheet_once() {
     assert_eq!(status, 201, "{doc}");
     let id = doc["id"].as_i64().expect("id");
     assert_eq!(doc["kind"], "DAILY");
-    assert_eq!((doc["periodFrom"].as_str(), doc["periodTo"].as_str()), (Some("2026-12-07"), Some("2026-12-07")));
+    assert_eq!(
+        (doc["periodFrom"].as_str(), doc["periodTo"].as_str()),
+        (Some("2026-12-07"), Some("2026-12-07"))
+    );
     assert_eq!(doc["wholesalerId"], p.wholesaler);
     assert_eq!(doc["fileName"], "daily_(주)양재꽃도매/본점_20261207");
     assert_eq!(
@@ -128,9 +137,13 @@ async fn a_daily_statement_adds_up_the_day_and_bills_each_sheet_once() {
     assert_eq!(doc["payments"], 10_000);
     assert_eq!(doc["closingBalance"], 47_000);
     assert_eq!(doc["openingBalance"], 5_000);
-    let meta: Value = serde_json::from_str(doc["metadata"].as_str().expect("metadata")).expect("json");
+    let meta: Value =
+        serde_json::from_str(doc["metadata"].as_str().expect("metadata")).expect("json");
     assert_eq!(meta["orderNos"], json!(["261207M00001", "261207M00002"]));
-    assert_eq!((meta["total"].as_i64(), meta["vatTotal"].as_i64()), (Some(52_000), Some(2_000)));
+    assert_eq!(
+        (meta["total"].as_i64(), meta["vatTotal"].as_i64()),
+        (Some(52_000), Some(2_000))
+    );
 
     // A was billed at the same total already: left alone. B is billed by
     // this document. Nothing reversed.
@@ -150,7 +163,11 @@ async fn a_daily_statement_adds_up_the_day_and_bills_each_sheet_once() {
         .await,
         1
     );
-    assert_eq!(app.count("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'REVERSAL'").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'REVERSAL'")
+            .await,
+        0
+    );
     assert_balanced(&app, &p).await;
 
     let text = pdf_of(&app, id).await;
@@ -171,7 +188,10 @@ async fn a_daily_statement_adds_up_the_day_and_bills_each_sheet_once() {
     // The shipping fee once per sheet, taxable: 5,000 = 4,545 + 455.
     assert_eq!(text.matches("배송비").count(), 2);
     let previous = line_with(&text, "전잔액");
-    assert!(previous.contains("5,000") && previous.contains("52,000"), "{previous}");
+    assert!(
+        previous.contains("5,000") && previous.contains("52,000"),
+        "{previous}"
+    );
     let paid = line_with(&text, "입금");
     assert!(paid.contains("10,000") && paid.contains("47,000"), "{paid}");
 
@@ -242,13 +262,30 @@ async fn a_period_statement_lists_the_entries_with_opening_and_closing_balances(
         assert_eq!(status, 201, "{doc}");
     }
     let (w, r) = (p.wholesaler, p.retailer);
-    record(&app, NewEntry::payment(w, r, 20_000, "TRANSFER", date("2026-12-02"))).await;
-    record(&app, NewEntry::adjustment(w, r, 1_500, "포장비".into(), date("2026-12-05"))).await;
-    record(&app, NewEntry::payment(w, r, 30_000, "CASH", date("2026-12-15"))).await;
-    record(&app, NewEntry::payment(w, r, 1_000, "CARD", date("2027-01-03"))).await;
+    record(
+        &app,
+        NewEntry::payment(w, r, 20_000, "TRANSFER", date("2026-12-02")),
+    )
+    .await;
+    record(
+        &app,
+        NewEntry::adjustment(w, r, 1_500, "포장비".into(), date("2026-12-05")),
+    )
+    .await;
+    record(
+        &app,
+        NewEntry::payment(w, r, 30_000, "CASH", date("2026-12-15")),
+    )
+    .await;
+    record(
+        &app,
+        NewEntry::payment(w, r, 1_000, "CARD", date("2027-01-03")),
+    )
+    .await;
     let entries = app.count("SELECT count(*) AS n FROM ledger_entries").await;
 
-    let body = json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-12-01", "to": "2026-12-31" });
+    let body =
+        json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-12-01", "to": "2026-12-31" });
     let (status, doc) = issue(&app, &employee, body, Some("period-12")).await;
     assert_eq!(status, 201, "{doc}");
     // Carried in: the 11-30 charge, 26,000. Then −20,000 → 6,000; +1,500 →
@@ -258,11 +295,21 @@ async fn a_period_statement_lists_the_entries_with_opening_and_closing_balances(
     assert_eq!(doc["charges"], 26_000);
     assert_eq!(doc["payments"], 50_000);
     assert_eq!(doc["closingBalance"], 3_500);
-    assert_eq!(doc["fileName"], "account_(주)양재꽃도매/본점_20261201_20261231");
-    let meta: Value = serde_json::from_str(doc["metadata"].as_str().expect("metadata")).expect("json");
-    assert_eq!((meta["entries"].as_i64(), meta["adjustments"].as_i64()), (Some(4), Some(1_500)));
+    assert_eq!(
+        doc["fileName"],
+        "account_(주)양재꽃도매/본점_20261201_20261231"
+    );
+    let meta: Value =
+        serde_json::from_str(doc["metadata"].as_str().expect("metadata")).expect("json");
+    assert_eq!(
+        (meta["entries"].as_i64(), meta["adjustments"].as_i64()),
+        (Some(4), Some(1_500))
+    );
     // It books nothing.
-    assert_eq!(app.count("SELECT count(*) AS n FROM ledger_entries").await, entries);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM ledger_entries").await,
+        entries
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) AS n FROM account_statements WHERE id = {} AND issued_by = {}",
@@ -278,7 +325,10 @@ async fn a_period_statement_lists_the_entries_with_opening_and_closing_balances(
     for (day, cells) in [
         ("2026-12-02", vec!["입금", "계좌이체", "-20,000", "6,000"]),
         ("2026-12-05", vec!["조정", "포장비", "1,500", "7,500"]),
-        ("2026-12-10", vec!["매출", "261210M00002", "26,000", "33,500"]),
+        (
+            "2026-12-10",
+            vec!["매출", "261210M00002", "26,000", "33,500"],
+        ),
         ("2026-12-15", vec!["입금", "현금", "-30,000", "3,500"]),
     ] {
         let row = line_with(&text, day);
@@ -290,7 +340,10 @@ async fn a_period_statement_lists_the_entries_with_opening_and_closing_balances(
     for cell in ["26,000", "50,000", "1,500", "3,500"] {
         assert!(figures.contains(cell), "{figures}");
     }
-    assert!(!text.contains("2027-01-03") && !text.contains("2026-11-30"), "{text}");
+    assert!(
+        !text.contains("2027-01-03") && !text.contains("2026-11-30"),
+        "{text}"
+    );
 }
 
 #[actix_web::test]
@@ -307,8 +360,15 @@ async fn the_same_key_answers_the_first_document_and_writes_nothing_more() {
     let (status, again) = issue(&app, SERVICE_TOKEN, body, Some("k-1")).await;
     assert_eq!(status, 200, "{again}");
     assert_eq!(again, first);
-    assert_eq!(app.count("SELECT count(*) AS n FROM account_statements").await, 1);
-    assert_eq!(app.count("SELECT count(*) AS n FROM ledger_entries").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM account_statements")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM ledger_entries").await,
+        1
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) AS n FROM account_statements WHERE issued_by = {} \
@@ -318,7 +378,10 @@ async fn the_same_key_answers_the_first_document_and_writes_nothing_more() {
         .await,
         1
     );
-    assert_eq!(support::files_under(&app.dir.join("account-statements")).len(), 1);
+    assert_eq!(
+        support::files_under(&app.dir.join("account-statements")).len(),
+        1
+    );
 
     // The same for a statement of account.
     let body = json!({
@@ -329,8 +392,15 @@ async fn the_same_key_answers_the_first_document_and_writes_nothing_more() {
     assert_eq!(status, 201, "{first}");
     let (status, again) = issue(&app, SERVICE_TOKEN, body, Some("k-2")).await;
     assert_eq!((status, &again), (200, &first));
-    assert_eq!(app.count("SELECT count(*) AS n FROM account_statements").await, 2);
-    assert_eq!(support::files_under(&app.dir.join("account-statements")).len(), 2);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM account_statements")
+            .await,
+        2
+    );
+    assert_eq!(
+        support::files_under(&app.dir.join("account-statements")).len(),
+        2
+    );
 }
 
 #[actix_web::test]
@@ -358,7 +428,11 @@ async fn only_the_pair_reads_and_only_the_wholesaler_issues() {
     let period = json!({ "kind": "PERIOD", "retailerId": p.retailer, "from": "2026-12-01", "to": "2026-12-31" });
     let (status, body) = issue(&app, &other_wholesaler, period, None).await;
     assert_eq!((status, code(&body)), (400, "NOT_CONNECTED"));
-    assert_eq!(app.count("SELECT count(*) AS n FROM account_statements").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM account_statements")
+            .await,
+        0
+    );
 
     let (status, doc) = issue(&app, &employee, daily, None).await;
     assert_eq!(status, 201, "{doc}");
@@ -403,14 +477,46 @@ async fn bad_requests_are_refused_with_stable_codes_and_write_nothing() {
     }
     let r = p.retailer;
     for (body, status, expected) in [
-        (json!({ "kind": "DAILY", "retailerId": r, "day": "2026-12-06" }), 404, "NO_ORDER_SHEET"),
-        (json!({ "kind": "DAILY", "retailerId": r, "day": "2026-12-07" }), 400, "NO_PRICE_ORDER_ITEM"),
-        (json!({ "kind": "DAILY", "retailerId": r }), 400, "INVALID_DATA"),
-        (json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-12-31", "to": "2026-12-01" }), 400, "INVALID_DATA"),
-        (json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-01-01", "to": "2027-01-02" }), 400, "INVALID_DATA"),
-        (json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-12-01" }), 400, "INVALID_DATA"),
-        (json!({ "kind": "MONTHLY", "retailerId": r }), 400, "INVALID_DATA"),
-        (json!({ "kind": "DAILY", "retailerId": r, "day": "07/12/2026" }), 400, "INVALID_DATA"),
+        (
+            json!({ "kind": "DAILY", "retailerId": r, "day": "2026-12-06" }),
+            404,
+            "NO_ORDER_SHEET",
+        ),
+        (
+            json!({ "kind": "DAILY", "retailerId": r, "day": "2026-12-07" }),
+            400,
+            "NO_PRICE_ORDER_ITEM",
+        ),
+        (
+            json!({ "kind": "DAILY", "retailerId": r }),
+            400,
+            "INVALID_DATA",
+        ),
+        (
+            json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-12-31", "to": "2026-12-01" }),
+            400,
+            "INVALID_DATA",
+        ),
+        (
+            json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-01-01", "to": "2027-01-02" }),
+            400,
+            "INVALID_DATA",
+        ),
+        (
+            json!({ "kind": "PERIOD", "retailerId": r, "from": "2026-12-01" }),
+            400,
+            "INVALID_DATA",
+        ),
+        (
+            json!({ "kind": "MONTHLY", "retailerId": r }),
+            400,
+            "INVALID_DATA",
+        ),
+        (
+            json!({ "kind": "DAILY", "retailerId": r, "day": "07/12/2026" }),
+            400,
+            "INVALID_DATA",
+        ),
     ] {
         let (got, answer) = issue(&app, &owner, body.clone(), None).await;
         assert_eq!((got, code(&answer)), (status, expected), "{body}");
@@ -419,14 +525,25 @@ async fn bad_requests_are_refused_with_stable_codes_and_write_nothing() {
     let body = json!({ "kind": "DAILY", "retailerId": r, "day": "2026-12-07" });
     let (status, answer) = issue(&app, SERVICE_TOKEN, body, None).await;
     assert_eq!((status, code(&answer)), (400, "INVALID_DATA"));
-    assert_eq!(app.count("SELECT count(*) AS n FROM account_statements").await, 0);
-    assert_eq!(app.count("SELECT count(*) AS n FROM ledger_entries").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM account_statements")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM ledger_entries").await,
+        0
+    );
     assert!(support::files_under(&app.dir.join("account-statements")).is_empty());
 
     // A full leap year (366 days) is allowed; the pair trades (it has a sheet).
-    let body = json!({ "kind": "PERIOD", "retailerId": r, "from": "2028-01-01", "to": "2028-12-31" });
+    let body =
+        json!({ "kind": "PERIOD", "retailerId": r, "from": "2028-01-01", "to": "2028-12-31" });
     let (status, answer) = issue(&app, &owner, body, None).await;
     assert_eq!(status, 201, "{answer}");
     assert_eq!(answer["openingBalance"], 0);
-    assert_eq!(app.count("SELECT count(*) AS n FROM ledger_entries").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM ledger_entries").await,
+        0
+    );
 }
