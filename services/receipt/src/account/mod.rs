@@ -19,7 +19,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use db::account_statements::{self, AccountStatementRow, NewAccountStatement};
 use diesel_async::AsyncPgConnection;
-use domain::{DomainError, ErrorCode};
+use domain::{DomainError, ErrorCode, Role};
 use platform::api::receipt::{AccountStatementKind, IssueAccountStatement};
 use platform::caller::Caller;
 
@@ -136,8 +136,12 @@ pub async fn issue(state: &AppState, cmd: IssueCommand) -> Result<Issued, Receip
             )
             .into());
         }
-        // A wholesaler's account issues for its own company.
+        // A wholesaler's account issues for its own company; nobody else
+        // has one to default to.
         (Caller::User(user), None) => {
+            if !matches!(user.role, Role::WholesalerEmpr | Role::WholesalerEmpe) {
+                return Err(ReceiptError::code(ErrorCode::PermissionDenied));
+            }
             let id = user.user_id.get();
             db::connections::employer_of(&mut conn, id)
                 .await?

@@ -420,6 +420,10 @@ async fn only_the_pair_reads_and_only_the_wholesaler_issues() {
         let (status, body) = issue(&app, token, daily.clone(), None).await;
         assert_eq!((status, code(&body)), (403, "PERMISSION_DENIED"));
     }
+    // A florist naming no wholesaler has no company to issue for.
+    let mine = json!({ "kind": "DAILY", "retailerId": p.retailer, "day": "2026-12-07" });
+    let (status, body) = issue(&app, &retailer, mine, None).await;
+    assert_eq!((status, code(&body)), (403, "PERMISSION_DENIED"));
     // Another wholesaler naming no company issues for its own: none that day.
     let mine = json!({ "kind": "DAILY", "retailerId": p.retailer, "day": "2026-12-07" });
     let (status, body) = issue(&app, &other_wholesaler, mine, None).await;
@@ -546,4 +550,43 @@ async fn bad_requests_are_refused_with_stable_codes_and_write_nothing() {
         app.count("SELECT count(*) AS n FROM ledger_entries").await,
         0
     );
+}
+
+#[actix_web::test]
+async fn a_long_statement_of_account_flows_onto_more_pages() {
+    let app = start(&[]).await;
+    let p = app.parties("").await;
+    let owner = app.token(p.wholesaler, Role::WholesalerEmpr);
+    for i in 0..70u32 {
+        let day = NaiveDate::from_ymd_opt(2027, 1, 1 + i % 31).expect("day");
+        record(
+            &app,
+            NewEntry::adjustment(p.wholesaler, p.retailer, 1_000, format!("조정 {i}"), day),
+        )
+        .await;
+    }
+    let body = json!({ "kind": "PERIOD", "retailerId": p.retailer, "from": "2027-01-01", "to": "2027-01-31" });
+    let (status, doc) = issue(&app, &owner, body, None).await;
+    assert_eq!(status, 201, "{doc}");
+    assert_eq!(
+        (
+            doc["openingBalance"].as_i64(),
+            doc["closingBalance"].as_i64()
+        ),
+        (Some(0), Some(70_000))
+    );
+    let meta: Value =
+        serde_json::from_str(doc["metadata"].as_str().expect("metadata")).expect("json");
+    assert_eq!(meta["entries"], 70);
+    let pages = meta["pages"].as_u64().expect("pages");
+    assert!(pages >= 2, "{meta}");
+    let text = pdf_of(&app, doc["id"].as_i64().expect("id")).await;
+    // Every page repeats the header; the last row carries the closing balance.
+    assert_eq!(text.matches("귀하").count() as u64, pages);
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| l.contains("2027-01-31"))
+        .expect("last row");
+    assert!(last.contains("70,000"), "{last}");
 }
