@@ -5,6 +5,7 @@
 //! This crate knows no HTTP framework; services call its queries and map its
 //! errors into their own layer's error type.
 
+pub mod account_statements;
 pub mod auctions;
 pub mod batch_logs;
 pub mod business_infos;

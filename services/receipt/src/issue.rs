@@ -13,7 +13,7 @@ use crate::notify::Notice;
 use crate::pdf::{self, Rendered};
 use crate::stamp::{StampImage, StampStatus};
 use crate::state::AppState;
-use crate::statement::{Buyer, BuyerBusiness, LineInput, Statement, Supplier, has_issuable_prices};
+use crate::statement::{LineInput, Statement, has_issuable_prices};
 use chrono::Utc;
 use db::receipts::{self, CustomLineRow, NewReceipt, OrderLineRow, ReceiptRow};
 use domain::{DomainError, ErrorCode, KST, TaxKind};
@@ -92,48 +92,16 @@ pub async fn issue(
     if !has_issuable_prices(&checked_prices) {
         return Err(ReceiptError::code(ErrorCode::NoPriceOrderItem));
     }
-    let parties = [sheet.retailer_id, sheet.wholesaler_id];
-    let infos = db::business_infos::live_by_user_ids(&mut conn, &parties).await?;
-    let Some(supplier_info) = infos.iter().find(|i| i.user_id == sheet.wholesaler_id) else {
-        return Err(ReceiptError::code(ErrorCode::NoBusinessInfo));
-    };
-    let users = db::users::live_users_by_ids(&mut conn, &parties).await?;
-    let name_of = |id: i64| {
-        users
-            .iter()
-            .find(|u| u.id == id)
-            .map_or_else(|| "-".to_owned(), |u| u.name.clone())
-    };
-    let buyer = Buyer {
-        name: name_of(sheet.retailer_id),
-        business: infos
-            .iter()
-            .find(|i| i.user_id == sheet.retailer_id)
-            .map(|i| BuyerBusiness {
-                business_no: i.business_no.clone(),
-                company_name: i.company_name.clone(),
-                employer_name: i.employer_name.clone(),
-                address: i.address.clone(),
-                main_category: i.business_main_category.clone(),
-                sub_category: i.business_sub_category.clone(),
-            }),
-    };
-    let supplier = Supplier {
-        business_no: supplier_info.business_no.clone(),
-        company_name: supplier_info.company_name.clone(),
-        employer_name: supplier_info.employer_name.clone(),
-        address: supplier_info.address.clone(),
-        phone: supplier_info.company_phone_no.clone(),
-        main_category: supplier_info.business_main_category.clone(),
-        sub_category: supplier_info.business_sub_category.clone(),
-        bank_account: supplier_info.bank_account.clone(),
-    };
-    let stamp = StampSource::Supplier {
-        user_id: sheet.wholesaler_id,
-        url: supplier_info.seal_stamp_img_url.clone(),
-    };
-    let statement = Statement::new(sheet.order_no.clone(), Utc::now(), supplier, buyer, inputs)
-        .map_err(DomainError::from)?;
+    let parties = crate::parties::load(&mut conn, sheet.retailer_id, sheet.wholesaler_id).await?;
+    let stamp = parties.stamp;
+    let statement = Statement::new(
+        sheet.order_no.clone(),
+        Utc::now(),
+        parties.supplier,
+        parties.buyer,
+        inputs,
+    )
+    .map_err(DomainError::from)?;
     let notice_phone = match cmd.caller {
         Caller::User(_) => db::users::live_credentials_by_user_ids(&mut conn, &[sheet.retailer_id])
             .await?
@@ -211,7 +179,7 @@ pub async fn issue(
     };
     let notice = notice_phone.map(|phone| Notice {
         phone,
-        wholesaler_name: name_of(sheet.wholesaler_id),
+        wholesaler_name: parties.wholesaler_name,
         order_no: sheet.order_no.clone(),
         receipt_id: receipt.id,
     });
@@ -254,20 +222,30 @@ pub async fn render_and_store(
     let (statement, rendered, stamp_status) = rendered?;
     let byte_size = i64::try_from(rendered.bytes.len()).unwrap_or(i64::MAX);
     let metadata = metadata_json(&statement, &rendered, &stamp_status, state.storage.kind());
-    // The nonce keeps keys unique even if a database is reset against the
-    // same bucket; the id alone would then repeat.
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let key = format!("{key_stem}-{}.pdf", &nonce[..12]);
-    let started = std::time::Instant::now();
-    let put = state.storage.put(&key, rendered.bytes).await;
-    platform::metrics::receipt_store(state.storage.kind(), &put, started.elapsed());
-    put?;
+    let key = put_pdf(state, key_stem, rendered.bytes).await?;
     Ok(Stored {
         key,
         file_name,
         metadata,
         byte_size,
     })
+}
+
+/// Uploads a rendered PDF under `<key_stem>-<nonce>.pdf` and answers the key.
+pub async fn put_pdf(
+    state: &AppState,
+    key_stem: &str,
+    bytes: Vec<u8>,
+) -> Result<String, ReceiptError> {
+    // The nonce keeps keys unique even if a database is reset against the
+    // same bucket; the id alone would then repeat.
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let key = format!("{key_stem}-{}.pdf", &nonce[..12]);
+    let started = std::time::Instant::now();
+    let put = state.storage.put(&key, bytes).await;
+    platform::metrics::receipt_store(state.storage.kind(), &put, started.elapsed());
+    put?;
+    Ok(key)
 }
 
 async fn produce(
@@ -310,7 +288,7 @@ async fn render_blocking(
     .map_err(|e| ReceiptError::Internal(format!("render task: {e}")))?
 }
 
-async fn discard(state: &AppState, key: &str) {
+pub async fn discard(state: &AppState, key: &str) {
     if let Err(e) = state.storage.delete(key).await {
         tracing::error!(key, error = %e, "orphan receipt object left in storage");
     }

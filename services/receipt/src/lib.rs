@@ -3,12 +3,14 @@
 //! `order_sheet_receipts` and serves them to the parties of the sheet.
 
 mod access;
+mod account;
 pub mod config;
 mod error;
 pub mod http;
 pub mod issue;
 mod ledger;
 mod notify;
+mod parties;
 pub mod pdf;
 pub mod stamp;
 mod startup;

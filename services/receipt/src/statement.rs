@@ -94,7 +94,11 @@ pub struct Totals {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// Printed after `No.`: a sheet's order number, or a daily statement's
+    /// first order number and how many more.
     pub order_no: String,
+    /// The line under the title (who keeps the copy, what it covers).
+    pub subtitle: &'static str,
     pub issued_at: DateTime<Utc>,
     pub supplier: Supplier,
     pub buyer: Buyer,
@@ -104,6 +108,9 @@ pub struct Statement {
     /// original render contract, which knows no ledger).
     pub balances: Option<Balances>,
 }
+
+/// A sheet's statement, as the original printed it.
+pub const SHEET_SUBTITLE: &str = "(영수증 · 공급받는자 보관용)";
 
 /// The ledger boxes of a statement, fixed when it is issued:
 /// `previous + today − payments = balance`. Signed: a florist who paid ahead
@@ -178,6 +185,7 @@ impl Statement {
         }
         Ok(Statement {
             order_no,
+            subtitle: SHEET_SUBTITLE,
             issued_at,
             supplier,
             buyer,

@@ -19,6 +19,7 @@
 //! | E4xx | auction results | E401 `NO_AUCTION_RESULT` |
 //! | E5xx | receipts, SMS, peers | E501 `RECEIPT_SERVICE_UNAVAILABLE`, E502 `MESSAGING_UNAVAILABLE`, E503 `STORAGE_UNAVAILABLE`, E504 `DATABASE_UNAVAILABLE`; E521–E527 messaging (templates, send log, verification codes) |
 //! | E6xx | auction feed (scheduler) | E601 `RUN_IN_PROGRESS`, E602 `AUCTION_API_UNAVAILABLE`, E603 `AUCTION_API_ERROR`, E604 `AUCTION_API_QUOTA_EXCEEDED`, E605 `AUCTION_API_NOT_CONFIGURED` |
+//! | E7xx | the ledger, statements beyond one sheet | E701 `NO_LEDGER_ENTRY`, E702 `LEDGER_ENTRY_NOT_REVERSIBLE`, E703 `NO_ACCOUNT_STATEMENT` |
 //! | E9xx | internal | E901 `INTERNAL` |
 //!
 //! Error types: the original codes keep the type their V1 throw sites used
@@ -201,6 +202,10 @@ catalogue! {
     LedgerEntryNotReversible => "LEDGER_ENTRY_NOT_REVERSIBLE", "E702", "FAILED_PRECONDITION", 409,
         "This ledger entry cannot be reversed (already reversed, or itself a reversal).",
         "이미 취소되었거나 취소 내역인 장부 내역은 취소할 수 없습니다.";
+    /// A daily or period statement (거래명세서 of a day, 거래내역서) that does
+    /// not exist or is not the caller's to read.
+    NoAccountStatement => "NO_ACCOUNT_STATEMENT", "E703", "NOT_FOUND", 404,
+        "There's no account statement.", "거래 명세서를 찾을 수 없습니다.";
 
     // ---- E5xx receipts, SMS and peer services ------------------------------
     /// The receipt service did not answer (in time) or answered with an error.

@@ -11,10 +11,13 @@ use crate::graphql::model::cart::mutations::{
     AddToCartInput, OrderCartItemsInput, UpdateCartItemInput, UpdateShoppingSessionInput,
 };
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
-use crate::graphql::model::ledger::LedgerEntry;
 use crate::graphql::model::ledger::mutations::{
     LedgerAdjustmentInput, LedgerPaymentInput, ReverseLedgerEntryInput, TaxDocumentNumberInput,
 };
+use crate::graphql::model::ledger::statements::{
+    IssueDailyStatementInput, IssuePeriodStatementInput,
+};
+use crate::graphql::model::ledger::{AccountStatement, LedgerEntry};
 use crate::graphql::model::order::daily::{self, DailyOrderItem};
 use crate::graphql::model::order::mutations::{OrderItemPriceInput, UpsertCustomOrderItemsInput};
 use crate::graphql::model::order::receipt;
@@ -317,5 +320,23 @@ impl Mutation {
         input: order::editing::UpdateOrderCutoffsInput,
     ) -> GqlResult<order::editing::OrderCutoffSchedule> {
         order::editing::update_schedule(ctx, input).await
+    }
+
+    /// A florist's day with the wholesaler in one statement (거래명세서 of
+    /// all the day's sheets), billing each sheet once; idempotent (wholesaler)
+    async fn issue_daily_statement(
+        ctx: &Context,
+        input: IssueDailyStatementInput,
+    ) -> GqlResult<AccountStatement> {
+        ledger::statements::issue_daily(ctx, input).await
+    }
+
+    /// A statement of account (거래내역서) between two dates: opening
+    /// balance, the entries, closing balance; idempotent (wholesaler)
+    async fn issue_period_statement(
+        ctx: &Context,
+        input: IssuePeriodStatementInput,
+    ) -> GqlResult<AccountStatement> {
+        ledger::statements::issue_period(ctx, input).await
     }
 }

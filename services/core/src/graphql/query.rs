@@ -15,7 +15,10 @@ use crate::graphql::model::catalogue::market_queries::{
 };
 use crate::graphql::model::catalogue::page::{self, CataloguePage, FlowerFilterInput};
 use crate::graphql::model::ledger::queries::LedgerFilterInput;
-use crate::graphql::model::ledger::{LedgerAccountsOutput, LedgerOutput, TaxRollupOutput};
+use crate::graphql::model::ledger::statements::AccountStatementFilterInput;
+use crate::graphql::model::ledger::{
+    AccountStatementsOutput, LedgerAccountsOutput, LedgerOutput, TaxRollupOutput,
+};
 use crate::graphql::model::order::aggregate::{self, OrderSheetsAggregate};
 use crate::graphql::model::order::daily::{self, DailyOrderItem, DailyOrderItemFilterInput};
 use crate::graphql::model::order::queries::{DateFilterInput, SheetList};
@@ -328,5 +331,15 @@ impl Query {
     /// The server's time in KST (the original's wire format).
     fn current_date_time() -> Option<LocalDate> {
         Some(LocalDate::from_utc(chrono::Utc::now()))
+    }
+
+    /// A pair's daily statements and statements of account, the newest
+    /// period first (who may read the pair's ledger)
+    async fn account_statements(
+        ctx: &Context,
+        filter: AccountStatementFilterInput,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<AccountStatementsOutput> {
+        ledger::statements::account_statements(ctx, filter, pagination).await
     }
 }

@@ -5,6 +5,7 @@
 //! take the pool and the `app::Viewer` and answer `app::Result` (see `app`);
 //! the GraphQL resolvers and the nightly batch call the same functions.
 
+pub mod account_statements;
 pub mod auctions;
 pub mod batch;
 pub mod cart;

@@ -95,7 +95,7 @@ async fn validate(conn: &mut AsyncPgConnection, viewer: Viewer, sheet_id: i64) -
     Ok(Checked { sheet, key })
 }
 
-fn from_call(e: CallError) -> Error {
+pub(crate) fn from_call(e: CallError) -> Error {
     match e {
         CallError::Rejected {
             code,

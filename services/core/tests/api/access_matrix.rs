@@ -1260,3 +1260,92 @@ async fn the_ledger_is_read_by_its_pair_and_written_by_the_wholesaler() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn account_statements_are_issued_by_the_wholesaler_and_read_like_the_ledger() {
+    let m = market().await;
+    let c = &m.core;
+    c.business_info(&m.owner, m.owner_id, "그린원예").await;
+    // A document of the pair, as the receipt service records one.
+    c.sql(&format!(
+        "INSERT INTO account_statements (kind, wholesaler_id, retailer_id, period_from, period_to, \
+           file_name, file_path, storage_key, metadata, opening_balance, charges, payments, closing_balance) \
+         VALUES ('PERIOD', {w}, {r}, '2026-12-01', '2026-12-31', 'account_그린원예_20261201_20261231', \
+           'https://receipts.example.test/v1/account-statements/1/file', 'account-statements/x.pdf', '{{}}', \
+           26000, 26000, 50000, 3500)",
+        w = m.owner_id,
+        r = m.retailer_id
+    ))
+    .await;
+    let id = c.count("SELECT max(id) FROM account_statements").await;
+    reads(
+        &m,
+        "accountStatements",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, Allowed),
+            (OtherRetailer, PERMISSION_DENIED),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, PERMISSION_DENIED),
+            (Admin, Allowed),
+        ],
+        "query($w: Int!, $r: Int!) { accountStatements(filter: { wholesalerId: $w, retailerId: $r }) \
+           { totalCount items { id kind closingBalance periodFrom } } }",
+        json!({ "w": m.owner_id, "r": m.retailer_id }),
+        |data| vec![list_has(&data["accountStatements"]["items"], id)],
+    )
+    .await;
+
+    // Issuing is the wholesaler's: authorized callers get as far as the
+    // receipt service (absent here); nothing is written in core.
+    let documents = "SELECT count(*) FROM account_statements".to_owned();
+    for (op, query, vars) in [
+        (
+            "issueDailyStatement",
+            "mutation($r: Int!) { issueDailyStatement(input: { retailerId: $r, day: \"2026-12-07T00:00:00\" }) { id } }",
+            json!({ "r": m.retailer_id }),
+        ),
+        (
+            "issuePeriodStatement",
+            "mutation($r: Int!) { issuePeriodStatement(input: { retailerId: $r, from: \"2026-12-01T00:00:00\", to: \"2026-12-31T00:00:00\" }) { id } }",
+            json!({ "r": m.retailer_id }),
+        ),
+    ] {
+        writes(
+            &m,
+            op,
+            [
+                (Anonymous, TOKEN_NEEDED),
+                (Retailer, PERMISSION_DENIED),
+                (OtherRetailer, PERMISSION_DENIED),
+                (Owner, REACHES_RECEIPTS),
+                (Employee, REACHES_RECEIPTS),
+                (OtherWholesaler, REACHES_RECEIPTS),
+                (Admin, PERMISSION_DENIED),
+            ],
+            query,
+            |_| vars.clone(),
+            |_| documents.clone(),
+            Change::Any,
+        )
+        .await;
+    }
+    // A bad period is refused before any call.
+    let body = c
+        .gql(
+            Some(&m.owner),
+            "mutation($r: Int!) { issuePeriodStatement(input: { retailerId: $r, from: \"2026-12-31T00:00:00\", to: \"2026-12-01T00:00:00\" }) { id } }",
+            json!({ "r": m.retailer_id }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "INVALID_DATA", "{body}");
+    let body = c
+        .gql(
+            Some(&m.owner),
+            "mutation($r: Int!) { issuePeriodStatement(input: { retailerId: $r, from: \"2026-01-01T00:00:00\", to: \"2027-01-02T00:00:00\" }) { id } }",
+            json!({ "r": m.retailer_id }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "INVALID_DATA", "{body}");
+}

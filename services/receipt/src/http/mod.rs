@@ -1,7 +1,9 @@
-//! The REST API: statements of order sheets (`receipts`), the original
+//! The REST API: statements of order sheets (`receipts`), daily statements
+//! and statements of account (`account_statements`), the original
 //! file-process contract (`legacy`), seal stamps, and the OpenAPI document
 //! that describes exactly these routes.
 
+mod account_statements;
 mod legacy;
 pub mod openapi;
 mod receipts;
@@ -24,7 +26,19 @@ pub fn routes(routes: &mut impl Routes) {
             receipts::receipt_metadata,
         )
         .add(receipts::__path_receipt_file, receipts::receipt_file)
-        .add(seal_stamps::__path_refresh, seal_stamps::refresh);
+        .add(seal_stamps::__path_refresh, seal_stamps::refresh)
+        .add(
+            account_statements::__path_issue_account_statement,
+            account_statements::issue_account_statement,
+        )
+        .add(
+            account_statements::__path_account_statement_metadata,
+            account_statements::account_statement_metadata,
+        )
+        .add(
+            account_statements::__path_account_statement_file,
+            account_statements::account_statement_file,
+        );
 }
 
 /// The PDF itself. Objects never change, but they are private to the

@@ -73,7 +73,7 @@ pub(super) async fn issue_receipt(
     })
 }
 
-fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
+pub(super) fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = request.headers().get(IDEMPOTENCY_HEADER) else {
         return Ok(None);
     };

@@ -7,7 +7,7 @@
 
 use super::text::{Fonts, Metrics};
 use crate::stamp::StampImage;
-use crate::statement::{Balances, Line, Statement, signed_won};
+use crate::statement::{Balances, Buyer, Line, Statement, Supplier, signed_won};
 use domain::{KST, TaxKind, Won};
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect, Size};
@@ -16,10 +16,10 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 
-const PAGE_W: f32 = 595.28;
-const PAGE_H: f32 = 841.89;
-const MARGIN: f32 = 34.0;
-const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
+pub(super) const PAGE_W: f32 = 595.28;
+pub(super) const PAGE_H: f32 = 841.89;
+pub(super) const MARGIN: f32 = 34.0;
+pub(super) const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 
 /// Item table columns: No, 품목, 수량, 단가, 공급가액, 세액, 구분.
 const ITEM_COLS: [f32; 7] = [24.0, 219.0, 40.0, 62.0, 76.0, 62.0, 44.27];
@@ -90,7 +90,7 @@ pub fn render(
                 bold: &bold,
             };
             pen.header(statement, index + 1, page_count);
-            pen.parties(statement, stamp);
+            pen.parties(&statement.supplier, &statement.buyer, stamp);
             pen.totals(statement);
             let end_y = pen.items(statement, &rows, range);
             pen.footer(statement, end_y + 6.0);
@@ -137,17 +137,17 @@ fn footer_height(statement: &Statement) -> f32 {
 }
 
 #[derive(Clone, Copy)]
-enum Align {
+pub(super) enum Align {
     Left,
     Center,
     Right,
 }
 
-struct Pen<'p, 'm> {
-    surface: Surface<'p>,
-    fonts: &'m Fonts,
-    regular: &'m Metrics<'m>,
-    bold: &'m Metrics<'m>,
+pub(super) struct Pen<'p, 'm> {
+    pub(super) surface: Surface<'p>,
+    pub(super) fonts: &'m Fonts,
+    pub(super) regular: &'m Metrics<'m>,
+    pub(super) bold: &'m Metrics<'m>,
 }
 
 impl Pen<'_, '_> {
@@ -155,7 +155,7 @@ impl Pen<'_, '_> {
         if bold { self.bold } else { self.regular }
     }
 
-    fn text(&mut self, x: f32, baseline: f32, text: &str, size: f32, bold: bool) {
+    pub(super) fn text(&mut self, x: f32, baseline: f32, text: &str, size: f32, bold: bool) {
         if text.is_empty() {
             return;
         }
@@ -178,7 +178,7 @@ impl Pen<'_, '_> {
 
     /// Lines of text centred vertically in a box, aligned horizontally.
     #[allow(clippy::too_many_arguments)]
-    fn lines_in(
+    pub(super) fn lines_in(
         &mut self,
         x: f32,
         y: f32,
@@ -207,7 +207,7 @@ impl Pen<'_, '_> {
     /// Text fitted into a cell: wrapped, shrunk down to 6.5 pt if needed,
     /// and cut with an ellipsis only when even that does not fit.
     #[allow(clippy::too_many_arguments)]
-    fn cell(
+    pub(super) fn cell(
         &mut self,
         x: f32,
         y: f32,
@@ -223,7 +223,7 @@ impl Pen<'_, '_> {
         self.lines_in(x, y, w, h, &lines.0, size, bold, align);
     }
 
-    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
+    pub(super) fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
         let mut pb = PathBuilder::new();
         pb.move_to(x1, y1);
         pb.line_to(x2, y2);
@@ -237,7 +237,7 @@ impl Pen<'_, '_> {
         }
     }
 
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32) {
+    pub(super) fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32) {
         let mut pb = PathBuilder::new();
         if let Some(rect) = Rect::from_xywh(x, y, w, h) {
             pb.push_rect(rect);
@@ -254,7 +254,7 @@ impl Pen<'_, '_> {
 
     /// A row of cells with borders; `cols` are widths, `texts` their contents.
     #[allow(clippy::too_many_arguments)]
-    fn row(
+    pub(super) fn row(
         &mut self,
         y: f32,
         h: f32,
@@ -278,7 +278,7 @@ impl Pen<'_, '_> {
         let title = "거 래 명 세 서";
         let w = self.bold.width(title, 20.0);
         self.text((PAGE_W - w) / 2.0, MARGIN + 20.0, title, 20.0, true);
-        let sub = "(영수증 · 공급받는자 보관용)";
+        let sub = s.subtitle;
         let w = self.regular.width(sub, 8.5);
         self.text((PAGE_W - w) / 2.0, MARGIN + 34.0, sub, 8.5, false);
         let page_label = format!("{page} / {pages} 쪽");
@@ -310,10 +310,9 @@ impl Pen<'_, '_> {
     }
 
     /// The 공급자 box on the left and the 공급받는자 box on the right.
-    fn parties(&mut self, s: &Statement, stamp: Option<&StampImage>) {
+    pub(super) fn parties(&mut self, sup: &Supplier, buyer: &Buyer, stamp: Option<&StampImage>) {
         let y = MARGIN + 72.0;
         let box_w = CONTENT_W / 2.0;
-        let sup = &s.supplier;
         let address = if sup.phone.trim().is_empty() {
             sup.address.clone()
         } else {
@@ -348,7 +347,6 @@ impl Pen<'_, '_> {
         }
         let unregistered = "미등록".to_owned();
         let empty = String::new();
-        let buyer = &s.buyer;
         let (no, company, owner, addr, main, sub) = match &buyer.business {
             Some(b) => (
                 &b.business_no,
@@ -637,7 +635,7 @@ impl Pen<'_, '_> {
         );
     }
 
-    fn page_number(&mut self, page: usize, pages: usize) {
+    pub(super) fn page_number(&mut self, page: usize, pages: usize) {
         let label = format!("- {page} / {pages} -");
         let w = self.regular.width(&label, 8.0);
         self.text(

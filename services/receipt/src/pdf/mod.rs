@@ -1,5 +1,7 @@
-//! Rendering a [`Statement`](crate::statement::Statement) as a PDF.
+//! Rendering a [`Statement`](crate::statement::Statement) (a sheet's, or a
+//! day's) and a statement of account as PDFs.
 
+pub(crate) mod account;
 mod layout;
 pub mod text;
 

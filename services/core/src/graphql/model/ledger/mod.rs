@@ -5,6 +5,7 @@
 
 pub mod mutations;
 pub mod queries;
+pub mod statements;
 
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::ids::gql_id;
@@ -224,4 +225,76 @@ pub struct TaxRollupOutput {
     pub items: Vec<TaxRollupLine>,
     /// The same lines as CSV (UTF-8 with BOM, CRLF), for an accountant.
     pub csv: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, GraphQLEnum)]
+pub enum AccountStatementKind {
+    /// A florist's sheets with the wholesaler on one business day (KST).
+    #[graphql(name = "DAILY")]
+    Daily,
+    /// A statement of account (거래내역서) between two dates.
+    #[graphql(name = "PERIOD")]
+    Period,
+}
+
+/// A daily statement or a statement of account: an immutable PDF whose
+/// figures are the ledger's when it was issued.
+#[derive(Debug, Clone, GraphQLObject)]
+pub struct AccountStatement {
+    pub id: i32,
+    pub kind: AccountStatementKind,
+    pub wholesaler_id: i32,
+    pub retailer_id: i32,
+    /// The first day covered (a daily statement's day).
+    pub period_from: LocalDate,
+    /// The last day covered (a daily statement's day).
+    pub period_to: LocalDate,
+    pub file_name: String,
+    /// The PDF at the receipt service (for the pair, with their token).
+    pub file_path: String,
+    /// 전잔액 (DAILY) or the balance carried in (PERIOD).
+    pub opening_balance: i32,
+    /// 금일: the day's total (DAILY), or the period's charges (PERIOD).
+    pub charges: i32,
+    /// 입금 of the day or the period, as a positive sum.
+    pub payments: i32,
+    /// 잔액.
+    pub closing_balance: i32,
+    pub issued_by_id: Option<i32>,
+    pub created_at: LocalDate,
+}
+
+impl AccountStatement {
+    pub fn new(row: db::account_statements::AccountStatementRow) -> GqlResult<Self> {
+        let kind = if row.kind == db::account_statements::DAILY {
+            AccountStatementKind::Daily
+        } else {
+            AccountStatementKind::Period
+        };
+        Ok(AccountStatement {
+            id: gql_id(row.id),
+            kind,
+            wholesaler_id: gql_id(row.wholesaler_id),
+            retailer_id: gql_id(row.retailer_id),
+            period_from: day(row.period_from),
+            period_to: day(row.period_to),
+            file_name: row.file_name,
+            file_path: row.file_path,
+            opening_balance: won(row.opening_balance)?,
+            charges: won(row.charges)?,
+            payments: won(row.payments)?,
+            closing_balance: won(row.closing_balance)?,
+            issued_by_id: row.issued_by.map(gql_id),
+            created_at: LocalDate::from_utc(row.created_at),
+        })
+    }
+}
+
+/// A pair's documents, the newest period first.
+#[derive(Debug, Clone, GraphQLObject)]
+pub struct AccountStatementsOutput {
+    pub wholesaler_id: i32,
+    pub retailer_id: i32,
+    pub total_count: i32,
+    pub items: Vec<AccountStatement>,
 }
