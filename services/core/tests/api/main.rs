@@ -7,6 +7,7 @@ mod access_matrix;
 mod accounts;
 mod boundary;
 mod catalogue;
+mod editing;
 mod employees;
 mod import_original;
 mod ledger;
