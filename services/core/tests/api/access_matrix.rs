@@ -1349,3 +1349,136 @@ async fn account_statements_are_issued_by_the_wholesaler_and_read_like_the_ledge
         .await;
     assert_eq!(error_code(&body), "INVALID_DATA", "{body}");
 }
+
+#[actix_web::test]
+async fn sheets_are_changed_by_their_florist_and_requests_answered_by_its_wholesaler() {
+    let m = market().await;
+    let open = m.ordered_sheet(&[(0, 2, "UPPER")]).await;
+    let open_line = open["orderItems"][0]["id"].as_i64().expect("line");
+    const FLORIST_ONLY: Matrix = [
+        (Anonymous, TOKEN_NEEDED),
+        (Retailer, Allowed),
+        (OtherRetailer, NO_ORDER_SHEET),
+        (Owner, PERMISSION_DENIED),
+        (Employee, PERMISSION_DENIED),
+        (OtherWholesaler, PERMISSION_DENIED),
+        (Admin, PERMISSION_DENIED),
+    ];
+    writes(
+        &m,
+        "editOrderSheet",
+        FLORIST_ONLY,
+        "mutation($i: EditOrderSheetInput!) { editOrderSheet(input: $i) { id } }",
+        |who| {
+            json!({"i": {"orderSheetId": open["id"],
+                         "changes": [{"orderItemId": open_line, "quantity": who.mark()}]}})
+        },
+        |who| {
+            format!(
+                "SELECT count(*) FROM order_items WHERE quantity = {}",
+                who.mark()
+            )
+        },
+        Change::By(1),
+    )
+    .await;
+
+    // Two sheets past their cut-off, for requests and answers.
+    let mut aged = Vec::new();
+    for _ in 0..2 {
+        let sheet = m.ordered_sheet(&[(1, 1, "MIDDLE")]).await;
+        let id = sheet["id"].as_i64().expect("id");
+        m.core
+            .sql(&format!(
+                "UPDATE order_sheets SET created_at = now() - interval '3 days' WHERE id = {id}"
+            ))
+            .await;
+        aged.push((id, sheet["orderItems"][0]["id"].as_i64().expect("line")));
+    }
+    let requests = "SELECT count(*) FROM order_change_requests".to_owned();
+    let aged_for = |who: Caller| if who == Retailer { aged[0] } else { aged[1] };
+    writes(
+        &m,
+        "requestOrderSheetChange",
+        FLORIST_ONLY,
+        "mutation($i: RequestOrderSheetChangeInput!) { requestOrderSheetChange(input: $i) { id } }",
+        |who| {
+            let (sheet, line) = aged_for(who);
+            json!({"i": {"orderSheetId": sheet, "changes": [{"orderItemId": line, "quantity": 3}]}})
+        },
+        |_| requests.clone(),
+        Change::By(1),
+    )
+    .await;
+    // The second sheet's request, filed by its florist.
+    let second = m
+        .core
+        .gql(
+            Some(&m.retailer),
+            "mutation($i: RequestOrderSheetChangeInput!) { requestOrderSheetChange(input: $i) { id } }",
+            json!({"i": {"orderSheetId": aged[1].0, "cancel": true}}),
+        )
+        .await;
+    let second = data(&second)["requestOrderSheetChange"]["id"].clone();
+    let first = m
+        .core
+        .count(&format!(
+            "SELECT id FROM order_change_requests WHERE order_sheet_id = {}",
+            aged[0].0
+        ))
+        .await;
+    writes(
+        &m,
+        "answerOrderSheetChange",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, PERMISSION_DENIED),
+            (OtherRetailer, PERMISSION_DENIED),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, Refused("NO_CHANGE_REQUEST")),
+            (Admin, PERMISSION_DENIED),
+        ],
+        "mutation($i: AnswerOrderSheetChangeInput!) { answerOrderSheetChange(input: $i) { id } }",
+        |who| {
+            let id = if who == Employee {
+                second.clone()
+            } else {
+                json!(first)
+            };
+            json!({"i": {"requestId": id, "accept": false}})
+        },
+        |_| "SELECT count(*) FROM order_change_requests WHERE status <> 'PENDING'".to_owned(),
+        Change::By(1),
+    )
+    .await;
+
+    // updateOrderCutoffs writes the caller's own company only (owners only:
+    // editing.rs::the_owner_sets_the_cut_off_per_weekday covers its callers).
+    data(
+        &m.core
+            .gql(
+                Some(&m.owner),
+                "mutation { updateOrderCutoffs(input: { days: [{ weekday: 1, cutoff: \"16:40\" }] }) { wholesalerId } }",
+                json!({}),
+            )
+            .await,
+    );
+    reads(
+        &m,
+        "orderCutoffs",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, Allowed),
+            (OtherRetailer, Allowed),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, Allowed),
+            (Admin, Allowed),
+        ],
+        "query($w: Int) { orderCutoffs(wholesalerId: $w) { days { cutoff } } }",
+        json!({"w": m.owner_id}),
+        |d| vec![d["orderCutoffs"]["days"][0]["cutoff"] == "16:40"],
+    )
+    .await;
+}
