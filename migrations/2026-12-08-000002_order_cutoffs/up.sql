@@ -17,6 +17,12 @@ CREATE TABLE order_cutoffs (
 );
 SELECT diesel_manage_updated_at('order_cutoffs');
 
+-- The cut-off a sheet belongs to, fixed when it is placed (a later change of
+-- the schedule does not move it; a sheet the batch places at a cut-off
+-- belongs to that cut-off). NULL for sheets placed before this migration:
+-- the first cut-off after their creation then.
+ALTER TABLE order_sheets ADD COLUMN cutoff_at timestamptz NULL;
+
 -- A florist's change to a sheet after its cut-off, for the wholesaler to
 -- accept (the change is applied then, as the wholesaler) or decline.
 CREATE TABLE order_change_requests (

@@ -36,7 +36,7 @@ pub const DAILY_ORDER_ITEMS: Table = Table {
 pub const ORDER_SHEETS: Table = Table {
     name: "order_sheets",
     columns: "id, order_no, retailer_id, wholesaler_id, price_updated_at, memo, created_at, \
-              updated_at, deleted_at",
+              updated_at, deleted_at, cutoff_at",
 };
 
 pub const ORDER_ITEMS: Table = Table {

@@ -23,6 +23,8 @@ pub struct OrderSheetRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// The cut-off it belongs to (None: placed before cut-offs were kept).
+    pub cutoff_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
@@ -127,6 +129,7 @@ pub struct NewSheet<'a> {
     pub retailer_id: i64,
     pub wholesaler_id: i64,
     pub memo: Option<&'a str>,
+    pub cutoff_at: DateTime<Utc>,
 }
 
 pub async fn insert_sheet(
@@ -140,6 +143,7 @@ pub async fn insert_sheet(
             order_sheets::retailer_id.eq(sheet.retailer_id),
             order_sheets::wholesaler_id.eq(sheet.wholesaler_id),
             order_sheets::memo.eq(sheet.memo),
+            order_sheets::cutoff_at.eq(sheet.cutoff_at),
         ))
         .returning(OrderSheetRow::as_returning())
         .get_result(conn)

@@ -449,6 +449,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        cutoff_at -> Nullable<Timestamptz>,
     }
 }
 

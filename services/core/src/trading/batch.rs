@@ -87,7 +87,9 @@ pub async fn run_for(pool: &DbPool, due: Due) -> Result<BatchOutcome, BatchError
 
 async fn run_locked(conn: &mut AsyncPgConnection, due: Due) -> Result<BatchOutcome, BatchError> {
     let retailers = match due {
-        Due::All => db::carts::retailers_with_orderable_carts(conn).await,
+        Due::All => db::carts::retailers_with_orderable_carts(conn)
+            .await
+            .map(|ids| ids.into_iter().map(|id| (id, None)).collect()),
         Due::AtCutoff => due_carts(conn, Utc::now()).await,
     };
     // A minute with nothing due leaves no log row (1,440 empty rows a day).
@@ -105,10 +107,10 @@ async fn run_locked(conn: &mut AsyncPgConnection, due: Due) -> Result<BatchOutco
             return Ok(outcome);
         }
     };
-    for retailer in retailers {
+    for (retailer, closes) in retailers {
         let placed = conn
             .transaction(async |conn| {
-                let placed = place_order(conn, retailer).await?;
+                let placed = place_order(conn, retailer, closes).await?;
                 let items = db::orders::live_items_of_sheet(conn, placed.sheet.id).await?;
                 Ok::<_, Error>((placed, items.len()))
             })
@@ -145,12 +147,12 @@ async fn run_locked(conn: &mut AsyncPgConnection, due: Due) -> Result<BatchOutco
     Ok(outcome)
 }
 
-/// The retailers whose carts are due at `now`: their wholesaler's cut-off
-/// after the cart's last change has come.
+/// The retailers whose carts are due at `now`, each with the cut-off it is
+/// due at: their wholesaler's cut-off after the cart's last change.
 async fn due_carts(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
-) -> Result<Vec<i64>, diesel::result::Error> {
+) -> Result<Vec<(i64, Option<DateTime<Utc>>)>, diesel::result::Error> {
     let carts = db::carts::orderable_carts(conn).await?;
     let mut wholesalers: Vec<i64> = carts.iter().map(|c| c.wholesaler_id).collect();
     wholesalers.sort_unstable();
@@ -165,8 +167,10 @@ async fn due_carts(
     };
     Ok(carts
         .iter()
-        .filter(|c| schedule(c.wholesaler_id).cutoff_after(c.last_change) <= now)
-        .map(|c| c.retailer_id)
+        .filter_map(|c| {
+            let closes = schedule(c.wholesaler_id).cutoff_after(c.last_change);
+            (closes <= now).then_some((c.retailer_id, Some(closes)))
+        })
         .collect())
 }
 

@@ -69,7 +69,9 @@ pub struct Window {
 }
 
 pub fn window(schedule: &CutoffSchedule, sheet: &OrderSheetRow, now: DateTime<Utc>) -> Window {
-    let cutoff_at = schedule.cutoff_after(sheet.created_at);
+    let cutoff_at = sheet
+        .cutoff_at
+        .unwrap_or_else(|| schedule.cutoff_after(sheet.created_at));
     Window {
         cutoff_at,
         editable: now < cutoff_at || schedule.edit_after_cutoff,

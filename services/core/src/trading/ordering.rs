@@ -17,8 +17,13 @@ pub struct Placed {
 }
 
 /// Orders every live line of the retailer's cart, inside the caller's
-/// transaction.
-pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Result<Placed> {
+/// transaction. The sheet belongs to `closes` (the cut-off the batch orders
+/// a cart at), or else to the wholesaler's next cut-off.
+pub async fn place_order(
+    conn: &mut AsyncPgConnection,
+    retailer_id: i64,
+    closes: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Placed> {
     let session = db::carts::live_session_for_update(conn, retailer_id)
         .await?
         .ok_or_else(|| {
@@ -51,7 +56,17 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Resu
     db::carts::mark_ordered(conn, &ids).await?;
     db::carts::close_session(conn, session.id).await?;
 
-    let order_date = domain::time::business_day(chrono::Utc::now());
+    let now = chrono::Utc::now();
+    let order_date = domain::time::business_day(now);
+    let cutoff_at = match closes {
+        Some(at) => at,
+        None => crate::trading::editing::schedules(conn, &[wholesaler_id])
+            .await?
+            .pop()
+            .map(|(_, s)| s)
+            .unwrap_or_default()
+            .cutoff_after(now),
+    };
     let id = db::orders::next_sheet_id(conn).await?;
     let sequence = u32::try_from(id.rem_euclid(100_000)).unwrap_or_default();
     let order_no = domain::time::order_number(order_date, sequence);
@@ -63,6 +78,7 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Resu
             retailer_id,
             wholesaler_id,
             memo: session.memo.as_deref(),
+            cutoff_at,
         },
     )
     .await?;
@@ -84,7 +100,7 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Resu
 pub async fn order_cart(pool: &DbPool, viewer: Viewer) -> Result<OrderSheetRow> {
     let mut conn = crate::app::conn(pool).await?;
     let placed = conn
-        .transaction(async |conn| place_order(conn, viewer.user_id.get()).await)
+        .transaction(async |conn| place_order(conn, viewer.user_id.get(), None).await)
         .await?;
     Ok(placed.sheet)
 }

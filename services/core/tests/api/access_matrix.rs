@@ -1390,7 +1390,7 @@ async fn sheets_are_changed_by_their_florist_and_requests_answered_by_its_wholes
         let id = sheet["id"].as_i64().expect("id");
         m.core
             .sql(&format!(
-                "UPDATE order_sheets SET created_at = now() - interval '3 days' WHERE id = {id}"
+                "UPDATE order_sheets SET created_at = now() - interval '3 days', cutoff_at = (date_trunc('day', now() AT TIME ZONE 'Asia/Seoul') - interval '2 hours') AT TIME ZONE 'Asia/Seoul' WHERE id = {id}"
             ))
             .await;
         aged.push((id, sheet["orderItems"][0]["id"].as_i64().expect("line")));

@@ -37,7 +37,7 @@ async fn sheet_of(m: &Market, token: &str, id: i64) -> Value {
 async fn age(m: &Market, id: i64) {
     m.core
         .sql(&format!(
-            "UPDATE order_sheets SET created_at = now() - interval '3 days' WHERE id = {id}"
+            "UPDATE order_sheets SET created_at = now() - interval '3 days', cutoff_at = (date_trunc('day', now() AT TIME ZONE 'Asia/Seoul') - interval '2 hours') AT TIME ZONE 'Asia/Seoul' WHERE id = {id}"
         ))
         .await;
 }
@@ -388,6 +388,10 @@ async fn the_batch_orders_each_cart_at_its_wholesalers_cut_off() {
     .await
     .expect("batch");
     assert_eq!(due.order_sheet_count, 1);
+    // The sheet belongs to the cut-off that ordered it: already closed.
+    let sheet_id = m.core.count("SELECT max(id) FROM order_sheets").await;
+    let placed = sheet_of(&m, &m.retailer, sheet_id).await;
+    assert_eq!(placed["isEditable"], false, "{placed}");
 
     // A cart changed just now waits for the cut-off after now.
     data(
