@@ -34,6 +34,7 @@ pub mod scheduler;
 pub mod users;
 #[rustfmt::skip]
 pub mod schema;
+pub mod standing_orders;
 pub mod statement;
 pub mod tax_documents;
 

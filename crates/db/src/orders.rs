@@ -150,12 +150,41 @@ pub async fn insert_sheet(
         .await
 }
 
-/// Copies cart lines into the sheet. A line whose flower and grade already has
-/// a bulk price for the day (daily order item) starts with that price.
+/// Copies cart lines into the sheet (see [`insert_lines`]).
 pub async fn insert_lines_from_cart(
     conn: &mut AsyncPgConnection,
     sheet: &OrderSheetRow,
     lines: &[CartItemRow],
+    order_date: NaiveDate,
+) -> QueryResult<Vec<OrderItemRow>> {
+    let lines: Vec<LineToOrder> = lines
+        .iter()
+        .map(|l| LineToOrder {
+            flower_id: l.flower_id,
+            quantity: l.quantity,
+            grade: l.grade.clone(),
+            memo: l.memo.clone(),
+        })
+        .collect();
+    insert_lines(conn, sheet, &lines, order_date).await
+}
+
+/// A line to put on a new sheet (from a cart or a standing order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineToOrder {
+    pub flower_id: i64,
+    pub quantity: i32,
+    /// Stored form (상/중/하).
+    pub grade: String,
+    pub memo: Option<String>,
+}
+
+/// Puts lines on a new sheet; a line whose flower and grade already has a
+/// bulk price for the day (daily order item) starts with that price.
+pub async fn insert_lines(
+    conn: &mut AsyncPgConnection,
+    sheet: &OrderSheetRow,
+    lines: &[LineToOrder],
     order_date: NaiveDate,
 ) -> QueryResult<Vec<OrderItemRow>> {
     let flower_ids: Vec<i64> = lines.iter().map(|l| l.flower_id).collect();

@@ -588,6 +588,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    standing_order_lines (id) {
+        id -> Int8,
+        standing_order_id -> Int8,
+        flower_id -> Int8,
+        quantity -> Int4,
+        #[max_length = 8]
+        grade -> Varchar,
+        #[max_length = 200]
+        memo -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    standing_order_runs (standing_order_id, occurrence_on) {
+        standing_order_id -> Int8,
+        occurrence_on -> Date,
+        order_sheet_id -> Nullable<Int8>,
+        #[max_length = 300]
+        outcome -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    standing_orders (id) {
+        id -> Int8,
+        retailer_id -> Int8,
+        wholesaler_id -> Int8,
+        weekdays -> Array<Nullable<Int2>>,
+        starts_on -> Date,
+        paused -> Bool,
+        skip_on -> Nullable<Date>,
+        #[max_length = 200]
+        memo -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     tax_document_numbers (wholesaler_id, retailer_id, month, category) {
         wholesaler_id -> Int8,
         retailer_id -> Int8,
@@ -666,6 +707,10 @@ diesel::joinable!(order_items -> order_sheets (order_sheet_id));
 diesel::joinable!(order_sheet_receipts -> order_sheets (order_sheet_id));
 diesel::joinable!(order_sheet_receipts -> users (issued_by));
 diesel::joinable!(seal_stamps -> users (user_id));
+diesel::joinable!(standing_order_lines -> flowers (flower_id));
+diesel::joinable!(standing_order_lines -> standing_orders (standing_order_id));
+diesel::joinable!(standing_order_runs -> order_sheets (order_sheet_id));
+diesel::joinable!(standing_order_runs -> standing_orders (standing_order_id));
 diesel::joinable!(user_credentials -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -702,6 +747,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     shopping_sessions,
     sign_in_throttles,
     sms_verifications,
+    standing_order_lines,
+    standing_order_runs,
+    standing_orders,
     tax_document_numbers,
     user_credentials,
     users,

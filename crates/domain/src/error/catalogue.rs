@@ -191,6 +191,9 @@ catalogue! {
     NoChangeRequest => "NO_CHANGE_REQUEST", "E309", "NOT_FOUND", 404,
         "There's no change request.", "변경 요청을 찾을 수 없습니다.";
 
+    NoStandingOrder => "NO_STANDING_ORDER", "E310", "NOT_FOUND", 404,
+        "There's no standing order.", "정기 주문을 찾을 수 없습니다.";
+
     // ---- E4xx auction results ----------------------------------------------
     NoAuctionResult => "NO_AUCTION_RESULT", "E401", "NOT_FOUND", 404,
         "There's no auction result.", "경매 결과를 찾을 수 없습니다.";

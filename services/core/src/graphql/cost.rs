@@ -32,11 +32,31 @@ pub const UNPAGINATED_LIST_MAX: usize = 500;
 /// [`UNPAGINATED_LIST_MAX`], charged at their own cap: (type, field, cap).
 /// `Flower.latestAuction` is a handful of grades, and charging it 500 per
 /// flower would refuse a catalogue page that shows market prices.
-const SHORT_LISTS: &[(&str, &str, u64)] = &[(
-    "Flower",
-    "latestAuction",
-    crate::trading::market_prices::LATEST_GRADES_MAX as u64,
-)];
+const SHORT_LISTS: &[(&str, &str, u64)] = &[
+    (
+        "Flower",
+        "latestAuction",
+        crate::trading::market_prices::LATEST_GRADES_MAX as u64,
+    ),
+    (
+        "Query",
+        "standingOrders",
+        crate::trading::standing::MAX_PER_FLORIST as u64,
+    ),
+    (
+        "StandingOrder",
+        "lines",
+        crate::trading::standing::MAX_LINES as u64,
+    ),
+    ("StandingOrder", "runs", 10),
+    ("StandingOrder", "weekdays", 7),
+    ("OrderCutoffSchedule", "days", 7),
+    (
+        "OrderSheet",
+        "changeRequests",
+        crate::trading::editing::MAX_LISTED_REQUESTS as u64,
+    ),
+];
 
 /// How deep a root field's selection may nest (introspection, which juniper
 /// answers without this root, is bounded by the parser's own limit instead).

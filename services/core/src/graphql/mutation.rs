@@ -339,4 +339,32 @@ impl Mutation {
     ) -> GqlResult<AccountStatement> {
         ledger::statements::issue_period(ctx, input).await
     }
+
+    /// A florist saves a weekly order with one wholesaler (from lines or a past sheet)
+    async fn create_standing_order(
+        ctx: &Context,
+        input: order::standing::CreateStandingOrderInput,
+    ) -> GqlResult<order::standing::StandingOrder> {
+        order::standing::create(ctx, input).await
+    }
+
+    /// Change weekdays or memo, pause or resume, skip the next occurrence (or undo that)
+    async fn update_standing_order(
+        ctx: &Context,
+        input: order::standing::UpdateStandingOrderInput,
+    ) -> GqlResult<order::standing::StandingOrder> {
+        order::standing::update(ctx, input).await
+    }
+
+    async fn delete_standing_order(ctx: &Context, id: i32) -> GqlResult<CommonResponse> {
+        order::standing::delete(ctx, id).await
+    }
+
+    /// A past sheet's lines back into the florist's cart; lines whose flower is gone are reported
+    async fn reorder_order_sheet(
+        ctx: &Context,
+        order_sheet_id: i32,
+    ) -> GqlResult<cart::reorder::ReorderOutput> {
+        cart::reorder::reorder(ctx, order_sheet_id).await
+    }
 }

@@ -328,6 +328,11 @@ impl Query {
         order::editing::schedule(ctx, wholesaler_id).await
     }
 
+    /// 정기 주문: the florist's standing orders, with their next placement and latest runs
+    async fn standing_orders(ctx: &Context) -> GqlResult<Vec<order::standing::StandingOrder>> {
+        order::standing::list(ctx).await
+    }
+
     /// The server's time in KST (the original's wire format).
     fn current_date_time() -> Option<LocalDate> {
         Some(LocalDate::from_utc(chrono::Utc::now()))

@@ -186,6 +186,10 @@ pub fn spawn_nightly(pool: DbPool) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(until_next_minute(Utc::now())).await;
+            // Standing orders first: their sheets belong to the same cut-off.
+            if let Err(e) = crate::trading::standing::run_due(&pool, Utc::now()).await {
+                tracing::error!(code = e.code().name(), "standing orders not run");
+            }
             match run_for(&pool, Due::AtCutoff).await {
                 Ok(_) => {}
                 Err(BatchError::AlreadyRunning) => {

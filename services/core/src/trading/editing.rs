@@ -22,6 +22,8 @@ use domain::{ErrorCode, FlowerGrade, KST};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
+/// Change requests `OrderSheet.changeRequests` lists (newest first).
+pub const MAX_LISTED_REQUESTS: usize = 50;
 /// Most lines one edit may touch.
 pub const MAX_EDIT_LINES: usize = 200;
 pub const MAX_QUANTITY: i32 = 100_000;

@@ -18,4 +18,5 @@ pub mod ordering;
 pub mod pricing;
 pub mod receipts;
 pub mod scope;
+pub mod standing;
 pub mod tax_rollup;

@@ -5,7 +5,7 @@
 use crate::app::{Error, Result, Viewer};
 use crate::trading::scope::{no_order_sheet, require_confirmed};
 use db::DbPool;
-use db::orders::{NewSheet, OrderSheetRow, Party};
+use db::orders::{LineToOrder, NewSheet, OrderSheetRow, Party};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::ErrorCode;
 
@@ -55,7 +55,42 @@ pub async fn place_order(
     let ids: Vec<i64> = lines.iter().map(|l| l.id).collect();
     db::carts::mark_ordered(conn, &ids).await?;
     db::carts::close_session(conn, session.id).await?;
+    let to_order: Vec<LineToOrder> = lines
+        .iter()
+        .map(|l| LineToOrder {
+            flower_id: l.flower_id,
+            quantity: l.quantity,
+            grade: l.grade.clone(),
+            memo: l.memo.clone(),
+        })
+        .collect();
+    let sheet = place_lines(
+        conn,
+        retailer_id,
+        wholesaler_id,
+        session.memo.as_deref(),
+        &to_order,
+        closes,
+    )
+    .await?;
+    Ok(Placed {
+        sheet,
+        cart_lines: lines.len(),
+    })
+}
 
+/// The pipeline's second half, shared by carts and standing orders: a new
+/// sheet with its order number, its lines at the day's bulk prices, the
+/// day's bulk-price rows, and its cut-off (`closes`, or the wholesaler's
+/// next). The caller has checked the link and holds the wholesaler's lock.
+pub async fn place_lines(
+    conn: &mut AsyncPgConnection,
+    retailer_id: i64,
+    wholesaler_id: i64,
+    memo: Option<&str>,
+    lines: &[LineToOrder],
+    closes: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<OrderSheetRow> {
     let now = chrono::Utc::now();
     let order_date = domain::time::business_day(now);
     let cutoff_at = match closes {
@@ -77,12 +112,12 @@ pub async fn place_order(
             order_no: &order_no,
             retailer_id,
             wholesaler_id,
-            memo: session.memo.as_deref(),
+            memo,
             cutoff_at,
         },
     )
     .await?;
-    let items = db::orders::insert_lines_from_cart(conn, &sheet, &lines, order_date).await?;
+    let items = db::orders::insert_lines(conn, &sheet, lines, order_date).await?;
     let keys: Vec<(i64, String)> = items
         .iter()
         .map(|i| (i.flower_id, i.grade.clone()))
@@ -91,10 +126,7 @@ pub async fn place_order(
     if items.iter().any(|i| i.price.is_some()) {
         db::orders::mark_price_updated(conn, &[sheet.id]).await?;
     }
-    Ok(Placed {
-        sheet,
-        cart_lines: lines.len(),
-    })
+    Ok(sheet)
 }
 
 pub async fn order_cart(pool: &DbPool, viewer: Viewer) -> Result<OrderSheetRow> {

@@ -3,6 +3,7 @@
 
 pub mod mutations;
 pub mod queries;
+pub mod reorder;
 
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};

@@ -14,6 +14,7 @@ pub mod editing;
 pub mod mutations;
 pub mod queries;
 pub mod receipt;
+pub mod standing;
 
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
@@ -224,6 +225,7 @@ impl OrderSheet {
             .map_err(GqlError::from)?;
         Ok(rows
             .into_iter()
+            .take(crate::trading::editing::MAX_LISTED_REQUESTS)
             .map(|r| editing::OrderChangeRequest((*r).clone()))
             .collect())
     }
