@@ -151,15 +151,16 @@ async fn statements_issued_while_payments_arrive_print_what_was_booked() {
     let issues = sheets
         .iter()
         .map(|sheet| app.issue(*sheet, Some(&owner), None));
-    let payments = (1..=12).map(|i| {
-        record(
-            &app,
-            NewEntry::payment(p.wholesaler, p.retailer, i * 1_000, "TRANSFER", today()),
-        )
-    });
-    let (issued, ()) = tokio::join!(futures_util::future::join_all(issues), async {
-        futures_util::future::join_all(payments).await;
-    });
+    // Payments arrive one after another (one connection) while the three
+    // statements render and book.
+    let payments = async {
+        for i in 1..=12 {
+            let payment =
+                NewEntry::payment(p.wholesaler, p.retailer, i * 1_000, "TRANSFER", today());
+            record(&app, payment).await;
+        }
+    };
+    let (issued, ()) = tokio::join!(futures_util::future::join_all(issues), payments);
     let paid: i64 = (1..=12).map(|i| i * 1_000).sum();
     let mut booked = 0;
     for (status, receipt) in issued {
