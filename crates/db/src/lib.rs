@@ -21,6 +21,7 @@ pub mod migrations;
 pub mod orders;
 pub mod outbox;
 pub mod phone_proofs;
+pub mod pick_list;
 pub mod pool;
 pub mod price_board;
 pub mod progress;

@@ -12,6 +12,7 @@ pub mod custom_items;
 pub mod ledger;
 pub mod market_prices;
 pub mod ordering;
+pub mod pick_list;
 pub mod pricing;
 pub mod receipts;
 pub mod scope;

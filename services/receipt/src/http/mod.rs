@@ -1,7 +1,9 @@
 //! The REST API: statements of order sheets (`receipts`), the original
-//! file-process contract (`legacy`), seal stamps, and the OpenAPI document
-//! that describes exactly these routes.
+//! file-process contract (`legacy`), seal stamps, the day's papers (pick
+//! list, packing slips: `day_papers`), and the OpenAPI document that
+//! describes exactly these routes.
 
+mod day_papers;
 mod legacy;
 pub mod openapi;
 mod receipts;
@@ -24,7 +26,9 @@ pub fn routes(routes: &mut impl Routes) {
             receipts::receipt_metadata,
         )
         .add(receipts::__path_receipt_file, receipts::receipt_file)
-        .add(seal_stamps::__path_refresh, seal_stamps::refresh);
+        .add(seal_stamps::__path_refresh, seal_stamps::refresh)
+        .add(day_papers::__path_pick_list, day_papers::pick_list)
+        .add(day_papers::__path_packing_slips, day_papers::packing_slips);
 }
 
 /// The PDF itself. Objects never change, but they are private to the

@@ -1,7 +1,16 @@
-//! Rendering a [`Statement`](crate::statement::Statement) as a PDF.
+//! Rendering a [`Statement`](crate::statement::Statement) as a PDF, and the
+//! day's papers (pick list, packing slips) on A4 or the 80 mm roll.
 
+mod a4_table;
+mod day_papers;
+mod ink;
 mod layout;
+pub mod packing_slips;
+pub mod pick_list;
 pub mod text;
+mod thermal;
 
+pub use day_papers::{DayHeading, Paper};
 pub use layout::{RenderError, Rendered, render};
 pub use text::{FontError, Fonts};
+pub use thermal::ROLL_W;

@@ -11,6 +11,7 @@
 pub mod aggregate;
 pub mod daily;
 pub mod mutations;
+pub mod pick_list;
 pub mod queries;
 pub mod receipt;
 
