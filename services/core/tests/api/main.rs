@@ -11,6 +11,7 @@ mod employees;
 mod import_original;
 mod ledger;
 mod operations;
+mod pick_list;
 mod ordering;
 mod price_board;
 mod pricing;

@@ -2,6 +2,7 @@
 //! test: statements in a local directory and in S3 (s3s-fs), seal stamps
 //! from a stand-in host, and the committed OpenAPI document.
 
+mod day_papers;
 mod ledger;
 mod openapi;
 mod receipts;
