@@ -82,7 +82,9 @@ pub async fn day_wholesaler(
         Role::WholesalerEmpe => db::connections::employer_of(conn, user.user_id.get())
             .await?
             .ok_or_else(|| ReceiptError::code(ErrorCode::NoWholesaleConnection))?,
-        Role::Retailer | Role::Admin => return Err(ReceiptError::code(ErrorCode::PermissionDenied)),
+        Role::Retailer | Role::Admin => {
+            return Err(ReceiptError::code(ErrorCode::PermissionDenied));
+        }
     };
     match named {
         Some(other) if other != own => Err(ReceiptError::code(ErrorCode::PermissionDenied)),

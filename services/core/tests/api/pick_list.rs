@@ -4,7 +4,10 @@
 //! shipping fee), and bad days.
 
 use crate::support::{Market, data, error_code, market};
-use db::testing::pick_day::{DAY, FLORISTS, PICK_LIST, SHEETS, SLIPS, TOTAL_STEMS};
+use db::testing::pick_day::{
+    BUSY_DAY, BUSY_FLORISTS, BUSY_LINES, BUSY_SHEETS, BUSY_STEMS, DAY, FLORISTS, PICK_LIST, SHEETS,
+    SLIPS, TOTAL_STEMS,
+};
 use serde_json::{Value, json};
 
 const PICK: &str = "query($day: LocalDate!) { pickList(day: $day) { \
@@ -51,7 +54,15 @@ async fn the_pick_list_adds_up_the_days_live_lines_in_walking_order() {
     let expected: Vec<(String, String, String, bool, i64, i64, i64)> = PICK_LIST
         .iter()
         .map(|(t, f, g, free, s, sh, fl)| {
-            ((*t).to_owned(), (*f).to_owned(), (*g).to_owned(), *free, *s, *sh, *fl)
+            (
+                (*t).to_owned(),
+                (*f).to_owned(),
+                (*g).to_owned(),
+                *free,
+                *s,
+                *sh,
+                *fl,
+            )
         })
         .collect();
     assert_eq!(got, expected);
@@ -124,7 +135,11 @@ async fn packing_slips_are_one_per_florist_with_its_order_numbers_and_lines() {
         .map(|l| (l["quantity"].as_i64().expect("q"), l["memo"].clone()))
         .collect();
     assert_eq!(blondie, vec![(10, json!("가시 제거")), (7, Value::Null)]);
-    assert!(sunflower.iter().any(|l| l["flowerName"] == "리본" && l["isFreeText"] == true));
+    assert!(
+        sunflower
+            .iter()
+            .any(|l| l["flowerName"] == "리본" && l["isFreeText"] == true)
+    );
     assert!(!body.to_string().contains("배송비"), "{body}");
 }
 
@@ -132,12 +147,18 @@ async fn packing_slips_are_one_per_florist_with_its_order_numbers_and_lines() {
 async fn a_bad_day_is_refused() {
     let m = market().await;
     for day in ["2026-02-30", "tomorrow", ""] {
-        let body = m.core.gql(Some(&m.owner), PICK, json!({ "day": day })).await;
+        let body = m
+            .core
+            .gql(Some(&m.owner), PICK, json!({ "day": day }))
+            .await;
         assert!(body.get("errors").is_some(), "{day}: {body}");
         assert!(body["data"].is_null(), "{day}: {body}");
     }
     for day in ["1999-12-31", "2101-01-01"] {
-        let body = m.core.gql(Some(&m.owner), PICK, json!({ "day": day })).await;
+        let body = m
+            .core
+            .gql(Some(&m.owner), PICK, json!({ "day": day }))
+            .await;
         assert_eq!(error_code(&body), "INVALID_DATA", "{day}: {body}");
         let body = m
             .core
@@ -145,4 +166,41 @@ async fn a_bad_day_is_refused() {
             .await;
         assert_eq!(error_code(&body), "INVALID_DATA", "{day}: {body}");
     }
+}
+
+#[actix_web::test]
+async fn a_day_of_two_thousand_sheets_is_capped_and_says_so() {
+    let m = market().await;
+    m.core.db.busy_day(m.owner_id).await;
+    let started = std::time::Instant::now();
+    let list = pick(&m, &m.owner, BUSY_DAY).await;
+    let pick_took = started.elapsed();
+    assert_eq!(list["lines"].as_array().expect("lines").len(), 500);
+    assert_eq!(list["truncated"], true);
+    assert_eq!(list["lineCount"], BUSY_LINES);
+    // The totals are the whole day's, not the lines shown.
+    assert_eq!(list["totalStems"], BUSY_STEMS);
+    assert_eq!(list["sheetCount"], BUSY_SHEETS);
+    assert_eq!(list["floristCount"], BUSY_FLORISTS);
+
+    let started = std::time::Instant::now();
+    let body = m
+        .core
+        .gql(Some(&m.owner), SLIPS_QUERY, json!({ "day": BUSY_DAY }))
+        .await;
+    let slips_took = started.elapsed();
+    let answer = &data(&body)["packingSlips"];
+    let slips = answer["slips"].as_array().expect("slips");
+    assert_eq!(slips.len(), 100);
+    assert_eq!(answer["truncated"], true);
+    assert_eq!(answer["floristCount"], BUSY_FLORISTS);
+    // 2,000 sheets over 150 florists: 13 or 14 each, at most 20 numbers shown.
+    assert!(
+        slips
+            .iter()
+            .all(|s| s["orderNos"].as_array().expect("nos").len()
+                == s["sheetCount"].as_u64().expect("n") as usize)
+    );
+    assert_eq!(slips[0]["floristName"], "대량꽃집001");
+    eprintln!("busy day (2,000 sheets): pickList {pick_took:?}, packingSlips {slips_took:?}");
 }

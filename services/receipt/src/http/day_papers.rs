@@ -58,12 +58,18 @@ fn parse(day: &str, query: &DayQuery) -> Result<DayRequest, ApiError> {
         Some(value) => Paper::parse(value)
             .ok_or_else(|| invalid(ErrorCode::InvalidData, "layout must be a4 or thermal"))?,
     };
-    let named = match query.wholesaler_id.as_deref() {
-        None => None,
-        Some(value) => Some(value.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(
-            || invalid(ErrorCode::InvalidData, "wholesalerId must be a positive integer"),
-        )?),
-    };
+    let named =
+        match query.wholesaler_id.as_deref() {
+            None => None,
+            Some(value) => Some(value.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(
+                || {
+                    invalid(
+                        ErrorCode::InvalidData,
+                        "wholesalerId must be a positive integer",
+                    )
+                },
+            )?),
+        };
     Ok(DayRequest { day, paper, named })
 }
 

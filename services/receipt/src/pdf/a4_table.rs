@@ -132,7 +132,11 @@ pub(super) fn render(doc: &TableDoc, fonts: &Fonts) -> Result<Rendered, RenderEr
     for (index, section) in doc.sections.iter().enumerate() {
         let rows = &wrapped[index];
         let heading_h = notes_height(&regular, &bold, &section.heading);
-        let continued_h = notes_height(&regular, &bold, &section.heading[..1.min(section.heading.len())]);
+        let continued_h = notes_height(
+            &regular,
+            &bold,
+            &section.heading[..1.min(section.heading.len())],
+        );
         let closing_h = notes_height(&regular, &bold, &section.closing);
         let mut start = 0;
         let mut first = true;
@@ -187,7 +191,14 @@ pub(super) fn render(doc: &TableDoc, fonts: &Fonts) -> Result<Rendered, RenderEr
             let label = format!("{} / {pages} 쪽", number + 1);
             let w = regular.width(&label, 8.0);
             ink.text(PAGE_W - MARGIN - w, MARGIN + 14.0, &label, 8.0, false);
-            ink.line(MARGIN, MARGIN + 20.0, PAGE_W - MARGIN, MARGIN + 20.0, 1.0, false);
+            ink.line(
+                MARGIN,
+                MARGIN + 20.0,
+                PAGE_W - MARGIN,
+                MARGIN + 20.0,
+                1.0,
+                false,
+            );
             let mut y = TOP;
             if plan.first {
                 y = notes(&mut ink, y, &section.heading);
@@ -196,7 +207,13 @@ pub(super) fn render(doc: &TableDoc, fonts: &Fonts) -> Result<Rendered, RenderEr
                 y = notes(&mut ink, y, std::slice::from_ref(&continued));
             }
             if plan.table {
-                y = table(&mut ink, y, section.columns, &wrapped[plan.section], plan.rows.clone());
+                y = table(
+                    &mut ink,
+                    y,
+                    section.columns,
+                    &wrapped[plan.section],
+                    plan.rows.clone(),
+                );
             }
             if plan.closing {
                 notes(&mut ink, y, &section.closing);

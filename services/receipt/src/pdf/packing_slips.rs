@@ -14,12 +14,36 @@ const TITLE: &str = "포장 전표";
 
 /// No, 품목, 품종, 등급, 수량, 메모: 527.28 pt.
 const COLUMNS: &[Column] = &[
-    Column { title: "No", width: 26.0, align: Align::Center },
-    Column { title: "품목", width: 90.0, align: Align::Left },
-    Column { title: "품종", width: 180.0, align: Align::Left },
-    Column { title: "등급", width: 36.0, align: Align::Center },
-    Column { title: "수량", width: 60.0, align: Align::Right },
-    Column { title: "메모", width: 135.28, align: Align::Left },
+    Column {
+        title: "No",
+        width: 26.0,
+        align: Align::Center,
+    },
+    Column {
+        title: "품목",
+        width: 90.0,
+        align: Align::Left,
+    },
+    Column {
+        title: "품종",
+        width: 180.0,
+        align: Align::Left,
+    },
+    Column {
+        title: "등급",
+        width: 36.0,
+        align: Align::Center,
+    },
+    Column {
+        title: "수량",
+        width: 60.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "메모",
+        width: 135.28,
+        align: Align::Left,
+    },
 ];
 
 fn florist(slip: &PackingSlip) -> String {
@@ -168,7 +192,12 @@ fn roll(slips: &PackingSlips, heading: &DayHeading) -> Roll {
             }
         }
         pieces.push(Piece::Rule);
-        pieces.push(Piece::pair("합계", format!("{}송이", count(slip.total_stems)), 11.0, true));
+        pieces.push(Piece::pair(
+            "합계",
+            format!("{}송이", count(slip.total_stems)),
+            11.0,
+            true,
+        ));
         if let Some(note) = slip_truncation(slip) {
             pieces.push(Piece::text(note, 7.0, false));
         }

@@ -13,14 +13,46 @@ const TITLE: &str = "피킹 리스트";
 
 /// No, 품목, 품종, 등급, 수량, 주문서, 꽃집, 확인: 527.28 pt (A4 less margins).
 const COLUMNS: &[Column] = &[
-    Column { title: "No", width: 26.0, align: Align::Center },
-    Column { title: "품목", width: 90.0, align: Align::Left },
-    Column { title: "품종", width: 190.0, align: Align::Left },
-    Column { title: "등급", width: 36.0, align: Align::Center },
-    Column { title: "수량", width: 60.0, align: Align::Right },
-    Column { title: "주문서", width: 45.0, align: Align::Right },
-    Column { title: "꽃집", width: 40.0, align: Align::Right },
-    Column { title: "확인", width: 40.28, align: Align::Center },
+    Column {
+        title: "No",
+        width: 26.0,
+        align: Align::Center,
+    },
+    Column {
+        title: "품목",
+        width: 90.0,
+        align: Align::Left,
+    },
+    Column {
+        title: "품종",
+        width: 190.0,
+        align: Align::Left,
+    },
+    Column {
+        title: "등급",
+        width: 36.0,
+        align: Align::Center,
+    },
+    Column {
+        title: "수량",
+        width: 60.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "주문서",
+        width: 45.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "꽃집",
+        width: 40.0,
+        align: Align::Right,
+    },
+    Column {
+        title: "확인",
+        width: 40.28,
+        align: Align::Center,
+    },
 ];
 
 fn summary(list: &PickList) -> String {
@@ -132,7 +164,12 @@ fn roll(list: &PickList, heading: &DayHeading) -> Roll {
         pieces.push(Piece::text("이 날의 주문이 없습니다.", 9.0, false));
     }
     pieces.push(Piece::Rule);
-    pieces.push(Piece::pair("합계", format!("{}송이", count(list.total_stems)), 11.0, true));
+    pieces.push(Piece::pair(
+        "합계",
+        format!("{}송이", count(list.total_stems)),
+        11.0,
+        true,
+    ));
     if let Some(note) = truncation(list) {
         pieces.push(Piece::text(note, 7.5, false));
     }

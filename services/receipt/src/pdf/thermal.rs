@@ -205,7 +205,15 @@ fn draw(ink: &mut Ink<'_, '_>, y: f32, line: &Placed, h: f32) {
             align,
         } => {
             let baseline = y + size * 1.0;
-            ink.text_in(MARGIN - 3.0, CONTENT_W + 6.0, baseline, text, *size, *bold, *align);
+            ink.text_in(
+                MARGIN - 3.0,
+                CONTENT_W + 6.0,
+                baseline,
+                text,
+                *size,
+                *bold,
+                *align,
+            );
         }
         Placed::Pair {
             left,

@@ -3,7 +3,7 @@
 //! with pdftotext and pdfinfo; who may print them; bad days and layouts.
 
 use crate::support::{App, Parties, SERVICE_TOKEN, pdf_text, start, temp_dir};
-use db::testing::pick_day::{DAY, PICK_LIST, SLIPS, TOTAL_STEMS};
+use db::testing::pick_day::{BUSY_DAY, BUSY_LINES, DAY, PICK_LIST, SLIPS};
 use domain::Role;
 use std::process::Command;
 
@@ -78,7 +78,8 @@ async fn the_pick_list_prints_the_days_sums_on_a4_and_on_the_roll() {
     assert!(has_row(&text, &["합계", "77송이"]), "{text}");
     for (n, (kind, flower, g, free, stems, sheets, florists)) in PICK_LIST.iter().enumerate() {
         let number = (n + 1).to_string();
-        let (stems, sheets, florists) = (stems.to_string(), sheets.to_string(), florists.to_string());
+        let (stems, sheets, florists) =
+            (stems.to_string(), sheets.to_string(), florists.to_string());
         let mut row = vec![number.as_str(), kind, flower];
         if *free {
             row.push("(직접입력)");
@@ -90,7 +91,10 @@ async fn the_pick_list_prints_the_days_sums_on_a4_and_on_the_roll() {
         assert!(!has_row(&text, &[absent]), "{absent} in\n{text}");
     }
     let ((w, h), pages) = pdf_info(&a4);
-    assert!((w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5, "{w} x {h}");
+    assert!(
+        (w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5,
+        "{w} x {h}"
+    );
     assert_eq!(pages, 1);
     // An employee prints its employer's list, and the service names it.
     let employee = app.token(p.employee, Role::WholesalerEmpe);
@@ -100,7 +104,12 @@ async fn the_pick_list_prints_the_days_sums_on_a4_and_on_the_roll() {
     let by_service = pdf_text(&pdf(&app, &path, SERVICE_TOKEN).await);
     assert!(has_row(&by_service, &["합계", "77송이"]), "{by_service}");
 
-    let roll = pdf(&app, &format!("/v1/pick-lists/{DAY}?layout=thermal"), &owner).await;
+    let roll = pdf(
+        &app,
+        &format!("/v1/pick-lists/{DAY}?layout=thermal"),
+        &owner,
+    )
+    .await;
     let ((w, h), pages) = pdf_info(&roll);
     assert!((w - 226.77).abs() < 0.5, "80 mm wide: {w}");
     assert!(h > 300.0, "one long column: {h}");
@@ -108,9 +117,11 @@ async fn the_pick_list_prints_the_days_sums_on_a4_and_on_the_roll() {
     let text = pdf_text(&roll);
     assert!(has_row(&text, &["합계", "77송이"]), "{text}");
     assert!(has_row(&text, &["장미", "블론디", "상", "21"]), "{text}");
-    assert!(has_row(&text, &["기타", "안개꽃", "(직접입력)", "-", "5"]), "{text}");
+    assert!(
+        has_row(&text, &["기타", "안개꽃", "(직접입력)", "-", "5"]),
+        "{text}"
+    );
     assert!(text.contains("절취선"), "{text}");
-    let _ = TOTAL_STEMS;
 }
 
 #[actix_web::test]
@@ -130,17 +141,34 @@ async fn packing_slips_print_a_slip_per_florist_on_a4_and_on_the_roll() {
         for order in *orders {
             assert!(text.contains(order), "{order} in\n{text}");
         }
-        assert!(has_row(&text, &["합계", &format!("{stems}송이")]), "{stems} in\n{text}");
+        assert!(
+            has_row(&text, &["합계", &format!("{stems}송이")]),
+            "{stems} in\n{text}"
+        );
     }
-    assert!(has_row(&text, &["장미", "블론디", "상", "10", "가시", "제거"]), "{text}");
+    assert!(
+        has_row(&text, &["장미", "블론디", "상", "10", "가시", "제거"]),
+        "{text}"
+    );
     assert!(has_row(&text, &["장미", "블론디", "상", "7"]), "{text}");
-    assert!(!text.contains("배송비") && !text.contains("260302M90007"), "{text}");
-    assert!(!text.contains("260301M90005") && !text.contains("260302M90006"), "{text}");
+    assert!(
+        !text.contains("배송비") && !text.contains("260302M90007"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("260301M90005") && !text.contains("260302M90006"),
+        "{text}"
+    );
     // Slips by florist name: 가든플라워, 나리꽃방, 해바라기꽃집.
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s}"));
     assert!(at("가든플라워") < at("나리꽃방") && at("나리꽃방") < at("해바라기꽃집"));
 
-    let roll = pdf(&app, &format!("/v1/packing-slips/{DAY}?layout=thermal"), &owner).await;
+    let roll = pdf(
+        &app,
+        &format!("/v1/packing-slips/{DAY}?layout=thermal"),
+        &owner,
+    )
+    .await;
     let ((w, _), pages) = pdf_info(&roll);
     assert!((w - 226.77).abs() < 0.5, "80 mm wide: {w}");
     assert_eq!(pages, 1);
@@ -192,7 +220,12 @@ async fn only_the_wholesalers_company_prints_its_day() {
                 400,
                 "NO_WHOLESALE_CONNECTION",
             ),
-            (Some(SERVICE_TOKEN.to_owned()), path.clone(), 400, "INVALID_DATA"),
+            (
+                Some(SERVICE_TOKEN.to_owned()),
+                path.clone(),
+                400,
+                "INVALID_DATA",
+            ),
             (
                 Some(SERVICE_TOKEN.to_owned()),
                 format!("{path}?wholesalerId={}", p.retailer),
@@ -213,7 +246,10 @@ async fn only_the_wholesalers_company_prints_its_day() {
     assert!(has_row(&text, &["합계", "300송이"]), "{text}");
     assert!(!text.contains("77송이") && !text.contains("국화"), "{text}");
     let text = pdf_text(&pdf(&app, &format!("/v1/packing-slips/{DAY}"), &other).await);
-    assert!(text.contains("260302M90007") && !text.contains("260302M90001"), "{text}");
+    assert!(
+        text.contains("260302M90007") && !text.contains("260302M90001"),
+        "{text}"
+    );
 }
 
 #[actix_web::test]
@@ -242,4 +278,36 @@ async fn a_bad_day_or_layout_is_a_400_with_a_stable_code() {
     // An empty day is a paper that says so, not an error.
     let text = pdf_text(&pdf(&app, "/v1/pick-lists/2026-03-04?layout=thermal", &owner).await);
     assert!(text.contains("이 날의 주문이 없습니다."), "{text}");
+}
+
+#[actix_web::test]
+async fn a_busy_day_prints_every_line_on_a_roll_of_several_pages() {
+    let app = start(&[]).await;
+    let p = app.parties("").await;
+    app.db.busy_day(p.wholesaler).await;
+    let owner = app.token(p.wholesaler, Role::WholesalerEmpr);
+    let started = std::time::Instant::now();
+    let roll = pdf(
+        &app,
+        &format!("/v1/pick-lists/{BUSY_DAY}?layout=thermal"),
+        &owner,
+    )
+    .await;
+    let roll_took = started.elapsed();
+    let ((w, h), pages) = pdf_info(&roll);
+    assert!((w - 226.77).abs() < 0.5 && h <= 14_000.0, "{w} x {h}");
+    assert!(pages >= 2, "a roll past 14,000 pt goes on: {pages}");
+    let text = pdf_text(&roll);
+    assert!(has_row(&text, &["합계", "4,000송이"]), "{text}");
+    assert!(text.contains(&format!("품목 {BUSY_LINES}개")), "{text}");
+    let started = std::time::Instant::now();
+    let a4 = pdf(&app, &format!("/v1/packing-slips/{BUSY_DAY}"), &owner).await;
+    let a4_took = started.elapsed();
+    let (_, pages) = pdf_info(&a4);
+    assert_eq!(pages, 150, "a page per florist");
+    eprintln!(
+        "busy day (2,000 sheets): pick list roll {roll_took:?} ({} KB), slips A4 {a4_took:?} ({} KB)",
+        roll.len() / 1024,
+        a4.len() / 1024
+    );
 }

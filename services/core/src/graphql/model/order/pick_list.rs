@@ -20,8 +20,8 @@ fn flower_grade(free_text: bool, grade: Option<&str>) -> Option<GqlFlowerGrade> 
     grade.and_then(|g| GqlFlowerGrade::from_stored(g).ok())
 }
 
-fn midnight(day: chrono::NaiveDate) -> Option<LocalDate> {
-    day.and_hms_opt(0, 0, 0).map(LocalDate)
+fn midnight(day: chrono::NaiveDate) -> LocalDate {
+    LocalDate(day.and_time(chrono::NaiveTime::MIN))
 }
 
 pub struct PickList(pub db::pick_list::PickList);
@@ -31,7 +31,7 @@ pub struct PickList(pub db::pick_list::PickList);
 #[graphql_object(context = Context)]
 impl PickList {
     /// The KST business day (midnight).
-    fn day(&self) -> Option<LocalDate> {
+    fn day(&self) -> LocalDate {
         midnight(self.0.day)
     }
 
@@ -114,7 +114,7 @@ pub struct PackingSlips(pub SlipsRow);
 /// 포장 전표: one slip per florist with a live sheet that day, by name.
 #[graphql_object(context = Context)]
 impl PackingSlips {
-    fn day(&self) -> Option<LocalDate> {
+    fn day(&self) -> LocalDate {
         midnight(self.0.day)
     }
 
