@@ -30,7 +30,7 @@ pub const FLORISTS: i64 = 3;
 
 /// (florist, company name, order numbers, lines, total stems), by florist
 /// name. 해바라기꽃집's 블론디 상 is two lines: one with a memo, one without.
-pub const SLIPS: &[(&str, Option<&str>, &[&str], i64, i64)] = &[
+pub const SLIPS: &[ExpectedSlip] = &[
     ("가든플라워", Some("(주)가든"), &["260302M90004"], 2, 15),
     ("나리꽃방", None, &["260302M90003"], 3, 15),
     (
@@ -41,6 +41,15 @@ pub const SLIPS: &[(&str, Option<&str>, &[&str], i64, i64)] = &[
         47,
     ),
 ];
+
+/// (florist, company name, order numbers, lines, total stems).
+pub type ExpectedSlip = (
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+    i64,
+    i64,
+);
 
 /// What the seed made.
 pub struct PickDay {
