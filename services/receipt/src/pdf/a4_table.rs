@@ -75,6 +75,14 @@ struct PagePlan {
     closing: bool,
 }
 
+/// What a section's later pages carry on top: its first note, marked (계속).
+fn continued(section: &Section) -> Option<Note> {
+    section
+        .heading
+        .first()
+        .map(|first| Note::new(format!("{} (계속)", first.text), first.size, first.bold))
+}
+
 /// Wrapped text lines of one note, and their height.
 fn note_lines(m: &Metrics<'_>, note: &Note) -> (Vec<String>, f32) {
     let lines = m.wrap(&note.text, note.size, CONTENT_W);
@@ -132,11 +140,7 @@ pub(super) fn render(doc: &TableDoc, fonts: &Fonts) -> Result<Rendered, RenderEr
     for (index, section) in doc.sections.iter().enumerate() {
         let rows = &wrapped[index];
         let heading_h = notes_height(&regular, &bold, &section.heading);
-        let continued_h = notes_height(
-            &regular,
-            &bold,
-            &section.heading[..1.min(section.heading.len())],
-        );
+        let continued_h = notes_height(&regular, &bold, continued(section).as_slice());
         let closing_h = notes_height(&regular, &bold, &section.closing);
         let mut start = 0;
         let mut first = true;
@@ -202,9 +206,8 @@ pub(super) fn render(doc: &TableDoc, fonts: &Fonts) -> Result<Rendered, RenderEr
             let mut y = TOP;
             if plan.first {
                 y = notes(&mut ink, y, &section.heading);
-            } else if let Some(first) = section.heading.first() {
-                let continued = Note::new(format!("{} (계속)", first.text), first.size, first.bold);
-                y = notes(&mut ink, y, std::slice::from_ref(&continued));
+            } else {
+                y = notes(&mut ink, y, continued(section).as_slice());
             }
             if plan.table {
                 y = table(

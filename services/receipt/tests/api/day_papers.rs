@@ -281,7 +281,7 @@ async fn a_bad_day_or_layout_is_a_400_with_a_stable_code() {
 }
 
 #[actix_web::test]
-async fn a_busy_day_prints_every_line_on_a_roll_of_several_pages() {
+async fn a_busy_day_prints_on_several_pages_each_with_its_header() {
     let app = start(&[]).await;
     let p = app.parties("").await;
     app.db.busy_day(p.wholesaler).await;
@@ -300,6 +300,30 @@ async fn a_busy_day_prints_every_line_on_a_roll_of_several_pages() {
     let text = pdf_text(&roll);
     assert!(has_row(&text, &["합계", "4,000송이"]), "{text}");
     assert!(text.contains(&format!("품목 {BUSY_LINES}개")), "{text}");
+    // On A4 the 700 lines take several pages, each with the title and the
+    // column header; the pages after the first say they continue.
+    let a4 = pdf(&app, &format!("/v1/pick-lists/{BUSY_DAY}"), &owner).await;
+    let (_, pages) = pdf_info(&a4);
+    assert!(pages >= 2, "{pages}");
+    let text = pdf_text(&a4);
+    let header = [
+        "No",
+        "품목",
+        "품종",
+        "등급",
+        "수량",
+        "주문서",
+        "꽃집",
+        "확인",
+    ];
+    let headers = text.lines().filter(|l| has_row(l, &header)).count();
+    assert_eq!(headers, pages, "a header on every page");
+    assert_eq!(text.matches("피킹 리스트 · 2026-03-05").count(), pages);
+    assert_eq!(text.matches("(계속)").count(), pages - 1);
+    assert!(
+        has_row(&text, &["700", "기타", "자유품목699", "(직접입력)", "상"]),
+        "the last line: {text}"
+    );
     let started = std::time::Instant::now();
     let a4 = pdf(&app, &format!("/v1/packing-slips/{BUSY_DAY}"), &owner).await;
     let a4_took = started.elapsed();
