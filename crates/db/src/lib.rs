@@ -24,6 +24,7 @@ pub mod order_edits;
 pub mod orders;
 pub mod outbox;
 pub mod phone_proofs;
+pub mod pick_list;
 pub mod pool;
 pub mod price_board;
 pub mod progress;

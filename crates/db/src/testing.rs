@@ -10,6 +10,7 @@
 mod accounts;
 mod host;
 pub mod original;
+pub mod pick_day;
 mod sql;
 
 pub use host::{free_port, temp_dir};

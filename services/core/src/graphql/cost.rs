@@ -32,6 +32,8 @@ pub const UNPAGINATED_LIST_MAX: usize = 500;
 /// [`UNPAGINATED_LIST_MAX`], charged at their own cap: (type, field, cap).
 /// `Flower.latestAuction` is a handful of grades, and charging it 500 per
 /// flower would refuse a catalogue page that shows market prices.
+/// The pick list's and packing slips' lists are capped by
+/// `trading::pick_list::LIMITS`.
 const SHORT_LISTS: &[(&str, &str, u64)] = &[
     (
         "Flower",
@@ -56,7 +58,12 @@ const SHORT_LISTS: &[(&str, &str, u64)] = &[
         "changeRequests",
         crate::trading::editing::MAX_LISTED_REQUESTS as u64,
     ),
+    ("PickList", "lines", PICK.lines as u64),
+    ("PackingSlips", "slips", PICK.slips as u64),
+    ("PackingSlip", "lines", PICK.slip_lines as u64),
+    ("PackingSlip", "orderNos", PICK.order_nos as u64),
 ];
+const PICK: db::pick_list::Limits = crate::trading::pick_list::LIMITS;
 
 /// How deep a root field's selection may nest (introspection, which juniper
 /// answers without this root, is bounded by the parser's own limit instead).

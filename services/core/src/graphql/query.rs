@@ -21,6 +21,7 @@ use crate::graphql::model::ledger::{
 };
 use crate::graphql::model::order::aggregate::{self, OrderSheetsAggregate};
 use crate::graphql::model::order::daily::{self, DailyOrderItem, DailyOrderItemFilterInput};
+use crate::graphql::model::order::pick_list::{self, PackingSlips, PickList};
 use crate::graphql::model::order::queries::{DateFilterInput, SheetList};
 use crate::graphql::model::order::{OrderItem, OrderSheet};
 use crate::graphql::model::user::search::{self, UserFilterInput};
@@ -238,6 +239,18 @@ impl Query {
             None => None,
         };
         aggregate::daily_aggregate(ctx, date).await
+    }
+
+    /// [도매상] 피킹 리스트: stems per flower and grade over the day's live
+    /// order sheets (KST day, as `orderSheets(filter: { date })`), in walking
+    /// order; free-text lines flagged, the shipping fee left out
+    async fn pick_list(ctx: &Context, day: LocalDate) -> GqlResult<PickList> {
+        pick_list::pick_list(ctx, day).await
+    }
+
+    /// [도매상] 포장 전표: one slip per florist with a live sheet that day
+    async fn packing_slips(ctx: &Context, day: LocalDate) -> GqlResult<PackingSlips> {
+        pick_list::packing_slips(ctx, day).await
     }
 
     /// [도매상] 판매가 일괄적용 목록

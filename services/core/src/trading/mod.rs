@@ -15,6 +15,7 @@ pub mod editing;
 pub mod ledger;
 pub mod market_prices;
 pub mod ordering;
+pub mod pick_list;
 pub mod pricing;
 pub mod receipts;
 pub mod scope;

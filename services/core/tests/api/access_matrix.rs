@@ -683,6 +683,52 @@ async fn order_sheets_are_read_by_their_parties_only() {
         |d| vec![list_has(&d["dailyOrderItems"], daily)],
     )
     .await;
+    // The day's papers: the wholesaler's working lists, its own company's
+    // only (another wholesaler reads its own, empty, day).
+    let today = chrono::Utc::now()
+        .with_timezone(&domain::time::KST)
+        .date_naive()
+        .to_string();
+    let wholesaler_only: Matrix = [
+        (Anonymous, TOKEN_NEEDED),
+        (Retailer, PERMISSION_DENIED),
+        (OtherRetailer, PERMISSION_DENIED),
+        (Owner, Allowed),
+        (Employee, Allowed),
+        (OtherWholesaler, Hidden),
+        (Admin, PERMISSION_DENIED),
+    ];
+    let flower = m.flowers[0];
+    reads(
+        &m,
+        "pickList",
+        wholesaler_only,
+        "query($day: LocalDate!) { pickList(day: $day) { lines { flowerId stems } } }",
+        json!({ "day": today }),
+        |d| {
+            vec![
+                d["pickList"]["lines"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|l| l["flowerId"] == flower)),
+            ]
+        },
+    )
+    .await;
+    reads(
+        &m,
+        "packingSlips",
+        wholesaler_only,
+        "query($day: LocalDate!) { packingSlips(day: $day) { slips { floristId orderNos } } }",
+        json!({ "day": today }),
+        |d| {
+            vec![
+                d["packingSlips"]["slips"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|s| s["floristId"] == m.retailer_id)),
+            ]
+        },
+    )
+    .await;
 }
 
 #[actix_web::test]

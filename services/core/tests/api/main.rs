@@ -13,6 +13,7 @@ mod import_original;
 mod ledger;
 mod operations;
 mod ordering;
+mod pick_list;
 mod price_board;
 mod pricing;
 mod read_models;

@@ -1,9 +1,11 @@
 //! The REST API: statements of order sheets (`receipts`), daily statements
 //! and statements of account (`account_statements`), the original
-//! file-process contract (`legacy`), seal stamps, and the OpenAPI document
-//! that describes exactly these routes.
+//! file-process contract (`legacy`), seal stamps, the day's papers (pick
+//! list, packing slips: `day_papers`), and the OpenAPI document that
+//! describes exactly these routes.
 
 mod account_statements;
+mod day_papers;
 mod legacy;
 pub mod openapi;
 mod receipts;
@@ -38,7 +40,9 @@ pub fn routes(routes: &mut impl Routes) {
         .add(
             account_statements::__path_account_statement_file,
             account_statements::account_statement_file,
-        );
+        )
+        .add(day_papers::__path_pick_list, day_papers::pick_list)
+        .add(day_papers::__path_packing_slips, day_papers::packing_slips);
 }
 
 /// The PDF itself. Objects never change, but they are private to the

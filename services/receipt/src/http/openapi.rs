@@ -3,7 +3,7 @@
 //! at `GET /openapi.json` and committed as `services/receipt/openapi.json`
 //! (`tests/api/openapi.rs` keeps the copy current).
 
-use super::{account_statements, legacy, receipts, seal_stamps};
+use super::{account_statements, day_papers, legacy, receipts, seal_stamps};
 use platform::openapi::{SERVICE_TOKEN, USER_TOKEN};
 use std::sync::LazyLock;
 use utoipa::OpenApi;
@@ -27,11 +27,14 @@ use utoipa::OpenApi;
         account_statements::issue_account_statement,
         account_statements::account_statement_metadata,
         account_statements::account_statement_file,
+        day_papers::pick_list,
+        day_papers::packing_slips,
     ),
     tags(
         (name = "receipts", description = "Statements of order sheets: the sheet's parties, core and admins"),
         (name = "account statements", description = "A florist's day in one document, and statements of account between two dates: the pair's parties, core and admins"),
         (name = "renders", description = "The original file-process contract, for service callers"),
+        (name = "day papers", description = "A wholesaler's day printed for the night shift: pick list and packing slips, rendered on demand"),
         (name = "seal stamps", description = "The supplier's seal stamp, fetched once and kept"),
         (name = "probes", description = "Liveness, readiness, metrics and this document"),
     )

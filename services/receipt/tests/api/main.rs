@@ -3,6 +3,7 @@
 //! from a stand-in host, and the committed OpenAPI document.
 
 mod account_statements;
+mod day_papers;
 mod ledger;
 mod openapi;
 mod receipts;

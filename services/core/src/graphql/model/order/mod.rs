@@ -12,6 +12,7 @@ pub mod aggregate;
 pub mod daily;
 pub mod editing;
 pub mod mutations;
+pub mod pick_list;
 pub mod queries;
 pub mod receipt;
 pub mod standing;
