@@ -6,6 +6,7 @@
 //! errors into their own layer's error type.
 
 pub mod auctions;
+pub mod audit;
 pub mod batch_logs;
 pub mod business_infos;
 pub mod carts;
