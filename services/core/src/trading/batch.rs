@@ -82,7 +82,7 @@ async fn run_locked(conn: &mut AsyncPgConnection) -> Result<BatchOutcome, BatchE
     for retailer in retailers {
         let placed = conn
             .transaction(async |conn| {
-                let placed = place_order(conn, retailer).await?;
+                let placed = place_order(conn, retailer, None).await?;
                 let items = db::orders::live_items_of_sheet(conn, placed.sheet.id).await?;
                 Ok::<_, Error>((placed, items.len()))
             })

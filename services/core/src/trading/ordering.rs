@@ -3,6 +3,7 @@
 //! racing the batch) produce exactly one sheet.
 
 use crate::app::{Error, Result, Viewer};
+use crate::trading::audit;
 use crate::trading::scope::{no_order_sheet, require_confirmed};
 use db::DbPool;
 use db::orders::{NewSheet, OrderSheetRow, Party};
@@ -17,8 +18,13 @@ pub struct Placed {
 }
 
 /// Orders every live line of the retailer's cart, inside the caller's
-/// transaction.
-pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Result<Placed> {
+/// transaction, and records the sheet's placing by `actor` (None: the
+/// nightly batch).
+pub async fn place_order(
+    conn: &mut AsyncPgConnection,
+    retailer_id: i64,
+    actor: Option<i64>,
+) -> Result<Placed> {
     let session = db::carts::live_session_for_update(conn, retailer_id)
         .await?
         .ok_or_else(|| {
@@ -75,6 +81,7 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Resu
     if items.iter().any(|i| i.price.is_some()) {
         db::orders::mark_price_updated(conn, &[sheet.id]).await?;
     }
+    db::audit::record(conn, &audit::sheet_placed(&sheet, &items, actor)).await?;
     Ok(Placed {
         sheet,
         cart_lines: lines.len(),
@@ -84,7 +91,10 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Resu
 pub async fn order_cart(pool: &DbPool, viewer: Viewer) -> Result<OrderSheetRow> {
     let mut conn = crate::app::conn(pool).await?;
     let placed = conn
-        .transaction(async |conn| place_order(conn, viewer.user_id.get()).await)
+        .transaction(async |conn| {
+            let me = viewer.user_id.get();
+            place_order(conn, me, Some(me)).await
+        })
         .await?;
     Ok(placed.sheet)
 }
@@ -111,6 +121,8 @@ pub async fn remove_sheet(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Resul
             return Err(Error::new(ErrorCode::CannotDeleteOrderSheetWithReceipt));
         }
         db::orders::remove_sheet(conn, &sheet).await?;
+        let event = audit::sheet_deleted(&sheet, viewer.user_id.get());
+        db::audit::record(conn, &event).await?;
         Ok(())
     })
     .await
