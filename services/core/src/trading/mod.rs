@@ -17,3 +17,4 @@ pub mod pricing;
 pub mod receipts;
 pub mod scope;
 pub mod tax_rollup;
+pub mod timeline;
