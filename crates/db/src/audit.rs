@@ -133,7 +133,7 @@ pub fn changed(fields: Vec<(&str, Value, Value)>) -> Option<(Value, Value)> {
             after.insert(name.to_owned(), new);
         }
     }
-    (!after.is_empty()).then(|| (Value::Object(before), Value::Object(after)))
+    (!after.is_empty()).then_some((Value::Object(before), Value::Object(after)))
 }
 
 /// Appends one event, in the caller's transaction.

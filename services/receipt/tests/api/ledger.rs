@@ -5,7 +5,7 @@
 
 use crate::support::{App, Parties, pdf_text, start};
 use chrono::{Duration, NaiveDate, Utc};
-use db::ledger::{NewEntry, TaxSplit};
+use db::ledger::NewEntry;
 use domain::Role;
 use serde_json::Value;
 
