@@ -56,6 +56,24 @@ pub async fn live_between(
         .await
 }
 
+/// Every live connection naming the user, on either side.
+pub async fn live_of_user(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> QueryResult<Vec<BizConnectionRow>> {
+    biz_connections::table
+        .filter(biz_connections::deleted_at.is_null())
+        .filter(
+            biz_connections::retailer_id
+                .eq(user_id)
+                .or(biz_connections::wholesaler_id.eq(user_id)),
+        )
+        .order(biz_connections::id.asc())
+        .select(BizConnectionRow::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn live_for_update(
     conn: &mut AsyncPgConnection,
     id: i64,

@@ -88,17 +88,36 @@ pub async fn live_by_ids(
         .await
 }
 
+/// An order line a bulk price reached: its price before and after.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct PricedLine {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub order_sheet_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub retailer_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub wholesaler_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Integer>)]
+    pub before: Option<i32>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Integer>)]
+    pub after: Option<i32>,
+}
+
+impl PricedLine {
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+    }
+}
+
 /// Sets the bulk prices and the same price on every live line of that
-/// wholesaler, flower, grade and day; returns the sheets whose lines changed.
+/// wholesaler, flower, grade and day; returns the lines it reached, with
+/// their prices before (for the audit timeline) and after.
 pub async fn set_prices(
     conn: &mut AsyncPgConnection,
     prices: &[(i64, i32)],
-) -> QueryResult<(Vec<DailyItemRow>, Vec<i64>)> {
-    #[derive(QueryableByName)]
-    struct Sheet {
-        #[diesel(sql_type = BigInt)]
-        order_sheet_id: i64,
-    }
+) -> QueryResult<(Vec<DailyItemRow>, Vec<PricedLine>)> {
     let (ids, values): (Vec<i64>, Vec<i32>) = prices.iter().copied().unzip();
     let returning = crate::columns::DAILY_ORDER_ITEMS.qualified("d");
     let rows: Vec<DailyItemRow> = crate::statement::prepared(format!(
@@ -110,19 +129,18 @@ pub async fn set_prices(
     .bind::<Array<Integer>, _>(&values)
     .load(conn)
     .await?;
-    let sheets: Vec<Sheet> = crate::statement::prepared(
-        "UPDATE order_items i SET price = d.price FROM daily_order_items d \
-         WHERE d.id = ANY($1) AND d.deleted_at IS NULL AND i.deleted_at IS NULL \
+    // `o` is the line as the statement found it: its price before.
+    let lines: Vec<PricedLine> = crate::statement::prepared(
+        "UPDATE order_items i SET price = d.price FROM daily_order_items d, order_items o \
+         WHERE d.id = ANY($1) AND d.deleted_at IS NULL AND i.deleted_at IS NULL AND o.id = i.id \
            AND i.wholesaler_id = d.wholesaler_id AND i.flower_id = d.flower_id AND i.grade = d.grade \
            AND i.created_at >= (d.order_date::timestamp AT TIME ZONE 'Asia/Seoul') \
            AND i.created_at < ((d.order_date + 1)::timestamp AT TIME ZONE 'Asia/Seoul') \
-         RETURNING i.order_sheet_id",
+         RETURNING i.id, i.order_sheet_id, i.retailer_id, i.wholesaler_id, o.price AS before, \
+           i.price AS after",
     )
     .bind::<Array<BigInt>, _>(&ids)
     .load(conn)
     .await?;
-    let mut sheet_ids: Vec<i64> = sheets.into_iter().map(|s| s.order_sheet_id).collect();
-    sheet_ids.sort_unstable();
-    sheet_ids.dedup();
-    Ok((rows, sheet_ids))
+    Ok((rows, lines))
 }

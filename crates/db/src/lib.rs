@@ -7,6 +7,7 @@
 
 pub mod account_statements;
 pub mod auctions;
+pub mod audit;
 pub mod batch_logs;
 pub mod business_infos;
 pub mod carts;

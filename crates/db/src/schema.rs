@@ -91,6 +91,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        wholesaler_id -> Int8,
+        retailer_id -> Int8,
+        order_sheet_id -> Nullable<Int8>,
+        #[max_length = 24]
+        subject -> Varchar,
+        subject_id -> Int8,
+        #[max_length = 24]
+        action -> Varchar,
+        actor_id -> Nullable<Int8>,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     auth_tokens (id) {
         id -> Int8,
         #[max_length = 1000]
@@ -686,6 +704,7 @@ diesel::table! {
 }
 
 diesel::joinable!(auction_results -> users (wholesaler_id));
+diesel::joinable!(audit_events -> order_sheets (order_sheet_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(bidding_flowers -> flowers (flower_id));
 diesel::joinable!(business_infos -> users (user_id));
@@ -718,6 +737,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     auction_grade_map,
     auction_price_board,
     auction_results,
+    audit_events,
     auth_tokens,
     batch_cart_to_order_logs,
     bidding_flowers,

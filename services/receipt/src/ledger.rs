@@ -8,11 +8,14 @@
 //! recorded while the PDF rendered), the caller draws again: an issued
 //! statement never prints figures the ledger did not have when it was booked.
 //!
+//! The same transaction records the statement on the sheet's audit timeline.
+//!
 //! A sheet is billed once: issuing it again (after a price change) reverses
 //! the charge in force and books the new one, in the same transaction.
 
 use crate::statement::{Balances, Statement};
 use chrono::NaiveDate;
+use db::audit::{Action, NewEvent, Subject};
 use db::ledger::{self, EntryRow, NewEntry, TaxSplit};
 use db::receipts::{NewReceipt, ReceiptRow, SheetRow};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -77,6 +80,25 @@ impl From<diesel::result::Error> for BookError {
     }
 }
 
+/// The statement on the sheet's audit timeline: what it bills (the issuer
+/// is the actor; None when a service issued it on its own).
+fn issued_event(receipt: &ReceiptRow, sheet: &SheetRow, split: TaxSplit) -> NewEvent {
+    NewEvent {
+        wholesaler_id: sheet.wholesaler_id,
+        retailer_id: sheet.retailer_id,
+        order_sheet_id: Some(sheet.id),
+        subject: Subject::Receipt,
+        subject_id: receipt.id,
+        action: Action::Issued,
+        actor_id: receipt.issued_by,
+        before: None,
+        after: Some(serde_json::json!({
+            "fileName": receipt.file_name,
+            "total": split.total(),
+        })),
+    }
+}
+
 /// Inserts the statement's row and books its charge (reversing the sheet's
 /// earlier one), in one transaction, if the ledger is still as drawn.
 pub async fn book(
@@ -104,6 +126,7 @@ pub async fn book(
         charge.receipt_id = Some(receipt.id);
         charge.recorded_by = row.issued_by;
         ledger::record(conn, &charge).await?;
+        db::audit::record(conn, &issued_event(&receipt, sheet, split)).await?;
         Ok(receipt)
     })
     .await

@@ -4,8 +4,10 @@
 use crate::accounts::passwords::HashingBound;
 use crate::accounts::{passwords, sessions};
 use crate::app::{Error, Result, Viewer};
+use crate::trading::audit;
 use chrono::Utc;
 use db::DbPool;
+use db::audit::Action;
 use db::business_infos::{BusinessInfoFields, BusinessInfoRow};
 use domain::{BusinessNo, ErrorCode, HttpUrl, NewPassword, NonBlank, Role};
 use platform::api::receipt::ReceiptClient;
@@ -24,7 +26,20 @@ pub async fn remove_user(pool: &DbPool, viewer: Viewer, user_id: i64) -> Result<
     }
     let mut conn = crate::app::conn(pool).await?;
     let removed = diesel_async::AsyncConnection::transaction(&mut *conn, async |conn| {
-        db::users::soft_delete_user(conn, user_id, Utc::now()).await
+        // The trading-partner links removed with the account go on the timeline.
+        let links = db::connections::live_of_user(conn, user_id).await?;
+        let removed = db::users::soft_delete_user(conn, user_id, Utc::now()).await?;
+        if removed > 0 {
+            let events: Vec<_> = links
+                .iter()
+                .map(|link| {
+                    let before = Some(link.apply_status.as_str());
+                    audit::link_changed(link, Action::Removed, before, None, viewer.user_id.get())
+                })
+                .collect();
+            db::audit::record_all(conn, &events).await?;
+        }
+        Ok::<_, diesel::result::Error>(removed)
     })
     .await?;
     if removed == 0 {

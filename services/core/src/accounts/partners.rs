@@ -2,12 +2,15 @@
 //! (or its employees) confirms or rejects. An employee's request to join its
 //! owner arrives in the same list and is answered here too (see `employees`).
 //! Each change of a retailer's link queues its SMS in the same transaction
-//! (notification_outbox), delivered after commit.
+//! (notification_outbox), delivered after commit, and its audit event
+//! (`trading::audit`).
 
 use crate::accounts::employees;
 use crate::app::{Error, Result, Viewer, on_unique_violation};
 use crate::notifications::{Wakeup, sign_in_url};
+use crate::trading::audit;
 use db::DbPool;
+use db::audit::Action;
 use diesel_async::AsyncConnection;
 use domain::{ApplyStatus, ErrorCode, Role};
 
@@ -46,6 +49,9 @@ pub async fn apply(
             let row = db::connections::insert_application(conn, retailer_id, wholesaler_id)
                 .await
                 .map_err(on_unique_violation(ErrorCode::BizConnectionDuplicated))?;
+            let status = Some(row.apply_status.as_str());
+            let event = audit::link_changed(&row, Action::Applied, None, status, retailer_id);
+            db::audit::record(conn, &event).await?;
             let args = [retailer.name, retailer_url.clone()];
             db::outbox::enqueue(conn, "ApplyBizConnection", &target.phone_no, &args).await?;
             Ok(row)
@@ -85,6 +91,16 @@ pub async fn update(
                 return employees::answer_application(conn, viewer, &current, status).await;
             }
             let row = db::connections::set_status(conn, current.id, status.as_str()).await?;
+            if current.apply_status != row.apply_status {
+                let action = match status {
+                    ApplyStatus::Confirmed => Action::Confirmed,
+                    ApplyStatus::Rejected => Action::Rejected,
+                    ApplyStatus::Applying => Action::Updated,
+                };
+                let (before, after) = (Some(current.apply_status.as_str()), Some(status.as_str()));
+                let event = audit::link_changed(&row, action, before, after, viewer.user_id.get());
+                db::audit::record(conn, &event).await?;
+            }
             let template = match status {
                 ApplyStatus::Confirmed => Some("ConfirmBizConnection"),
                 ApplyStatus::Rejected => Some("RejectBizConnection"),

@@ -222,6 +222,28 @@ children_loader!(
     |conn, _args, ids| { db::cutoffs::requests_of_sheets(conn, &ids) }
 );
 children_loader!(
+    HistoryPerSheet,
+    Page,
+    Keyed<db::audit::EventRow>,
+    owner_key,
+    |conn, page, ids| {
+        let ids = ids.clone();
+        async move {
+            let rows =
+                db::audit::page_per_sheet(conn, &ids, page.descending, page.offset, page.limit)
+                    .await?;
+            // Every row of a sheet's page has that sheet's id.
+            Ok(rows
+                .into_iter()
+                .map(|row| Keyed {
+                    owner_key: row.order_sheet_id.unwrap_or_default(),
+                    row,
+                })
+                .collect::<Vec<_>>())
+        }
+    }
+);
+children_loader!(
     CartItemsPerSession,
     Page,
     CartItemRow,
@@ -373,6 +395,7 @@ pub struct Loaders {
     pub sheet_items: Children<Page, OrderItemRow, ItemsPerSheet>,
     pub sheet_custom_items: Children<Page, CustomOrderItemRow, CustomItemsPerSheet>,
     pub sheet_receipts: Children<Page, SheetReceiptRow, ReceiptsPerSheet>,
+    pub sheet_history: Children<Page, Keyed<db::audit::EventRow>, HistoryPerSheet>,
     pub cart_items: Children<Page, CartItemRow, CartItemsPerSession>,
     pub cart_counts: Cached<Result<i64, LoadError>, CartCounts>,
 }
@@ -422,6 +445,7 @@ impl Loaders {
             sheet_items: cached(ItemsPerSheet(p())),
             sheet_custom_items: cached(CustomItemsPerSheet(p())),
             sheet_receipts: cached(ReceiptsPerSheet(p())),
+            sheet_history: cached(HistoryPerSheet(p())),
             cart_items: cached(CartItemsPerSession(p())),
             cart_counts: cached(CartCounts(p())),
         }

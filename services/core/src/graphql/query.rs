@@ -8,6 +8,8 @@ use crate::graphql::model::auction::{
     AuctionResultForSaleDetailFilterInput, AuctionResultForSaleDetailOutput,
     AuctionResultForSaleFilterInput, AuctionResultForSaleOutput, AuctionResultsOutput,
 };
+use crate::graphql::model::audit::AuditTimelineOutput;
+use crate::graphql::model::audit::queries::AuditTimelineFilterInput;
 use crate::graphql::model::cart::{CartItem, ShoppingSession};
 use crate::graphql::model::catalogue::market::{AuctionPrice, AuctionPriceBoardOutput};
 use crate::graphql::model::catalogue::market_queries::{
@@ -26,7 +28,7 @@ use crate::graphql::model::order::queries::{DateFilterInput, SheetList};
 use crate::graphql::model::order::{OrderItem, OrderSheet};
 use crate::graphql::model::user::search::{self, UserFilterInput};
 use crate::graphql::model::user::{self, User};
-use crate::graphql::model::{auction, cart, ledger, order};
+use crate::graphql::model::{auction, audit, cart, ledger, order};
 use crate::graphql::pagination::PaginationInput;
 use crate::graphql::read_model::Viewed;
 use crate::graphql::scalars::LocalDate;
@@ -359,5 +361,16 @@ impl Query {
         pagination: Option<PaginationInput>,
     ) -> GqlResult<AccountStatementsOutput> {
         ledger::statements::account_statements(ctx, filter, pagination).await
+    }
+
+    /// 변경 이력: the wholesaler's audit events over at most 31 days (its
+    /// owner and approved employees; operators name the wholesaler), newest
+    /// first unless `pagination` says otherwise
+    async fn order_timeline(
+        ctx: &Context,
+        filter: Option<AuditTimelineFilterInput>,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<AuditTimelineOutput> {
+        audit::queries::order_timeline(ctx, filter, pagination).await
     }
 }

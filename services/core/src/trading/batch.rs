@@ -110,7 +110,7 @@ async fn run_locked(conn: &mut AsyncPgConnection, due: Due) -> Result<BatchOutco
     for (retailer, closes) in retailers {
         let placed = conn
             .transaction(async |conn| {
-                let placed = place_order(conn, retailer, closes).await?;
+                let placed = place_order(conn, retailer, closes, None).await?;
                 let items = db::orders::live_items_of_sheet(conn, placed.sheet.id).await?;
                 Ok::<_, Error>((placed, items.len()))
             })

@@ -2,6 +2,7 @@
 //! single shipping-fee line 배송비, with the original's matching rules.
 
 use crate::app::{Error, Result, Viewer};
+use crate::trading::audit;
 use crate::trading::scope::{acting_wholesaler, own_sheet_as_wholesaler};
 use db::DbPool;
 use db::custom_items::{CustomLine, SHIPPING_FEE};
@@ -92,6 +93,8 @@ pub async fn upsert(
         let existing = db::custom_items::live_of_sheet(conn, sheet.id).await?;
         let is_fee = |row: &CustomOrderItemRow| row.flower_name.as_deref() == Some(SHIPPING_FEE);
         let mut saved = Vec::new();
+        let mut events = Vec::new();
+        let actor = viewer.user_id.get();
         let mut priced = false;
         for item in items.iter().filter(|i| !i.is_shipping_fee()) {
             let line = item.line();
@@ -116,14 +119,17 @@ pub async fn upsert(
                 (None, None) => None,
             };
             priced |= line.price.is_some();
-            saved.push(match target {
+            let row = match target {
                 Some(id) => db::custom_items::update(conn, id, &line).await?,
                 None => db::custom_items::insert(conn, &sheet, &line).await?,
-            });
+            };
+            let before = existing.iter().find(|r| Some(r.id) == target);
+            events.extend(audit::custom_line_saved(&sheet, before, &row, actor));
+            saved.push(row);
         }
         if let Some(fee) = items.iter().find(|i| i.is_shipping_fee()) {
             let old = existing.iter().filter(|r| is_fee(r)).max_by_key(|r| r.id);
-            saved.push(match old {
+            let row = match old {
                 Some(old) => {
                     let line = CustomLine {
                         flower_name: old.flower_name.clone(),
@@ -135,8 +141,11 @@ pub async fn upsert(
                     db::custom_items::update(conn, old.id, &line).await?
                 }
                 None => db::custom_items::insert(conn, &sheet, &fee.line()).await?,
-            });
+            };
+            events.extend(audit::custom_line_saved(&sheet, old, &row, actor));
+            saved.push(row);
         }
+        db::audit::record_all(conn, &events).await?;
         if priced {
             db::orders::mark_price_updated(conn, &[sheet.id]).await?;
         }
@@ -152,11 +161,10 @@ pub async fn remove(pool: &DbPool, viewer: Viewer, ids: &[i64]) -> Result<()> {
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
         db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
-        let own: Vec<i64> = db::custom_items::live_by_ids(conn, ids)
+        let own: Vec<CustomOrderItemRow> = db::custom_items::live_by_ids(conn, ids)
             .await?
             .into_iter()
             .filter(|row| row.wholesaler_id == wholesaler)
-            .map(|row| row.id)
             .collect();
         if own.is_empty() {
             return Err(Error::with_message(
@@ -164,7 +172,14 @@ pub async fn remove(pool: &DbPool, viewer: Viewer, ids: &[i64]) -> Result<()> {
                 "There's no custom order items data want to delete",
             ));
         }
-        db::custom_items::remove(conn, &own).await?;
+        let own_ids: Vec<i64> = own.iter().map(|row| row.id).collect();
+        db::custom_items::remove(conn, &own_ids).await?;
+        let actor = viewer.user_id.get();
+        let events: Vec<_> = own
+            .iter()
+            .map(|row| audit::custom_line_deleted(row, actor))
+            .collect();
+        db::audit::record_all(conn, &events).await?;
         Ok(())
     })
     .await

@@ -7,6 +7,7 @@
 
 pub mod account_statements;
 pub mod auctions;
+pub mod audit;
 pub mod batch;
 pub mod cart;
 pub mod custom_items;
@@ -21,3 +22,4 @@ pub mod receipts;
 pub mod scope;
 pub mod standing;
 pub mod tax_rollup;
+pub mod timeline;

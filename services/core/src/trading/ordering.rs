@@ -3,6 +3,7 @@
 //! racing the batch) produce exactly one sheet.
 
 use crate::app::{Error, Result, Viewer};
+use crate::trading::audit;
 use crate::trading::scope::{no_order_sheet, require_confirmed};
 use db::DbPool;
 use db::orders::{LineToOrder, NewSheet, OrderSheetRow, Party};
@@ -18,11 +19,13 @@ pub struct Placed {
 
 /// Orders every live line of the retailer's cart, inside the caller's
 /// transaction. The sheet belongs to `closes` (the cut-off the batch orders
-/// a cart at), or else to the wholesaler's next cut-off.
+/// a cart at), or else to the wholesaler's next cut-off; its placing is
+/// recorded as by `actor` (None: the batch).
 pub async fn place_order(
     conn: &mut AsyncPgConnection,
     retailer_id: i64,
     closes: Option<chrono::DateTime<chrono::Utc>>,
+    actor: Option<i64>,
 ) -> Result<Placed> {
     let session = db::carts::live_session_for_update(conn, retailer_id)
         .await?
@@ -71,6 +74,7 @@ pub async fn place_order(
         session.memo.as_deref(),
         &to_order,
         closes,
+        actor,
     )
     .await?;
     Ok(Placed {
@@ -82,7 +86,9 @@ pub async fn place_order(
 /// The pipeline's second half, shared by carts and standing orders: a new
 /// sheet with its order number, its lines at the day's bulk prices, the
 /// day's bulk-price rows, and its cut-off (`closes`, or the wholesaler's
-/// next). The caller has checked the link and holds the wholesaler's lock.
+/// next), recorded in the audit timeline as placed by `actor` (None: the
+/// batch or a standing order). The caller has checked the link and holds
+/// the wholesaler's lock.
 pub async fn place_lines(
     conn: &mut AsyncPgConnection,
     retailer_id: i64,
@@ -90,6 +96,7 @@ pub async fn place_lines(
     memo: Option<&str>,
     lines: &[LineToOrder],
     closes: Option<chrono::DateTime<chrono::Utc>>,
+    actor: Option<i64>,
 ) -> Result<OrderSheetRow> {
     let now = chrono::Utc::now();
     let order_date = domain::time::business_day(now);
@@ -126,13 +133,17 @@ pub async fn place_lines(
     if items.iter().any(|i| i.price.is_some()) {
         db::orders::mark_price_updated(conn, &[sheet.id]).await?;
     }
+    db::audit::record(conn, &audit::sheet_placed(&sheet, &items, actor)).await?;
     Ok(sheet)
 }
 
 pub async fn order_cart(pool: &DbPool, viewer: Viewer) -> Result<OrderSheetRow> {
     let mut conn = crate::app::conn(pool).await?;
     let placed = conn
-        .transaction(async |conn| place_order(conn, viewer.user_id.get(), None).await)
+        .transaction(async |conn| {
+            let me = viewer.user_id.get();
+            place_order(conn, me, None, Some(me)).await
+        })
         .await?;
     Ok(placed.sheet)
 }
@@ -159,6 +170,8 @@ pub async fn remove_sheet(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Resul
             return Err(Error::new(ErrorCode::CannotDeleteOrderSheetWithReceipt));
         }
         db::orders::remove_sheet(conn, &sheet).await?;
+        let event = audit::sheet_deleted(&sheet, viewer.user_id.get());
+        db::audit::record(conn, &event).await?;
         Ok(())
     })
     .await

@@ -2,6 +2,7 @@
 //! the day; every sheet whose prices change is flagged (isPriceUpdated).
 
 use crate::app::{Error, Result, Viewer};
+use crate::trading::audit;
 use crate::trading::scope::acting_wholesaler;
 use db::DbPool;
 use db::daily_items::DailyItemRow;
@@ -56,6 +57,12 @@ pub async fn update_item_prices(
             ));
         }
         let updated = db::orders::set_item_prices(conn, &prices).await?;
+        let actor = Some(viewer.user_id.get());
+        let events: Vec<_> = updated
+            .iter()
+            .filter_map(|new| audit::item_priced(own.get(&new.id)?, new.price, actor))
+            .collect();
+        db::audit::record_all(conn, &events).await?;
         let mut sheets: Vec<i64> = updated.iter().map(|i| i.order_sheet_id).collect();
         sheets.sort_unstable();
         sheets.dedup();
@@ -92,8 +99,17 @@ pub async fn update_daily_prices(
                 format!("There's no daily order item whose id is {missing}"),
             ));
         }
-        let (rows, sheets) = db::daily_items::set_prices(conn, &prices).await?;
+        let (rows, lines) = db::daily_items::set_prices(conn, &prices).await?;
+        let mut sheets: Vec<i64> = lines.iter().map(|l| l.order_sheet_id).collect();
+        sheets.sort_unstable();
+        sheets.dedup();
         db::orders::mark_price_updated(conn, &sheets).await?;
+        let events: Vec<_> = lines
+            .iter()
+            .filter(|l| l.changed())
+            .map(|l| audit::line_bulk_priced(l, viewer.user_id.get()))
+            .collect();
+        db::audit::record_all(conn, &events).await?;
         let mut by_id: HashMap<i64, DailyItemRow> = rows.into_iter().map(|d| (d.id, d)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     })

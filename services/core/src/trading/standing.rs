@@ -437,6 +437,7 @@ async fn place_occurrence(
             order.memo.as_deref(),
             &to_order,
             Some(closes),
+            None,
         )
         .await?;
         let skipped = lines.len() - to_order.len();

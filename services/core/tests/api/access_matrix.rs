@@ -596,6 +596,15 @@ async fn account_changes_are_made_by_the_account_or_an_admin() {
     .await;
 }
 
+/// Whether an audit event list shows `sheet` being placed.
+fn placed(events: &Value, sheet: i64) -> bool {
+    events.as_array().is_some_and(|events| {
+        events
+            .iter()
+            .any(|e| e["subjectId"] == sheet && e["action"] == "PLACED")
+    })
+}
+
 /// The retailer's sheet with two lines, its first line and its first daily row.
 async fn ordered(m: &Market) -> (i64, i64, i64) {
     let sheet = m.ordered_sheet(&[(0, 2, "UPPER"), (1, 1, "MIDDLE")]).await;
@@ -646,6 +655,42 @@ async fn order_sheets_are_read_by_their_parties_only() {
                 list_has(&d["orderSheet"]["orderItems"], line),
             ]
         },
+    )
+    .await;
+    // A sheet's history follows the sheet's access rules.
+    reads(
+        &m,
+        "orderSheet.history",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, Allowed),
+            (OtherRetailer, NO_ORDER_SHEET),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, NO_ORDER_SHEET),
+            (Admin, Allowed),
+        ],
+        "query($id: Int!) { orderSheet(orderSheetId: $id) { history { subjectId action } } }",
+        json!({ "id": sheet }),
+        |d| vec![placed(&d["orderSheet"]["history"], sheet)],
+    )
+    .await;
+    // The wholesaler's timeline: its owner and employees, and operators.
+    reads(
+        &m,
+        "orderTimeline",
+        [
+            (Anonymous, TOKEN_NEEDED),
+            (Retailer, PERMISSION_DENIED),
+            (OtherRetailer, PERMISSION_DENIED),
+            (Owner, Allowed),
+            (Employee, Allowed),
+            (OtherWholesaler, PERMISSION_DENIED),
+            (Admin, Allowed),
+        ],
+        "query($f: AuditTimelineFilterInput) { orderTimeline(filter: $f) { items { subjectId action } } }",
+        json!({ "f": { "wholesalerId": m.owner_id } }),
+        |d| vec![placed(&d["orderTimeline"]["items"], sheet)],
     )
     .await;
     reads(

@@ -5,6 +5,7 @@
 
 mod access_matrix;
 mod accounts;
+mod audit;
 mod boundary;
 mod catalogue;
 mod editing;

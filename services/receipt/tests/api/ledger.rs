@@ -77,6 +77,17 @@ async fn a_statement_books_its_charge_and_prints_the_ledger_as_booked() {
     assert_eq!(app.count(&charge("recorded_by")).await, p.wholesaler);
     assert_eq!(pair_sum(&app, &p).await, 56_000);
 
+    // The statement is on the sheet's audit timeline, with its issuer and total.
+    let issued = |column: &str| {
+        format!(
+            "SELECT {column} FROM audit_events \
+             WHERE subject = 'RECEIPT' AND action = 'ISSUED' AND subject_id = {id}"
+        )
+    };
+    assert_eq!(app.count(&issued("actor_id")).await, p.wholesaler);
+    assert_eq!(app.count(&issued("order_sheet_id")).await, sheet);
+    assert_eq!(app.count(&issued("(after->>'total')::int8")).await, 26_000);
+
     let text = pdf_text(&app.pdf(id).await);
     for expected in [
         "전잔액",
@@ -106,6 +117,12 @@ async fn a_reissued_sheet_is_billed_once_and_a_retry_books_nothing() {
         app.count("SELECT count(*) FROM ledger_entries").await,
         1,
         "a retry books nothing"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_events WHERE action = 'ISSUED'")
+            .await,
+        1,
+        "nor records a second statement"
     );
 
     // The wholesaler corrects a price and issues again: 블론디 10 × 2,000.

@@ -13,6 +13,7 @@
 //! the types that implement it.
 
 pub mod auction;
+pub mod audit;
 pub mod cart;
 pub mod catalogue;
 pub mod ledger;

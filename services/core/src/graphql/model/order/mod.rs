@@ -20,6 +20,7 @@ pub mod standing;
 use crate::graphql::context::Context;
 use crate::graphql::error::{GqlError, GqlResult};
 use crate::graphql::ids::{gql_count, gql_id};
+use crate::graphql::model::audit::AuditEvent;
 use crate::graphql::model::catalogue::grade::GqlFlowerGrade;
 use crate::graphql::model::catalogue::{Flower, load_flower};
 use crate::graphql::model::user::{User, party_user};
@@ -176,6 +177,27 @@ impl OrderSheet {
         Ok(rows
             .into_iter()
             .map(|row| OrderSheetReceipt(Arc::unwrap_or_clone(row)))
+            .collect())
+    }
+
+    /// Who changed the sheet, its lines, prices, custom lines and statements,
+    /// when, and the changed fields before and after (newest first unless
+    /// `pagination` says otherwise).
+    async fn history(
+        &self,
+        ctx: &Context,
+        pagination: Option<PaginationInput>,
+    ) -> GqlResult<Vec<AuditEvent>> {
+        let page = Page::from_input(pagination.as_ref())?;
+        let rows = ctx
+            .loaders
+            .sheet_history
+            .load((page, self.row.id))
+            .await
+            .map_err(GqlError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|keyed| AuditEvent(Arc::unwrap_or_clone(keyed).row))
             .collect())
     }
 
