@@ -104,6 +104,9 @@ pub async fn book(
         charge.receipt_id = Some(receipt.id);
         charge.recorded_by = row.issued_by;
         ledger::record(conn, &charge).await?;
+        // Core's live order board hears of it when this commits.
+        let issued = db::order_events::OrderEventKind::StatementIssued;
+        db::order_events::notify(conn, issued, &[sheet.id], None).await?;
         Ok(receipt)
     })
     .await

@@ -140,6 +140,13 @@ pub async fn upsert(
         if priced {
             db::orders::mark_price_updated(conn, &[sheet.id]).await?;
         }
+        // The wholesaler's own lines change the sheet; a price on them prices it.
+        let kind = if priced {
+            db::order_events::OrderEventKind::Priced
+        } else {
+            db::order_events::OrderEventKind::Changed
+        };
+        db::order_events::notify(conn, kind, &[sheet.id], None).await?;
         Ok(saved)
     })
     .await
@@ -152,12 +159,15 @@ pub async fn remove(pool: &DbPool, viewer: Viewer, ids: &[i64]) -> Result<()> {
     conn.transaction(async |conn| {
         let wholesaler = acting_wholesaler(conn, viewer).await?;
         db::orders::lock_wholesaler_sheets(conn, wholesaler).await?;
-        let own: Vec<i64> = db::custom_items::live_by_ids(conn, ids)
+        let rows: Vec<_> = db::custom_items::live_by_ids(conn, ids)
             .await?
             .into_iter()
             .filter(|row| row.wholesaler_id == wholesaler)
-            .map(|row| row.id)
             .collect();
+        let own: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut sheets: Vec<i64> = rows.iter().map(|row| row.order_sheet_id).collect();
+        sheets.sort_unstable();
+        sheets.dedup();
         if own.is_empty() {
             return Err(Error::with_message(
                 ErrorCode::NoOrderSheet,
@@ -165,6 +175,8 @@ pub async fn remove(pool: &DbPool, viewer: Viewer, ids: &[i64]) -> Result<()> {
             ));
         }
         db::custom_items::remove(conn, &own).await?;
+        let kind = db::order_events::OrderEventKind::Changed;
+        db::order_events::notify(conn, kind, &sheets, None).await?;
         Ok(())
     })
     .await

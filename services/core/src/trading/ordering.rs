@@ -5,6 +5,7 @@
 use crate::app::{Error, Result, Viewer};
 use crate::trading::scope::{no_order_sheet, require_confirmed};
 use db::DbPool;
+use db::order_events::OrderEventKind;
 use db::orders::{NewSheet, OrderSheetRow, Party};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::ErrorCode;
@@ -75,6 +76,7 @@ pub async fn place_order(conn: &mut AsyncPgConnection, retailer_id: i64) -> Resu
     if items.iter().any(|i| i.price.is_some()) {
         db::orders::mark_price_updated(conn, &[sheet.id]).await?;
     }
+    db::order_events::notify(conn, OrderEventKind::Placed, &[sheet.id], None).await?;
     Ok(Placed {
         sheet,
         cart_lines: lines.len(),
@@ -111,6 +113,7 @@ pub async fn remove_sheet(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Resul
             return Err(Error::new(ErrorCode::CannotDeleteOrderSheetWithReceipt));
         }
         db::orders::remove_sheet(conn, &sheet).await?;
+        db::order_events::notify(conn, OrderEventKind::Cancelled, &[sheet.id], None).await?;
         Ok(())
     })
     .await

@@ -5,6 +5,7 @@ use crate::app::{Error, Result, Viewer};
 use crate::trading::scope::acting_wholesaler;
 use db::DbPool;
 use db::daily_items::DailyItemRow;
+use db::order_events::OrderEventKind;
 use db::orders::OrderItemRow;
 use diesel_async::AsyncConnection;
 use domain::ErrorCode;
@@ -60,6 +61,7 @@ pub async fn update_item_prices(
         sheets.sort_unstable();
         sheets.dedup();
         db::orders::mark_price_updated(conn, &sheets).await?;
+        db::order_events::notify(conn, OrderEventKind::Priced, &sheets, None).await?;
         let mut by_id: HashMap<i64, OrderItemRow> =
             updated.into_iter().map(|i| (i.id, i)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -94,6 +96,7 @@ pub async fn update_daily_prices(
         }
         let (rows, sheets) = db::daily_items::set_prices(conn, &prices).await?;
         db::orders::mark_price_updated(conn, &sheets).await?;
+        db::order_events::notify(conn, OrderEventKind::Priced, &sheets, None).await?;
         let mut by_id: HashMap<i64, DailyItemRow> = rows.into_iter().map(|d| (d.id, d)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     })
