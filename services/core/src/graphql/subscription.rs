@@ -39,10 +39,7 @@ impl Subscription {
 }
 
 /// The receiver's items this audience may see; a lag becomes one RESYNC.
-fn events(
-    audience: Audience,
-    receiver: tokio::sync::broadcast::Receiver<FeedItem>,
-) -> Events {
+fn events(audience: Audience, receiver: tokio::sync::broadcast::Receiver<FeedItem>) -> Events {
     Box::pin(futures_util::stream::unfold(
         receiver,
         move |mut receiver| async move {

@@ -34,7 +34,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{CloseReason, Message, MessageStream, Session};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use juniper::{InputValue, Variables};
-use juniper_graphql_ws::graphql_transport_ws::{ClientMessage, Connection, Input, Output, ServerMessage};
+use juniper_graphql_ws::graphql_transport_ws::{
+    ClientMessage, Connection, Input, Output, ServerMessage,
+};
 use juniper_graphql_ws::{ArcSchema, ConnectionConfig};
 use platform::cors::CorsPolicy;
 use std::convert::Infallible;
@@ -107,8 +109,7 @@ pub async fn open(
             "The live order board speaks graphql-transport-ws (Sec-WebSocket-Protocol).",
         ));
     }
-    let (response, session, messages) =
-        actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
+    let (response, session, messages) = actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
     let client_ip = platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for);
     let expiry = Arc::new(OnceLock::new());
     let state = state.into_inner();
@@ -178,7 +179,11 @@ async fn authenticate(
     };
     let viewer = match crate::http::verify(&state, &token).await {
         Ok(Presented::Access(viewer)) => viewer,
-        Ok(_) => return Err(InitRefused::new("Send an access token, not a refresh token.")),
+        Ok(_) => {
+            return Err(InitRefused::new(
+                "Send an access token, not a refresh token.",
+            ));
+        }
         Err(crate::http::Rejected::Token(e)) => return Err(InitRefused::new(e.to_string())),
         Err(crate::http::Rejected::Database(_)) => {
             return Err(InitRefused::new("The service is unavailable: try again."));
@@ -344,11 +349,20 @@ mod tests {
     fn the_token_comes_from_any_of_its_keys() {
         let params = |key: &str, value: &str| {
             let mut v = Variables::<Scalar>::new();
-            v.insert(key.to_owned(), InputValue::Scalar(Scalar::String(value.into())));
+            v.insert(
+                key.to_owned(),
+                InputValue::Scalar(Scalar::String(value.into())),
+            );
             v
         };
-        assert_eq!(token_of(&params("Authorization", "Bearer abc")).as_deref(), Some("abc"));
-        assert_eq!(token_of(&params("authorization", "Bearer abc")).as_deref(), Some("abc"));
+        assert_eq!(
+            token_of(&params("Authorization", "Bearer abc")).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            token_of(&params("authorization", "Bearer abc")).as_deref(),
+            Some("abc")
+        );
         assert_eq!(token_of(&params("token", "abc")).as_deref(), Some("abc"));
         assert_eq!(token_of(&params("Authorization", "abc")), None);
         assert_eq!(token_of(&Variables::new()), None);

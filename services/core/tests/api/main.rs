@@ -19,4 +19,5 @@ mod read_models;
 mod recovery;
 mod sdl;
 mod sessions;
+mod subscriptions;
 mod support;
