@@ -85,7 +85,7 @@ impl CorsPolicy {
             CorsPolicy::Closed => false,
             CorsPolicy::AnyOrigin => true,
             CorsPolicy::Origins(origins) => parse_origin(origin)
-                .is_ok_and(|origin| origins.iter().any(|allowed| *allowed == origin)),
+                .is_ok_and(|origin| origins.contains(&origin)),
         }
     }
 }
