@@ -84,8 +84,9 @@ impl CorsPolicy {
         match self {
             CorsPolicy::Closed => false,
             CorsPolicy::AnyOrigin => true,
-            CorsPolicy::Origins(origins) => parse_origin(origin)
-                .is_ok_and(|origin| origins.contains(&origin)),
+            CorsPolicy::Origins(origins) => {
+                parse_origin(origin).is_ok_and(|origin| origins.contains(&origin))
+            }
         }
     }
 }
