@@ -22,6 +22,7 @@ pub mod ledger;
 pub mod messaging;
 pub mod migrations;
 pub mod order_edits;
+pub mod order_events;
 pub mod orders;
 pub mod outbox;
 pub mod phone_proofs;

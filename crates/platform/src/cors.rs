@@ -76,6 +76,21 @@ impl CorsPolicy {
     }
 }
 
+impl CorsPolicy {
+    /// Whether a page of `origin` (the browser's `Origin` header) may call
+    /// the service. WebSocket handshakes get no CORS from the browser, so a
+    /// service that accepts them asks this itself.
+    pub fn admits(&self, origin: &str) -> bool {
+        match self {
+            CorsPolicy::Closed => false,
+            CorsPolicy::AnyOrigin => true,
+            CorsPolicy::Origins(origins) => {
+                parse_origin(origin).is_ok_and(|origin| origins.contains(&origin))
+            }
+        }
+    }
+}
+
 fn invalid(origin: &str, reason: &str) -> ConfigError {
     ConfigError::Invalid {
         name: "CORS_ALLOWED_ORIGINS",
@@ -109,6 +124,17 @@ mod tests {
 
     fn policy(value: &str) -> Result<CorsPolicy, ConfigError> {
         CorsPolicy::from_env(&Env::from_pairs([("CORS_ALLOWED_ORIGINS", value)]))
+    }
+
+    #[test]
+    fn admits_only_the_listed_origins() {
+        let listed = policy("https://app.marketbill.kr").expect("policy");
+        assert!(listed.admits("https://app.marketbill.kr"));
+        assert!(listed.admits("HTTPS://APP.marketbill.kr"));
+        assert!(!listed.admits("https://evil.example"));
+        assert!(!listed.admits("null"));
+        assert!(!CorsPolicy::Closed.admits("https://app.marketbill.kr"));
+        assert!(CorsPolicy::AnyOrigin.admits("https://evil.example"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `POST /graphql`, `GET /graphiql` and the token filter in front of them.
+//! `POST /graphql`, `GET /graphiql` and the token filter in front of them
+//! (`GET /graphql` upgraded to a WebSocket is `live::socket`'s).
 //!
 //! As in the original, a bad or expired token is not a GraphQL error: the whole
 //! request answers HTTP 401 with `{"status":"401","error":"UNAUTHORIZED",
@@ -18,17 +19,27 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub struct GraphqlState {
-    pub schema: Schema,
+    pub schema: Arc<Schema>,
     pub pool: DbPool,
     pub peers: Arc<crate::app::Peers>,
     pub wakeup: crate::notifications::Wakeup,
     pub issuer: TokenIssuer,
     pub verifier: TokenVerifier,
     pub settings: Arc<Settings>,
+    /// The live order board: the instance's event feed, the connections
+    /// each account holds, and the origins a browser may open it from.
+    pub live: crate::live::socket::LiveState,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // A WebSocket upgrade of GET /graphql is the live order board; every
+    // other GET is a query, as before.
+    let upgrade = actix_web::guard::fn_guard(crate::live::socket::is_upgrade);
     cfg.route("/graphql", web::post().to(graphql))
+        .route(
+            "/graphql",
+            web::get().guard(upgrade).to(crate::live::socket::open),
+        )
         .route("/graphql", web::get().to(graphql))
         .route("/graphiql", web::get().to(graphiql));
 }
@@ -70,7 +81,23 @@ async fn presented(req: &HttpRequest, state: &GraphqlState) -> Result<Presented,
     let Some(token) = header.and_then(bearer_token) else {
         return Ok(Presented::None);
     };
-    let claims = state.verifier.decode(token).map_err(unauthorized)?;
+    verify(state, token).await.map_err(|e| match e {
+        Rejected::Token(e) => unauthorized(e),
+        Rejected::Database(e) => database_failed(e),
+    })
+}
+
+/// Why a presented token was not accepted.
+pub enum Rejected {
+    Token(TokenError),
+    Database(db::DbError),
+}
+
+/// What a bearer token stands for, checked as every request's is (the
+/// signature and expiry, then the live account and session): for HTTP
+/// requests and for a WebSocket's `connection_init` alike.
+pub async fn verify(state: &GraphqlState, token: &str) -> Result<Presented, Rejected> {
+    let claims = state.verifier.decode(token).map_err(Rejected::Token)?;
     // The role comes from the live credential, not the token: a deleted user's
     // tokens stop working at once and a changed role applies immediately. A
     // token of an ended session (signed out, reused, password changed) is
@@ -79,17 +106,17 @@ async fn presented(req: &HttpRequest, state: &GraphqlState) -> Result<Presented,
         .pool
         .get()
         .await
-        .map_err(|e| database_failed(e.into()))?;
+        .map_err(|e| Rejected::Database(e.into()))?;
     let account = db::users::live_account_in_session(&mut conn, claims.user_id, claims.sid)
         .await
-        .map_err(|e| database_failed(e.into()))?;
+        .map_err(|e| Rejected::Database(e.into()))?;
     let Some((_, credential)) = account else {
-        return Err(unauthorized(TokenError::Invalid));
+        return Err(Rejected::Token(TokenError::Invalid));
     };
     let role: Role = credential
         .role
         .parse()
-        .map_err(|_| unauthorized(TokenError::Invalid))?;
+        .map_err(|_| Rejected::Token(TokenError::Invalid))?;
     Ok(match claims.kind {
         TokenKind::Access => Presented::Access(Viewer {
             user_id: UserId::new(claims.user_id),
@@ -129,6 +156,7 @@ async fn graphql(
         spent: Default::default(),
         client_ip: platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for),
         views_merged: crate::graphql::read_model::may_ask_a_view_twice(&operations),
+        live: None,
     };
     let labels = crate::operation_metrics::labels(&operations);
     let started = Instant::now();

@@ -7,6 +7,7 @@ pub mod config;
 pub mod graphql;
 mod graphql_request;
 pub mod http;
+pub mod live;
 pub mod notifications;
 mod operation_metrics;
 pub mod settings;

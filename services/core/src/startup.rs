@@ -52,14 +52,17 @@ impl Application {
         if settings.order_batch_at.is_some() {
             crate::trading::batch::spawn_nightly(pool.clone());
         }
+        let live = crate::live::socket::LiveState::new(config.common.cors.clone());
+        crate::live::listener::spawn(config.common.database.url.clone(), live.feed.clone());
         let state = web::Data::new(GraphqlState {
-            schema: crate::graphql::schema(),
+            schema: Arc::new(crate::graphql::schema()),
             pool: pool.clone(),
             peers,
             wakeup,
             issuer: TokenIssuer::from_signing_key(&config.jwt_signing_key)?,
             verifier: TokenVerifier::from_public_key(&config.common.jwt_public_key)?,
             settings: Arc::new(config.settings.clone()),
+            live,
         });
         let outbox_pool = pool.clone();
         let backlog = web::Data::new(platform::metrics::ScrapeHook::new(move || {

@@ -127,6 +127,9 @@ pub async fn book(
         charge.recorded_by = row.issued_by;
         ledger::record(conn, &charge).await?;
         db::audit::record(conn, &issued_event(&receipt, sheet, split)).await?;
+        // Core's live order board hears of it when this commits.
+        let issued = db::order_events::OrderEventKind::StatementIssued;
+        db::order_events::notify(conn, issued, &[sheet.id], None).await?;
         Ok(receipt)
     })
     .await

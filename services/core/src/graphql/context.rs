@@ -28,9 +28,34 @@ pub struct Context {
     /// Whether the request may ask a read model's list twice under one key
     /// (`read_model::may_ask_a_view_twice`): its answers are then merged.
     pub views_merged: bool,
+    /// The live connection this context serves, if it came over WebSocket:
+    /// who subscribes, and the instance's feed. Queries and mutations are
+    /// refused there (`cost::charge`): they belong to HTTP, with its limits.
+    pub live: Option<Arc<crate::live::socket::Subscriber>>,
 }
 
 impl juniper::Context for Context {}
+
+/// A WebSocket connection's operations each get a clone: a fresh request of
+/// the same caller (its own loaders and budget), on the same connection.
+impl Clone for Context {
+    fn clone(&self) -> Self {
+        Context {
+            pool: self.pool.clone(),
+            peers: self.peers.clone(),
+            wakeup: self.wakeup.clone(),
+            presented: self.presented.clone(),
+            issuer: self.issuer.clone(),
+            settings: self.settings.clone(),
+            loaders: Loaders::new(&self.pool),
+            related: tokio::sync::OnceCell::new(),
+            spent: Default::default(),
+            client_ip: self.client_ip.clone(),
+            views_merged: false,
+            live: self.live.clone(),
+        }
+    }
+}
 
 impl Context {
     pub fn viewer(&self) -> Option<Viewer> {

@@ -186,6 +186,13 @@ where
     S: ScalarValue,
     T: GraphQLType<S, Context = Context, TypeInfo = ()>,
 {
+    if ex.context().live.is_some() {
+        return Err(GqlError::message(
+            ErrorCode::InvalidData,
+            "Over WebSocket only subscriptions run: send queries and mutations over HTTP.",
+        )
+        .into_field_error());
+    }
     let root = T::name(&()).unwrap_or_default();
     let field = ex.look_ahead();
     if depth(&field) > MAX_DEPTH {

@@ -5,7 +5,8 @@
 //! its `error` (the use cases' `app::Error` converts into it), `pagination`,
 //! the `LocalDate` scalar, `ids`, dataloaders (`loaders`), the query budget
 //! (`cost`, charged to the request's `budget`) and the read models
-//! (`read_model`).
+//! (`read_model`). `subscription` is the live order board's root (served
+//! over WebSocket by `live::socket`).
 
 pub mod budget;
 pub mod context;
@@ -20,14 +21,14 @@ pub mod query;
 pub mod read_model;
 pub mod scalar_value;
 pub mod scalars;
+pub mod subscription;
 
-use context::Context;
-use juniper::{EmptySubscription, RootNode};
+use juniper::RootNode;
 
 pub type Schema = RootNode<
     cost::Budgeted<query::Query>,
     cost::Budgeted<mutation::Mutation>,
-    EmptySubscription<Context>,
+    subscription::Subscription,
     scalar_value::Scalar,
 >;
 
@@ -40,7 +41,7 @@ pub fn schema() -> Schema {
     Schema::new_with_scalar_value(
         cost::Budgeted(query::Query),
         cost::Budgeted(mutation::Mutation),
-        EmptySubscription::new(),
+        subscription::Subscription,
     )
     .limit_depth(PARSE_DEPTH)
 }

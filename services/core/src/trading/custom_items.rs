@@ -149,6 +149,13 @@ pub async fn upsert(
         if priced {
             db::orders::mark_price_updated(conn, &[sheet.id]).await?;
         }
+        // The wholesaler's own lines change the sheet; a price on them prices it.
+        let kind = if priced {
+            db::order_events::OrderEventKind::Priced
+        } else {
+            db::order_events::OrderEventKind::Changed
+        };
+        db::order_events::notify(conn, kind, &[sheet.id], None).await?;
         Ok(saved)
     })
     .await
@@ -173,6 +180,9 @@ pub async fn remove(pool: &DbPool, viewer: Viewer, ids: &[i64]) -> Result<()> {
             ));
         }
         let own_ids: Vec<i64> = own.iter().map(|row| row.id).collect();
+        let mut sheets: Vec<i64> = own.iter().map(|row| row.order_sheet_id).collect();
+        sheets.sort_unstable();
+        sheets.dedup();
         db::custom_items::remove(conn, &own_ids).await?;
         let actor = viewer.user_id.get();
         let events: Vec<_> = own
@@ -180,6 +190,8 @@ pub async fn remove(pool: &DbPool, viewer: Viewer, ids: &[i64]) -> Result<()> {
             .map(|row| audit::custom_line_deleted(row, actor))
             .collect();
         db::audit::record_all(conn, &events).await?;
+        let kind = db::order_events::OrderEventKind::Changed;
+        db::order_events::notify(conn, kind, &sheets, None).await?;
         Ok(())
     })
     .await

@@ -15,6 +15,7 @@ use crate::trading::scope::acting_wholesaler;
 use chrono::{DateTime, Utc};
 use db::DbPool;
 use db::cutoffs::ChangeRequestRow;
+use db::order_events::OrderEventKind;
 use db::orders::OrderSheetRow;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::cutoff::CutoffSchedule;
@@ -191,6 +192,7 @@ pub async fn edit(
             return Err(refusal);
         }
         apply(conn, &sheet, &edit).await?;
+        db::order_events::notify(conn, OrderEventKind::Changed, &[sheet.id], None).await?;
         Ok(db::orders::live_sheet_for_update(conn, sheet_id)
             .await?
             .unwrap_or(sheet))
@@ -207,6 +209,7 @@ pub async fn cancel(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Result<()> 
             return Err(refusal);
         }
         db::orders::remove_sheet(conn, &sheet).await?;
+        db::order_events::notify(conn, OrderEventKind::Cancelled, &[sheet.id], None).await?;
         Ok(())
     })
     .await
@@ -234,7 +237,7 @@ pub async fn request(
         check_lines(conn, &sheet, &edit).await?;
         let changes =
             serde_json::to_value(&edit).map_err(|e| Error::internal("change request", e))?;
-        db::cutoffs::insert_request(
+        let filed = db::cutoffs::insert_request(
             conn,
             sheet.id,
             sheet.retailer_id,
@@ -250,7 +253,10 @@ pub async fn request(
                 "This sheet already has an open change request.",
             ),
             _ => e,
-        })
+        })?;
+        let kind = OrderEventKind::ChangeRequested;
+        db::order_events::notify(conn, kind, &[sheet.id], Some(filed.id)).await?;
+        Ok(filed)
     })
     .await
 }
@@ -286,23 +292,30 @@ pub async fn answer(
             let sheet = db::orders::live_sheet_for_update(conn, request.order_sheet_id)
                 .await?
                 .ok_or_else(|| crate::trading::scope::no_order_sheet(request.order_sheet_id))?;
-            if edit.cancel {
+            let kind = if edit.cancel {
                 if db::orders::has_receipt(conn, sheet.id).await? {
                     return Err(Error::new(ErrorCode::CannotDeleteOrderSheetWithReceipt));
                 }
                 db::orders::remove_sheet(conn, &sheet).await?;
+                OrderEventKind::Cancelled
             } else {
                 apply(conn, &sheet, &edit).await?;
-            }
+                OrderEventKind::Changed
+            };
+            db::order_events::notify(conn, kind, &[sheet.id], None).await?;
         }
-        Ok(db::cutoffs::answer_request(
+        let answered = db::cutoffs::answer_request(
             conn,
             request.id,
             accept,
             answer.as_deref(),
             viewer.user_id.get(),
         )
-        .await?)
+        .await?;
+        let kind = OrderEventKind::ChangeRequestAnswered;
+        let sheets = [request.order_sheet_id];
+        db::order_events::notify(conn, kind, &sheets, Some(request.id)).await?;
+        Ok(answered)
     })
     .await
 }

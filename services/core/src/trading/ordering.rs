@@ -6,6 +6,7 @@ use crate::app::{Error, Result, Viewer};
 use crate::trading::audit;
 use crate::trading::scope::{no_order_sheet, require_confirmed};
 use db::DbPool;
+use db::order_events::OrderEventKind;
 use db::orders::{LineToOrder, NewSheet, OrderSheetRow, Party};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::ErrorCode;
@@ -134,6 +135,7 @@ pub async fn place_lines(
         db::orders::mark_price_updated(conn, &[sheet.id]).await?;
     }
     db::audit::record(conn, &audit::sheet_placed(&sheet, &items, actor)).await?;
+    db::order_events::notify(conn, OrderEventKind::Placed, &[sheet.id], None).await?;
     Ok(sheet)
 }
 
@@ -172,6 +174,7 @@ pub async fn remove_sheet(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Resul
         db::orders::remove_sheet(conn, &sheet).await?;
         let event = audit::sheet_deleted(&sheet, viewer.user_id.get());
         db::audit::record(conn, &event).await?;
+        db::order_events::notify(conn, OrderEventKind::Cancelled, &[sheet.id], None).await?;
         Ok(())
     })
     .await

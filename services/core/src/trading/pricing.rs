@@ -6,6 +6,7 @@ use crate::trading::audit;
 use crate::trading::scope::acting_wholesaler;
 use db::DbPool;
 use db::daily_items::DailyItemRow;
+use db::order_events::OrderEventKind;
 use db::orders::OrderItemRow;
 use diesel_async::AsyncConnection;
 use domain::ErrorCode;
@@ -67,6 +68,7 @@ pub async fn update_item_prices(
         sheets.sort_unstable();
         sheets.dedup();
         db::orders::mark_price_updated(conn, &sheets).await?;
+        db::order_events::notify(conn, OrderEventKind::Priced, &sheets, None).await?;
         let mut by_id: HashMap<i64, OrderItemRow> =
             updated.into_iter().map(|i| (i.id, i)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -110,6 +112,7 @@ pub async fn update_daily_prices(
             .map(|l| audit::line_bulk_priced(l, viewer.user_id.get()))
             .collect();
         db::audit::record_all(conn, &events).await?;
+        db::order_events::notify(conn, OrderEventKind::Priced, &sheets, None).await?;
         let mut by_id: HashMap<i64, DailyItemRow> = rows.into_iter().map(|d| (d.id, d)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     })

@@ -22,4 +22,5 @@ mod recovery;
 mod sdl;
 mod sessions;
 mod standing;
+mod subscriptions;
 mod support;
