@@ -101,7 +101,8 @@ fn invalid(origin: &str, reason: &str) -> ConfigError {
 /// An origin as a browser sends it: scheme and host, an optional port, no
 /// path. A trailing slash is forgiven (it is a common copy-paste).
 fn parse_origin(origin: &str) -> Result<String, &'static str> {
-    let origin = origin.trim_end_matches('/');
+    // Scheme and host are case-insensitive (RFC 3986); compare them lowered.
+    let origin = origin.trim_end_matches('/').to_ascii_lowercase();
     let Some((scheme, rest)) = origin.split_once("://") else {
         return Err("is not an origin: expected scheme://host[:port]");
     };
@@ -115,7 +116,7 @@ fn parse_origin(origin: &str) -> Result<String, &'static str> {
     if !valid_host {
         return Err("is not an origin: expected scheme://host[:port] without a path");
     }
-    Ok(origin.to_ascii_lowercase())
+    Ok(origin)
 }
 
 #[cfg(test)]
