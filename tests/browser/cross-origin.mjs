@@ -63,6 +63,25 @@ async function asTheFrontend(i) {
   });
   out.verification = { status: code.status, body: await code.json() };
 
+  // The live order board: a WebSocket from this page (browsers apply no CORS
+  // to WebSockets, so core checks the Origin itself) that signs in with the
+  // token in connection_init, as the frontend would.
+  out.live = await new Promise((resolve) => {
+    const ws = new WebSocket(`${i.core.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const timer = setTimeout(() => resolve({ acked: false, timeout: true }), 10000);
+    ws.onopen = () => ws.send(JSON.stringify({
+      type: 'connection_init', payload: { Authorization: `Bearer ${token}` },
+    }));
+    ws.onmessage = (m) => {
+      if (JSON.parse(m.data).type === 'connection_ack') {
+        clearTimeout(timer);
+        resolve({ acked: true, protocol: ws.protocol });
+        ws.close();
+      }
+    };
+    ws.onclose = (e) => { clearTimeout(timer); resolve({ acked: false, code: e.code }); };
+  });
+
   const expired = await fetch(`${i.core}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
@@ -74,14 +93,20 @@ async function asTheFrontend(i) {
 
 // What a page of an origin that is not allowed gets: nothing it can read.
 async function asAStranger(i) {
+  const live = await new Promise((resolve) => {
+    const ws = new WebSocket(`${i.core.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const timer = setTimeout(() => resolve({ opened: false, timeout: true }), 10000);
+    ws.onopen = () => { clearTimeout(timer); resolve({ opened: true }); ws.close(); };
+    ws.onclose = (e) => { clearTimeout(timer); resolve({ opened: false, code: e.code }); };
+  });
   try {
     await fetch(`${i.core}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
-    return { blocked: false };
+    return { blocked: false, live };
   } catch (e) {
-    return { blocked: true, error: String(e) };
+    return { blocked: true, error: String(e), live };
   }
 }
 

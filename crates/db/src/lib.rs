@@ -6,6 +6,7 @@
 //! errors into their own layer's error type.
 
 pub mod account_statements;
+pub mod alerts;
 pub mod auctions;
 pub mod audit;
 pub mod batch_logs;

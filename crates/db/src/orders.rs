@@ -676,3 +676,23 @@ pub async fn day_aggregates(
         .load(conn)
         .await
 }
+
+/// The sheets among `sheet_ids` that have a live line without a price.
+pub async fn sheets_with_unpriced_lines(
+    conn: &mut AsyncPgConnection,
+    sheet_ids: &[i64],
+) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Sheet {
+        #[diesel(sql_type = BigInt)]
+        order_sheet_id: i64,
+    }
+    let rows: Vec<Sheet> = crate::statement::prepared(
+        "SELECT DISTINCT order_sheet_id FROM order_items \
+         WHERE order_sheet_id = ANY($1) AND deleted_at IS NULL AND price IS NULL",
+    )
+    .bind::<Array<BigInt>, _>(sheet_ids)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.order_sheet_id).collect())
+}

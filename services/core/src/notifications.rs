@@ -47,8 +47,14 @@ pub fn backoff_secs(attempts: i32) -> i64 {
     2_i64.saturating_pow(exponent).min(MAX_BACKOFF_SECS)
 }
 
-fn args_of(row: &OutboxRow) -> Vec<String> {
-    row.args
+/// An argument queued as `@link:<group>` becomes the group's sign-in link
+/// at delivery: order alerts are queued deep in the ordering pipeline (also
+/// by the batch and standing orders), which need not know `APP_BASE_URL`.
+pub const LINK_PREFIX: &str = "@link:";
+
+fn args_of(row: &OutboxRow, app_base_url: &str) -> Vec<String> {
+    let args: Vec<String> = row
+        .args
         .as_array()
         .map(|values| {
             values
@@ -56,7 +62,17 @@ fn args_of(row: &OutboxRow) -> Vec<String> {
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let last = args.len().saturating_sub(1);
+    args.into_iter()
+        .enumerate()
+        .map(|(i, arg)| match arg.strip_prefix(LINK_PREFIX) {
+            Some(group @ ("retail" | "wholesale")) if i == last => {
+                sign_in_url(app_base_url, group)
+            }
+            _ => arg,
+        })
+        .collect()
 }
 
 /// How the worker paces itself.
@@ -87,11 +103,12 @@ async fn deliver(
     messaging: &MessagingClient,
     row: OutboxRow,
     pace: Pace,
+    app_base_url: &str,
 ) -> Result<(), db::DbError> {
     let request = SendSms {
         to: row.recipient.clone(),
         template: row.template.clone(),
-        args: args_of(&row),
+        args: args_of(&row, app_base_url),
     };
     let outcome = messaging.send(&request, &delivery_key(&row)).await;
     let mut conn = pool.get().await?;
@@ -133,6 +150,7 @@ pub async fn deliver_due(
     pool: &DbPool,
     messaging: &MessagingClient,
     pace: Pace,
+    app_base_url: &str,
 ) -> Result<usize, db::DbError> {
     let rows = {
         let mut conn = pool.get().await?;
@@ -140,7 +158,7 @@ pub async fn deliver_due(
     };
     let due = rows.len();
     for row in rows {
-        deliver(pool, messaging, row, pace).await?;
+        deliver(pool, messaging, row, pace, app_base_url).await?;
     }
     Ok(due)
 }
@@ -174,10 +192,16 @@ pub async fn sample_backlog(pool: DbPool) {
     }
 }
 
-pub fn spawn_worker(pool: DbPool, messaging: MessagingClient, wakeup: Wakeup, pace: Pace) {
+pub fn spawn_worker(
+    pool: DbPool,
+    messaging: MessagingClient,
+    wakeup: Wakeup,
+    pace: Pace,
+    app_base_url: String,
+) {
     tokio::spawn(async move {
         loop {
-            match deliver_due(&pool, &messaging, pace).await {
+            match deliver_due(&pool, &messaging, pace, &app_base_url).await {
                 Ok(n) if n as i64 == BATCH => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox round failed"),

@@ -48,6 +48,7 @@ impl Application {
                 poll: settings.outbox_poll,
                 max_attempts: settings.outbox_max_attempts,
             },
+            settings.app_base_url.clone(),
         );
         if settings.order_batch_at.is_some() {
             crate::trading::batch::spawn_nightly(pool.clone());

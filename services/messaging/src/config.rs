@@ -70,6 +70,10 @@ pub fn per_recipient_var(template: Template) -> &'static str {
         Template::ConfirmBizConnection => "SMS_PER_RECIPIENT_PER_HOUR_CONFIRM_BIZ_CONNECTION",
         Template::RejectBizConnection => "SMS_PER_RECIPIENT_PER_HOUR_REJECT_BIZ_CONNECTION",
         Template::IssueOrderSheetReceipt => "SMS_PER_RECIPIENT_PER_HOUR_ISSUE_ORDER_SHEET_RECEIPT",
+        Template::OrderPlaced => "SMS_PER_RECIPIENT_PER_HOUR_ORDER_PLACED",
+        Template::OrderPriced => "SMS_PER_RECIPIENT_PER_HOUR_ORDER_PRICED",
+        Template::ChangeRequestAccepted => "SMS_PER_RECIPIENT_PER_HOUR_CHANGE_REQUEST_ACCEPTED",
+        Template::ChangeRequestDeclined => "SMS_PER_RECIPIENT_PER_HOUR_CHANGE_REQUEST_DECLINED",
     }
 }
 

@@ -35,6 +35,10 @@ pub fn template_scope(template: Template) -> &'static str {
         Template::ConfirmBizConnection => "messaging.sms.ConfirmBizConnection.to",
         Template::RejectBizConnection => "messaging.sms.RejectBizConnection.to",
         Template::IssueOrderSheetReceipt => "messaging.sms.IssueOrderSheetReceipt.to",
+        Template::OrderPlaced => "messaging.sms.OrderPlaced.to",
+        Template::OrderPriced => "messaging.sms.OrderPriced.to",
+        Template::ChangeRequestAccepted => "messaging.sms.ChangeRequestAccepted.to",
+        Template::ChangeRequestDeclined => "messaging.sms.ChangeRequestDeclined.to",
     }
 }
 

@@ -1,5 +1,7 @@
 //! The original's six message templates, byte for byte (including the curly
-//! quotes and the unmatched `”` of `IssueOrderSheetReceipt`), and the SMS/LMS
+//! quotes and the unmatched `”` of `IssueOrderSheetReceipt`), the order
+//! alerts added beside them (`OrderPlaced`, `OrderPriced`,
+//! `ChangeRequestAccepted`, `ChangeRequestDeclined`), and the SMS/LMS
 //! choice by UTF-8 length. Each argument has a kind: names and order numbers
 //! are user text and go through [`user_text::clean`]; a link argument must be
 //! an http(s) URL (core and receipt build it); `Default` is operator text.
@@ -47,6 +49,13 @@ pub enum Template {
     ConfirmBizConnection,
     RejectBizConnection,
     IssueOrderSheetReceipt,
+    /// To the wholesaler (owner, opted-in employees): a florist ordered.
+    OrderPlaced,
+    /// To the florist: every line of its sheet has a price.
+    OrderPriced,
+    /// To the florist: the wholesaler answered its change request.
+    ChangeRequestAccepted,
+    ChangeRequestDeclined,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,13 +101,17 @@ impl std::fmt::Debug for Rendered {
 }
 
 impl Template {
-    pub const ALL: [Template; 6] = [
+    pub const ALL: [Template; 10] = [
         Template::Default,
         Template::Verification,
         Template::ApplyBizConnection,
         Template::ConfirmBizConnection,
         Template::RejectBizConnection,
         Template::IssueOrderSheetReceipt,
+        Template::OrderPlaced,
+        Template::OrderPriced,
+        Template::ChangeRequestAccepted,
+        Template::ChangeRequestDeclined,
     ];
 
     /// Names are case-sensitive, as in the original.
@@ -117,6 +130,10 @@ impl Template {
             Template::ConfirmBizConnection => "ConfirmBizConnection",
             Template::RejectBizConnection => "RejectBizConnection",
             Template::IssueOrderSheetReceipt => "IssueOrderSheetReceipt",
+            Template::OrderPlaced => "OrderPlaced",
+            Template::OrderPriced => "OrderPriced",
+            Template::ChangeRequestAccepted => "ChangeRequestAccepted",
+            Template::ChangeRequestDeclined => "ChangeRequestDeclined",
         }
     }
 
@@ -138,6 +155,18 @@ impl Template {
             Template::IssueOrderSheetReceipt => {
                 "[마켓빌(marketbill)] %s 님이 주문번호 %s에 영수증을 발행했어요.\n\n마이페이지 > 주문내역\u{201d}에서 영수증을 다운로드 할 수 있어요.\n\nURL : %s"
             }
+            Template::OrderPlaced => {
+                "[마켓빌(marketbill)] %s 님이 주문했어요. (주문번호 %s)\n\n주문 관리에서 확인해 주세요.\n\nURL : %s"
+            }
+            Template::OrderPriced => {
+                "[마켓빌(marketbill)] %s 님이 주문번호 %s의 가격을 모두 입력했어요.\n\nURL : %s"
+            }
+            Template::ChangeRequestAccepted => {
+                "[마켓빌(marketbill)] %s 님이 주문번호 %s의 변경 요청을 수락했어요.\n\nURL : %s"
+            }
+            Template::ChangeRequestDeclined => {
+                "[마켓빌(marketbill)] %s 님이 주문번호 %s의 변경 요청을 거절했어요.\n\nURL : %s"
+            }
         })
     }
 
@@ -150,7 +179,11 @@ impl Template {
             Template::ConfirmBizConnection | Template::RejectBizConnection => {
                 &[Arg::Name, Arg::Name, Arg::Url]
             }
-            Template::IssueOrderSheetReceipt => &[Arg::Name, Arg::OrderNo, Arg::Url],
+            Template::IssueOrderSheetReceipt
+            | Template::OrderPlaced
+            | Template::OrderPriced
+            | Template::ChangeRequestAccepted
+            | Template::ChangeRequestDeclined => &[Arg::Name, Arg::OrderNo, Arg::Url],
         }
     }
 
@@ -293,6 +326,28 @@ mod tests {
     }
 
     const URL: &str = "https://marketbill.co.kr/retail/signin?utm_source=marketbill&utm_medium=retail&utm_campaign=message";
+
+    #[test]
+    fn order_alerts_name_the_other_party_and_the_order() {
+        let placed = Template::OrderPlaced
+            .render(&args(&["행복꽃집", "261205M00042", URL]))
+            .unwrap();
+        assert_eq!(
+            placed.text,
+            format!("[마켓빌(marketbill)] 행복꽃집 님이 주문했어요. (주문번호 261205M00042)\n\n주문 관리에서 확인해 주세요.\n\nURL : {URL}")
+        );
+        assert_eq!(placed.message_type, MessageType::Lms);
+        for template in [
+            Template::OrderPriced,
+            Template::ChangeRequestAccepted,
+            Template::ChangeRequestDeclined,
+        ] {
+            let rendered = template.render(&args(&["그린도매", "261205M00042", URL])).unwrap();
+            assert!(rendered.text.contains("그린도매 님이 주문번호 261205M00042"), "{}", rendered.text);
+            // A link argument must be a link: no free text rides on the alert.
+            assert!(template.render(&args(&["그린도매", "261205M00042", "광고"])).is_err());
+        }
+    }
 
     #[test]
     fn each_template_renders_byte_for_byte() {

@@ -234,6 +234,14 @@ async fn a_florist_orders_and_receives_a_statement() {
     .await;
     check_browser(&seen["allowed"], receipt);
     assert_eq!(seen["stranger"]["blocked"], true, "{seen}");
+    // The live order board: the allowed page's socket is acknowledged; the
+    // other origin's never opens (core refuses its Origin with 403).
+    assert_eq!(
+        seen["allowed"]["live"],
+        json!({ "acked": true, "protocol": "graphql-transport-ws" }),
+        "{seen}"
+    );
+    assert_eq!(seen["stranger"]["live"]["opened"], false, "{seen}");
 }
 
 /// What the allowed page could read through CORS.

@@ -5,6 +5,7 @@
 //! answer `app::Result` (see `app`).
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod employees;
 pub mod limits;

@@ -367,4 +367,12 @@ impl Mutation {
     ) -> GqlResult<cart::reorder::ReorderOutput> {
         cart::reorder::reorder(ctx, order_sheet_id).await
     }
+
+    /// Switch the caller's order alerts by SMS on or off
+    async fn update_alert_settings(
+        ctx: &Context,
+        order_alerts: bool,
+    ) -> GqlResult<crate::graphql::model::user::alerts::AlertSettings> {
+        crate::graphql::model::user::alerts::set(ctx, order_alerts).await
+    }
 }

@@ -348,6 +348,11 @@ impl Query {
         order::standing::list(ctx).await
     }
 
+    /// Whether the caller receives order alerts by SMS
+    async fn alert_settings(ctx: &Context) -> GqlResult<user::alerts::AlertSettings> {
+        user::alerts::get(ctx).await
+    }
+
     /// The server's time in KST (the original's wire format).
     fn current_date_time() -> Option<LocalDate> {
         Some(LocalDate::from_utc(chrono::Utc::now()))

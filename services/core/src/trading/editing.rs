@@ -286,6 +286,10 @@ pub async fn answer(
                 format!("This request was already answered ({}).", request.status),
             ));
         }
+        // Read before an accepted cancel removes it: the florist's alert names it.
+        let alerted = db::orders::live_sheets_by_ids(conn, &[request.order_sheet_id])
+            .await?
+            .pop();
         if accept {
             let edit: SheetEdit = serde_json::from_value(request.changes.clone())
                 .map_err(|e| Error::internal("stored change request", e))?;
@@ -315,6 +319,9 @@ pub async fn answer(
         let kind = OrderEventKind::ChangeRequestAnswered;
         let sheets = [request.order_sheet_id];
         db::order_events::notify(conn, kind, &sheets, Some(request.id)).await?;
+        if let Some(sheet) = &alerted {
+            crate::trading::alerts::request_answered(conn, sheet, accept).await?;
+        }
         Ok(answered)
     })
     .await

@@ -6,6 +6,7 @@
 //! the GraphQL resolvers and the nightly batch call the same functions.
 
 pub mod account_statements;
+pub mod alerts;
 pub mod auctions;
 pub mod audit;
 pub mod batch;

@@ -136,6 +136,7 @@ pub async fn place_lines(
     }
     db::audit::record(conn, &audit::sheet_placed(&sheet, &items, actor)).await?;
     db::order_events::notify(conn, OrderEventKind::Placed, &[sheet.id], None).await?;
+    crate::trading::alerts::sheet_placed(conn, &sheet).await?;
     Ok(sheet)
 }
 

@@ -57,6 +57,9 @@ pub async fn update_item_prices(
                 format!("There's no order item whose id is {missing}"),
             ));
         }
+        // Sheets with a line still to price: a florist hears when one is done.
+        let touched: Vec<i64> = own.values().map(|i| i.order_sheet_id).collect();
+        let unpriced_before = crate::trading::alerts::unpriced(conn, &touched).await?;
         let updated = db::orders::set_item_prices(conn, &prices).await?;
         let actor = Some(viewer.user_id.get());
         let events: Vec<_> = updated
@@ -69,6 +72,7 @@ pub async fn update_item_prices(
         sheets.dedup();
         db::orders::mark_price_updated(conn, &sheets).await?;
         db::order_events::notify(conn, OrderEventKind::Priced, &sheets, None).await?;
+        crate::trading::alerts::after_pricing(conn, &unpriced_before).await?;
         let mut by_id: HashMap<i64, OrderItemRow> =
             updated.into_iter().map(|i| (i.id, i)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -113,6 +117,14 @@ pub async fn update_daily_prices(
             .collect();
         db::audit::record_all(conn, &events).await?;
         db::order_events::notify(conn, OrderEventKind::Priced, &sheets, None).await?;
+        // A sheet had a line to price if one of the lines just priced had none.
+        let mut unpriced_before: Vec<i64> = lines
+            .iter()
+            .filter(|l| l.before.is_none() && l.after.is_some())
+            .map(|l| l.order_sheet_id)
+            .collect();
+        unpriced_before.dedup();
+        crate::trading::alerts::after_pricing(conn, &unpriced_before).await?;
         let mut by_id: HashMap<i64, DailyItemRow> = rows.into_iter().map(|d| (d.id, d)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     })

@@ -5,6 +5,7 @@
 
 mod access_matrix;
 mod accounts;
+mod alerts;
 mod audit;
 mod boundary;
 mod catalogue;

@@ -12,6 +12,7 @@
 //! the retailer's other suppliers).
 
 pub mod account;
+pub mod alerts;
 pub mod auth;
 pub mod business_info;
 pub mod connection;
