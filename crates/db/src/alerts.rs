@@ -62,12 +62,16 @@ struct Setting {
 }
 
 /// The user's own choice, if it made one.
-pub async fn setting(conn: &mut AsyncPgConnection, user_id: i64) -> diesel::QueryResult<Option<bool>> {
-    let row: Option<Setting> = prepared("SELECT order_alerts FROM alert_settings WHERE user_id = $1")
-        .bind::<BigInt, _>(user_id)
-        .get_result(conn)
-        .await
-        .optional()?;
+pub async fn setting(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> diesel::QueryResult<Option<bool>> {
+    let row: Option<Setting> =
+        prepared("SELECT order_alerts FROM alert_settings WHERE user_id = $1")
+            .bind::<BigInt, _>(user_id)
+            .get_result(conn)
+            .await
+            .optional()?;
     Ok(row.and_then(|r| r.order_alerts))
 }
 

@@ -28,6 +28,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    alert_settings (user_id) {
+        user_id -> Int8,
+        order_alerts -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     auction_grade_map (auction_grade) {
         #[max_length = 255]
         auction_grade -> Varchar,
@@ -703,6 +712,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(alert_settings -> users (user_id));
 diesel::joinable!(auction_results -> users (wholesaler_id));
 diesel::joinable!(audit_events -> order_sheets (order_sheet_id));
 diesel::joinable!(auth_tokens -> users (user_id));
@@ -734,6 +744,7 @@ diesel::joinable!(user_credentials -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_statements,
+    alert_settings,
     auction_grade_map,
     auction_price_board,
     auction_results,

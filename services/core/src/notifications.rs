@@ -67,9 +67,7 @@ fn args_of(row: &OutboxRow, app_base_url: &str) -> Vec<String> {
     args.into_iter()
         .enumerate()
         .map(|(i, arg)| match arg.strip_prefix(LINK_PREFIX) {
-            Some(group @ ("retail" | "wholesale")) if i == last => {
-                sign_in_url(app_base_url, group)
-            }
+            Some(group @ ("retail" | "wholesale")) if i == last => sign_in_url(app_base_url, group),
             _ => arg,
         })
         .collect()

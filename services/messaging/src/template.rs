@@ -334,7 +334,9 @@ mod tests {
             .unwrap();
         assert_eq!(
             placed.text,
-            format!("[마켓빌(marketbill)] 행복꽃집 님이 주문했어요. (주문번호 261205M00042)\n\n주문 관리에서 확인해 주세요.\n\nURL : {URL}")
+            format!(
+                "[마켓빌(marketbill)] 행복꽃집 님이 주문했어요. (주문번호 261205M00042)\n\n주문 관리에서 확인해 주세요.\n\nURL : {URL}"
+            )
         );
         assert_eq!(placed.message_type, MessageType::Lms);
         for template in [
@@ -342,10 +344,22 @@ mod tests {
             Template::ChangeRequestAccepted,
             Template::ChangeRequestDeclined,
         ] {
-            let rendered = template.render(&args(&["그린도매", "261205M00042", URL])).unwrap();
-            assert!(rendered.text.contains("그린도매 님이 주문번호 261205M00042"), "{}", rendered.text);
+            let rendered = template
+                .render(&args(&["그린도매", "261205M00042", URL]))
+                .unwrap();
+            assert!(
+                rendered
+                    .text
+                    .contains("그린도매 님이 주문번호 261205M00042"),
+                "{}",
+                rendered.text
+            );
             // A link argument must be a link: no free text rides on the alert.
-            assert!(template.render(&args(&["그린도매", "261205M00042", "광고"])).is_err());
+            assert!(
+                template
+                    .render(&args(&["그린도매", "261205M00042", "광고"]))
+                    .is_err()
+            );
         }
     }
 

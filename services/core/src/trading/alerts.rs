@@ -89,7 +89,11 @@ pub async fn after_pricing(conn: &mut AsyncPgConnection, before: &[i64]) -> Resu
         return Ok(());
     }
     let still = unpriced(conn, before).await?;
-    let done: Vec<i64> = before.iter().copied().filter(|id| !still.contains(id)).collect();
+    let done: Vec<i64> = before
+        .iter()
+        .copied()
+        .filter(|id| !still.contains(id))
+        .collect();
     if done.is_empty() {
         return Ok(());
     }
