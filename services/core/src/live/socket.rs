@@ -55,7 +55,7 @@ pub const MAX_FRAMES_PER_SECOND: u32 = 20;
 /// Time to send `connection_init` before the socket closes (4408).
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The server's keep-alive `pong`s, which keep proxies from timing out an
-/// idle board and find dead sockets.
+/// idle board and find dead sockets (a write to a gone peer fails).
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What every live socket of the instance shares.
@@ -228,7 +228,12 @@ async fn authenticate(
     };
     Ok(ConnectionConfig::new(ctx)
         .with_max_in_flight_operations(MAX_SUBSCRIPTIONS)
-        .with_keep_alive_interval(KEEP_ALIVE))
+        .with_keep_alive_interval(KEEP_ALIVE)
+        // juniper would also close a socket whose client sent no `ping`
+        // within the interval; graphql-ws clients send none by default, so
+        // every board would drop after 15 s. Dead peers are found when the
+        // server's keep-alive write fails instead.
+        .with_keep_alive_timeout(Duration::ZERO))
 }
 
 /// Frames a client sent within the current second.

@@ -333,3 +333,16 @@ async fn a_rolled_back_change_notifies_nothing() {
     assert_eq!(changed["kind"], "CHANGED", "{changed}");
     assert_eq!(changed["orderSheetId"], sheet_id);
 }
+
+#[actix_web::test]
+async fn a_board_whose_client_sends_no_pings_stays_open() {
+    let m = market_on(start_with(&[]).await).await;
+    let mut board = Board::open(&m.core.url, &m.owner).await;
+    board.ready(&m, m.owner_id, m.retailer_id, "PLACED").await;
+    // graphql-ws clients send no `ping` unless configured to: a quiet board
+    // must outlive the server's keep-alive interval (it was closed at 15 s).
+    tokio::time::sleep(core_service::live::socket::KEEP_ALIVE + Duration::from_secs(3)).await;
+    m.ordered_sheet(&[(0, 1, "UPPER")]).await;
+    let event = board.next().await;
+    assert_eq!(event["kind"], "PLACED", "{event}");
+}
