@@ -16,6 +16,9 @@ type Socket =
 const SUBSCRIBE: &str =
     "subscription { orderEvents { kind orderSheetId wholesalerId retailerId at } }";
 
+/// How often a board pings the server (as graphql-ws's `keepAlive` option does).
+const PING_EVERY: Duration = Duration::from_secs(5);
+
 /// A probe's sheet id: no sheet has it, so a board tells probes from events.
 pub const PROBE: i64 = -1;
 
@@ -133,9 +136,23 @@ impl Board {
 
     /// Listens until the task is aborted, appending every event but probes to
     /// `log`; a closed socket ends it with the reason.
+    ///
+    /// Pings every [`PING_EVERY`], busy or not: core (juniper_graphql_ws, keep-alive
+    /// timeout = interval) closes a socket that sent no `ping` for 15 s with
+    /// 1000 "Connection lost unexpectedly", and events sent meanwhile are gone.
     pub async fn listen(mut self, log: Arc<Mutex<Vec<Heard>>>) -> String {
+        let mut pinged = tokio::time::Instant::now();
         loop {
-            match self.event(Duration::from_secs(3600)).await {
+            let due = pinged + PING_EVERY;
+            if tokio::time::Instant::now() >= due {
+                if let Err(e) = self.send(json!({ "type": "ping" })).await {
+                    return e;
+                }
+                pinged = tokio::time::Instant::now();
+                continue;
+            }
+            let left = due.saturating_duration_since(tokio::time::Instant::now());
+            match self.event(left).await {
                 Ok(Some(heard)) if heard.sheet_id == Some(PROBE) => {}
                 Ok(Some(heard)) => log.lock().expect("log").push(heard),
                 Ok(None) => {}

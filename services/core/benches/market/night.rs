@@ -5,7 +5,8 @@
 //! and an edit's p99 must stay within 50 ms.
 //!
 //! BENCH_NIGHT_EDITS (default 3) edits per florist, BENCH_NIGHT_IN_FLIGHT
-//! (default 24) florists editing at once.
+//! (default 24) florists editing at once, BENCH_NIGHT_READERS (default 10)
+//! day-view readers, each re-reading as soon as it has its answer.
 
 use crate::board::{Board, Heard, PROBE};
 use crate::night_seed::{self, FLORISTS, LINES, WHOLESALER};
@@ -28,7 +29,6 @@ const EDIT_P99_MS: f64 = 50.0;
 const DELIVERY_MS: f64 = 1000.0;
 /// How long boards may still be catching up once the last edit answered.
 const SETTLE: Duration = Duration::from_secs(2);
-const DAY_VIEW_READERS: usize = 10;
 
 /// One edit as its florist saw it.
 struct Edit {
@@ -41,11 +41,12 @@ struct Edit {
 pub async fn run(core: &Core, pool: &db::DbPool, day: NaiveDate) {
     let per_florist = crate::env_usize("BENCH_NIGHT_EDITS", 3).max(1);
     let in_flight = crate::env_usize("BENCH_NIGHT_IN_FLIGHT", 24).max(1);
+    let day_view_readers = crate::env_usize("BENCH_NIGHT_READERS", 10);
     night_seed::night(pool, day).await.expect("seed the night");
     println!(
         "\nnight before the cut-off: wholesaler {WHOLESALER}, {FLORISTS} florists × {per_florist} edits \
          ({in_flight} in flight), sheets of {LINES} lines closing in {} min; \
-         {} night-shift boards, {DAY_VIEW_READERS} day-view readers",
+         {} night-shift boards, {day_view_readers} day-view readers",
         night_seed::CUTOFF_IN_MINUTES,
         night_seed::night_shift().count(),
     );
@@ -68,7 +69,7 @@ pub async fn run(core: &Core, pool: &db::DbPool, day: NaiveDate) {
         edits
     };
     let date = day.format("%Y-%m-%d").to_string();
-    let readers = futures_util::future::join_all((0..DAY_VIEW_READERS).map(|r| {
+    let readers = futures_util::future::join_all((0..day_view_readers).map(|r| {
         let (token, date, done) = (&shift[r % shift.len()], &date, &done);
         async move {
             let mut latencies = Vec::new();
@@ -88,13 +89,17 @@ pub async fn run(core: &Core, pool: &db::DbPool, day: NaiveDate) {
     let expected = committed_by_sheet(&edits);
     let total: usize = expected.values().map(Vec::len).sum();
     settle(&logs, total).await;
-    let heard: Vec<Vec<Heard>> = logs
-        .into_iter()
-        .map(|(log, task)| {
+    let mut heard: Vec<Vec<Heard>> = Vec::new();
+    for (b, (log, task)) in logs.into_iter().enumerate() {
+        // A board that stopped listening says why: its losses are explained.
+        if task.is_finished() {
+            let why = task.await.unwrap_or_else(|e| e.to_string());
+            println!("night board {b} stopped listening: {why}");
+        } else {
             task.abort();
-            log.lock().expect("log").clone()
-        })
-        .collect();
+        }
+        heard.push(log.lock().expect("log").clone());
+    }
 
     report(&edits, elapsed, &expected, &heard, reads.concat());
 }
