@@ -30,6 +30,9 @@ const DELIVERY_MS: f64 = 1000.0;
 /// How long boards may still be catching up once the last edit answered.
 const SETTLE: Duration = Duration::from_secs(2);
 
+/// A board's log of what it heard, and the task listening on it.
+type Listening = (Arc<Mutex<Vec<Heard>>>, tokio::task::JoinHandle<String>);
+
 /// One edit as its florist saw it.
 struct Edit {
     sheet_id: i64,
@@ -107,11 +110,7 @@ pub async fn run(core: &Core, pool: &db::DbPool, day: NaiveDate) {
 /// Opens the night shift's boards and waits until each hears a probe, so
 /// no edit can race a subscription that has not started; then each listens
 /// in its own task.
-async fn open_boards(
-    core: &Core,
-    pool: &db::DbPool,
-    shift: &[String],
-) -> Vec<(Arc<Mutex<Vec<Heard>>>, tokio::task::JoinHandle<String>)> {
+async fn open_boards(core: &Core, pool: &db::DbPool, shift: &[String]) -> Vec<Listening> {
     let mut conn = pool.get().await.expect("connection");
     let probe = format!(
         "SELECT pg_notify('order_events', json_build_object('kind', 'PLACED', 'orderSheetId', {PROBE}, \
@@ -185,7 +184,7 @@ fn committed_by_sheet(edits: &[Edit]) -> HashMap<i64, Vec<DateTime<Utc>>> {
 }
 
 /// Waits until every board heard `total` CHANGED events, or [`SETTLE`].
-async fn settle(logs: &[(Arc<Mutex<Vec<Heard>>>, tokio::task::JoinHandle<String>)], total: usize) {
+async fn settle(logs: &[Listening], total: usize) {
     let deadline = Instant::now() + SETTLE;
     while Instant::now() < deadline {
         let all = logs.iter().all(|(log, _)| {
