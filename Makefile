@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketbill
 
-.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy check-alerts bench-core profile-core bench-messaging bench-receipt bench-scheduler bench-import bench-board
+.PHONY: run test tools lint fmt build migrate keys schema check-contract fuzz chaos check-deploy check-alerts bench-core bench-night profile-core bench-messaging bench-receipt bench-scheduler bench-import bench-board
 
 ## Start all four services locally (PostgreSQL must be reachable at DATABASE_URL).
 run:
@@ -78,6 +78,12 @@ check-contract:
 bench-core:
 	cargo build --release --quiet -p core-service --bin core
 	cargo bench --quiet -p core-service --bench market
+
+## The last half hour before the cut-off alone (bench-core runs it last): 600 florists'
+## edits of one wholesaler's sheets against 10 live boards and 10 day-view readers.
+bench-night:
+	cargo build --release --quiet -p core-service --bin core
+	BENCH_NIGHT=only cargo bench --quiet -p core-service --bench market
 
 ## Core's instructions for a short bench-core run under callgrind (repeatable,
 ## unlike wall time here): the total, then the costliest functions.

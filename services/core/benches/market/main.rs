@@ -8,10 +8,16 @@
 //! counterpart alternate in 4 rounds of a quarter of those. CORE_BIN overrides the server binary
 //! (default: the `core` next to this benchmark's profile directory). BENCH_PAUSE=1 prints the
 //! seeded database's URL and waits 15 minutes before starting core (for EXPLAIN ANALYZE).
+//!
+//! Then the night before the cut-off (`night.rs`): florists' edits against
+//! live boards. BENCH_NIGHT=off skips it, BENCH_NIGHT=only runs nothing else.
 
+mod board;
 mod cpu;
 mod handwritten;
 mod load;
+mod night;
+mod night_seed;
 mod seed;
 mod server;
 
@@ -82,6 +88,11 @@ async fn run() {
         tokio::time::sleep(std::time::Duration::from_secs(900)).await;
     }
     let core = server::Core::start(db.url()).await;
+    let night = std::env::var("BENCH_NIGHT").unwrap_or_default();
+    if night == "only" {
+        night::run(&core, db.pool(), day).await;
+        return;
+    }
     let tokens: Vec<String> = seed::wholesaler_ids()
         .map(|id| core.token_for(id))
         .collect();
@@ -266,6 +277,12 @@ async fn run() {
             "target: {what} ≤ {limit}× the SQL floor: {got:.2}× ({})",
             verdict(got <= limit)
         );
+    }
+
+    // Last: it adds the night's sheets to wholesaler 1, which the day views
+    // above must not see.
+    if night != "off" {
+        night::run(core, pool, day).await;
     }
 }
 

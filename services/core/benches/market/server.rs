@@ -87,10 +87,20 @@ impl Core {
 
     /// An access token for a seeded user, signed with the key core verifies.
     pub fn token_for(&self, wholesaler_id: i64) -> String {
-        let id = domain::UserId::new(wholesaler_id);
-        let role = domain::Role::WholesalerEmpr;
+        self.token_as(wholesaler_id, domain::Role::WholesalerEmpr)
+    }
+
+    /// An access token for any seeded account (core reads the role from the
+    /// database; the token's must agree with it).
+    pub fn token_as(&self, user_id: i64, role: domain::Role) -> String {
+        let id = domain::UserId::new(user_id);
         self.issuer
             .issue(id, role, TokenKind::Access, chrono::Utc::now())
+    }
+
+    /// Where the live order board's WebSocket is.
+    pub fn ws_url(&self) -> String {
+        format!("{}/graphql", self.url.replacen("http://", "ws://", 1))
     }
 
     async fn post(&self, token: &str, query: &str, variables: Value) -> Result<Vec<u8>, String> {
