@@ -7,7 +7,7 @@
 //! cut-off that follows its last change, by the same rule.
 
 use crate::time::{KST, from_kst_wall_clock};
-use chrono::{DateTime, Datelike, Days, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
 /// 22:00, the nightly batch's time in the original.
 pub const DEFAULT_MINUTES: u16 = 22 * 60;
@@ -47,17 +47,20 @@ impl CutoffSchedule {
         schedule
     }
 
+    /// The cut-off of the KST day `day`.
+    pub fn cutoff_on(&self, day: NaiveDate) -> DateTime<Utc> {
+        let m = self.minutes[day.weekday().num_days_from_monday() as usize];
+        let at = NaiveTime::from_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)
+            .unwrap_or(NaiveTime::MIN);
+        from_kst_wall_clock(day.and_time(at))
+    }
+
     /// The first cut-off strictly after `instant`.
     pub fn cutoff_after(&self, instant: DateTime<Utc>) -> DateTime<Utc> {
         let local = instant.with_timezone(&KST).date_naive();
         (0..=7)
             .filter_map(|offset| local.checked_add_days(Days::new(offset)))
-            .map(|day| {
-                let m = self.minutes[day.weekday().num_days_from_monday() as usize];
-                let at = NaiveTime::from_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)
-                    .unwrap_or(NaiveTime::MIN);
-                from_kst_wall_clock(day.and_time(at))
-            })
+            .map(|day| self.cutoff_on(day))
             .find(|at| *at > instant)
             .unwrap_or(instant)
     }

@@ -12,6 +12,7 @@
 pub mod error;
 pub mod page;
 pub mod peers;
+pub mod text;
 pub mod viewer;
 
 pub use error::{Error, Result, on_unique_violation};

@@ -2,7 +2,7 @@
 //! after it (`domain::cutoff` computes a sheet's cut-off from it).
 
 use crate::app::{Error, Result, Viewer};
-use crate::trading::editing::schedules;
+use crate::trading::editing::schedule_of;
 use crate::trading::scope::acting_wholesaler;
 use db::DbPool;
 use domain::cutoff::CutoffSchedule;
@@ -39,11 +39,7 @@ pub async fn schedule(
     if !is_wholesaler {
         return Err(Error::new(ErrorCode::NoWholesaler));
     }
-    let schedule = schedules(&mut conn, &[id])
-        .await?
-        .pop()
-        .map(|(_, s)| s)
-        .unwrap_or_default();
+    let schedule = schedule_of(&mut conn, id).await?;
     Ok((id, schedule))
 }
 

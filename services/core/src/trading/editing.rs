@@ -10,7 +10,7 @@
 //! never in a mix: a line priced and then changed has no price; a line
 //! changed and then priced has the new price.
 
-use crate::app::{Error, Result, Viewer};
+use crate::app::{Error, Result, Viewer, text};
 use crate::trading::scope::acting_wholesaler;
 use chrono::{DateTime, Utc};
 use db::DbPool;
@@ -28,7 +28,6 @@ pub const MAX_LISTED_REQUESTS: usize = 50;
 /// Most lines one edit may touch.
 pub const MAX_EDIT_LINES: usize = 200;
 pub const MAX_QUANTITY: i32 = 100_000;
-const MAX_TEXT: usize = 200;
 
 /// An edit as the florist asks it (also what a change request stores).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +99,11 @@ pub async fn schedules(
         .collect())
 }
 
-async fn schedule_of(conn: &mut AsyncPgConnection, wholesaler_id: i64) -> Result<CutoffSchedule> {
+/// One wholesaler's schedule (the default when it set none).
+pub async fn schedule_of(
+    conn: &mut AsyncPgConnection,
+    wholesaler_id: i64,
+) -> Result<CutoffSchedule> {
     Ok(schedules(conn, &[wholesaler_id])
         .await?
         .pop()
@@ -224,7 +227,7 @@ pub async fn request(
     message: Option<String>,
 ) -> Result<ChangeRequestRow> {
     validate(&edit)?;
-    let message = optional_text(message, "message")?;
+    let message = text::optional(message, "message")?;
     let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
         let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id).await?;
@@ -269,7 +272,7 @@ pub async fn answer(
     accept: bool,
     answer: Option<String>,
 ) -> Result<ChangeRequestRow> {
-    let answer = optional_text(answer, "answer")?;
+    let answer = text::optional(answer, "answer")?;
     let mut conn = crate::app::conn(pool).await?;
     let wholesaler = acting_wholesaler(&mut conn, viewer).await?;
     conn.transaction(async |conn| {
@@ -361,7 +364,7 @@ fn validate(edit: &SheetEdit) -> Result<()> {
         .filter_map(|c| c.memo.clone())
         .chain(edit.additions.iter().filter_map(|a| a.memo.clone()));
     for memo in memos {
-        optional_text(Some(memo), "memo")?;
+        text::optional(Some(memo), "memo")?;
     }
     let mut seen = HashSet::new();
     let ids = edit
@@ -488,17 +491,4 @@ async fn apply(
     db::daily_items::ensure_for_day(conn, sheet.wholesaler_id, &keys, day).await?;
     db::order_edits::mark_changed(conn, sheet.id).await?;
     Ok(())
-}
-
-fn optional_text(text: Option<String>, field: &str) -> Result<Option<String>> {
-    let Some(text) = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if text.chars().count() > MAX_TEXT || text.chars().any(char::is_control) {
-        return Err(Error::with_message(
-            ErrorCode::InvalidData,
-            format!("{field}: at most {MAX_TEXT} characters, no control characters"),
-        ));
-    }
-    Ok(Some(text))
 }

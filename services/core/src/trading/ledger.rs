@@ -7,7 +7,7 @@
 //! already has entries: a florist whose link was removed may still owe).
 //! Statements' charges are written by the receipt service when it issues one.
 
-use crate::app::{Error, Page, Result, Viewer};
+use crate::app::{Error, Page, Result, Viewer, text};
 use crate::trading::scope::acting_wholesaler;
 use chrono::{Datelike, NaiveDate, Utc};
 use db::DbPool;
@@ -21,7 +21,6 @@ use domain::{ErrorCode, Role};
 pub const MAX_AMOUNT: i64 = 1_000_000_000;
 /// Longest period one ledger page spans.
 const MAX_PERIOD_DAYS: i64 = 3 * 366;
-const MAX_TEXT: usize = 200;
 const MAX_KEY: usize = 100;
 pub const METHODS: [&str; 4] = ["CASH", "TRANSFER", "CARD", "OTHER"];
 
@@ -243,8 +242,8 @@ pub async fn record_payment(
         ));
     }
     check_day(input.paid_on)?;
-    let memo = optional_text(input.memo, "memo")?;
-    let key = optional_text(input.idempotency_key, "idempotencyKey")?;
+    let memo = text::optional(input.memo, "memo")?;
+    let key = text::optional(input.idempotency_key, "idempotencyKey")?;
     if key.as_ref().is_some_and(|k| k.len() > MAX_KEY) {
         return Err(Error::with_message(
             ErrorCode::InvalidData,
@@ -277,7 +276,7 @@ pub async fn record_adjustment(
     reason: String,
 ) -> Result<EntryRow> {
     check_amount(amount, true)?;
-    let reason = required_text(reason, "reason")?;
+    let reason = text::required(reason, "reason")?;
     let recorded_by = viewer.user_id.get();
     write(pool, viewer, retailer_id, move |pair| {
         let mut entry = NewEntry::adjustment(
@@ -300,7 +299,7 @@ pub async fn reverse(
     entry_id: i64,
     reason: String,
 ) -> Result<EntryRow> {
-    let reason = required_text(reason, "reason")?;
+    let reason = text::required(reason, "reason")?;
     let mut conn = crate::app::conn(pool).await?;
     let wholesaler = acting_wholesaler(&mut conn, viewer).await?;
     let recorded_by = viewer.user_id.get();
@@ -404,24 +403,6 @@ fn check_day(day: NaiveDate) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-fn required_text(text: String, field: &str) -> Result<String> {
-    optional_text(Some(text), field)?
-        .ok_or_else(|| Error::with_message(ErrorCode::InvalidData, format!("{field} is required")))
-}
-
-fn optional_text(text: Option<String>, field: &str) -> Result<Option<String>> {
-    let Some(text) = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if text.chars().count() > MAX_TEXT || text.chars().any(char::is_control) {
-        return Err(Error::with_message(
-            ErrorCode::InvalidData,
-            format!("{field}: at most {MAX_TEXT} characters, no control characters"),
-        ));
-    }
-    Ok(Some(text))
 }
 
 /// The pair's balance right after `entry`, in the ledger's reading order.

@@ -103,11 +103,8 @@ pub async fn place_lines(
     let order_date = domain::time::business_day(now);
     let cutoff_at = match closes {
         Some(at) => at,
-        None => crate::trading::editing::schedules(conn, &[wholesaler_id])
+        None => crate::trading::editing::schedule_of(conn, wholesaler_id)
             .await?
-            .pop()
-            .map(|(_, s)| s)
-            .unwrap_or_default()
             .cutoff_after(now),
     };
     let id = db::orders::next_sheet_id(conn).await?;

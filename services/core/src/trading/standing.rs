@@ -8,10 +8,10 @@
 //! others wait on the row and find it taken. An occurrence whose cut-off
 //! passed while no instance ran (more than a day ago) is not placed late.
 
-use crate::app::{Error, Result, Viewer};
+use crate::app::{Error, Result, Viewer, text};
 use crate::trading::ordering::place_lines;
 use crate::trading::scope::require_confirmed;
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use db::DbPool;
 use db::carts::CartItemRow;
 use db::orders::LineToOrder;
@@ -52,14 +52,6 @@ pub struct Standing {
     pub next: Option<DateTime<Utc>>,
 }
 
-/// The instant an occurrence on `day` is placed: the cut-off of that day.
-pub fn cutoff_on(schedule: &CutoffSchedule, day: NaiveDate) -> DateTime<Utc> {
-    let m = schedule.minutes[day.weekday().num_days_from_monday() as usize];
-    let at =
-        NaiveTime::from_hms_opt(u32::from(m / 60), u32::from(m % 60), 0).unwrap_or(NaiveTime::MIN);
-    domain::time::from_kst_wall_clock(day.and_time(at))
-}
-
 fn occurs_on(row: &StandingOrderRow, day: NaiveDate) -> bool {
     let weekday = i16::try_from(day.weekday().number_from_monday()).unwrap_or(0);
     day >= row.starts_on && row.weekdays.contains(&weekday) && row.skip_on != Some(day)
@@ -78,7 +70,7 @@ pub fn next_occurrence(
     (0..15)
         .filter_map(|d| today.checked_add_days(Days::new(d)))
         .filter(|day| occurs_on(row, *day))
-        .map(|day| (day, cutoff_on(schedule, day)))
+        .map(|day| (day, schedule.cutoff_on(day)))
         .find(|(_, at)| *at > now)
 }
 
@@ -108,23 +100,10 @@ fn weekdays(days: &[i32]) -> Result<Vec<i16>> {
     Ok(out)
 }
 
-fn memo(text: Option<String>) -> Result<Option<String>> {
-    let Some(text) = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if text.chars().count() > 200 || text.chars().any(char::is_control) {
-        return Err(Error::with_message(
-            ErrorCode::InvalidData,
-            "memo: at most 200 characters, no control characters",
-        ));
-    }
-    Ok(Some(text))
-}
-
 pub async fn create(pool: &DbPool, viewer: Viewer, input: StandingInput) -> Result<Standing> {
     let retailer = viewer.user_id.get();
     let days = weekdays(&input.weekdays)?;
-    let order_memo = memo(input.memo)?;
+    let order_memo = text::optional(input.memo, "memo")?;
     let today = domain::time::business_day(Utc::now());
     let starts_on = input.starts_on.unwrap_or(today);
     if starts_on < today {
@@ -156,7 +135,7 @@ pub async fn create(pool: &DbPool, viewer: Viewer, input: StandingInput) -> Resu
                             l.flower_id,
                             l.quantity,
                             l.grade.as_korean().to_owned(),
-                            memo(l.memo.clone())?,
+                            text::optional(l.memo.clone(), "memo")?,
                         ));
                     }
                     lines
@@ -286,7 +265,10 @@ pub struct Patch {
 
 pub async fn update(pool: &DbPool, viewer: Viewer, id: i64, patch: Patch) -> Result<Standing> {
     let days = patch.weekdays.as_deref().map(weekdays).transpose()?;
-    let new_memo = patch.memo.map(|m| memo(Some(m))).transpose()?;
+    let new_memo = patch
+        .memo
+        .map(|m| text::optional(Some(m), "memo"))
+        .transpose()?;
     let mut conn = crate::app::conn(pool).await?;
     let row = conn
         .transaction(async |conn| -> Result<StandingOrderRow> {
@@ -302,11 +284,8 @@ pub async fn update(pool: &DbPool, viewer: Viewer, id: i64, patch: Patch) -> Res
             }
             match patch.skip_next {
                 Some(true) => {
-                    let schedule = crate::trading::editing::schedules(conn, &[row.wholesaler_id])
-                        .await?
-                        .pop()
-                        .map(|(_, s)| s)
-                        .unwrap_or_default();
+                    let schedule =
+                        crate::trading::editing::schedule_of(conn, row.wholesaler_id).await?;
                     let unskipped = StandingOrderRow {
                         skip_on: None,
                         paused: false,
@@ -369,7 +348,7 @@ pub async fn run_due(pool: &DbPool, now: DateTime<Utc>) -> Result<usize> {
             .map(|(_, s)| *s)
             .unwrap_or_default();
         for day in [today.pred_opt(), Some(today)].into_iter().flatten() {
-            let at = cutoff_on(&schedule, day);
+            let at = schedule.cutoff_on(day);
             // Due, and not an occurrence from before the order existed.
             if !occurs_on(order, day) || at > now || at < order.created_at {
                 continue;

@@ -4,7 +4,7 @@
 
 use crate::support::{Market, data, error_code, market};
 use chrono::{Duration, Utc};
-use core_service::trading::standing::{cutoff_on, run_due};
+use core_service::trading::standing::run_due;
 use domain::cutoff::CutoffSchedule;
 use serde_json::{Value, json};
 
@@ -43,7 +43,7 @@ async fn an_occurrence_is_placed_once_even_with_two_instances() {
     let today = domain::time::business_day(now);
     let due_days = [today - Duration::days(1), today]
         .into_iter()
-        .filter(|d| cutoff_on(&CutoffSchedule::default(), *d) <= now)
+        .filter(|d| CutoffSchedule::default().cutoff_on(*d) <= now)
         .count();
     // Two instances (two pools on one database) run the ticker at once, twice.
     let other = db::connect(m.core.db.url(), 4).expect("second pool");
