@@ -38,21 +38,21 @@ pub async fn wholesaler_recipients(
     .await
 }
 
-/// The florist's number, if its alerts are on.
-pub async fn florist_recipient(
+/// The numbers of these florists whose alerts are on (one statement for a
+/// bulk price that completes many sheets).
+pub async fn florist_recipients(
     conn: &mut AsyncPgConnection,
-    retailer_id: i64,
-) -> diesel::QueryResult<Option<Recipient>> {
+    retailer_ids: &[i64],
+) -> diesel::QueryResult<Vec<Recipient>> {
     prepared(
         "SELECT c.user_id, c.phone_no FROM user_credentials c \
          JOIN users u ON u.id = c.user_id AND u.deleted_at IS NULL \
          LEFT JOIN alert_settings a ON a.user_id = c.user_id \
-         WHERE c.deleted_at IS NULL AND c.user_id = $1 AND coalesce(a.order_alerts, true)",
+         WHERE c.deleted_at IS NULL AND c.user_id = ANY($1) AND coalesce(a.order_alerts, true)",
     )
-    .bind::<BigInt, _>(retailer_id)
-    .get_result(conn)
+    .bind::<diesel::sql_types::Array<BigInt>, _>(retailer_ids)
+    .load(conn)
     .await
-    .optional()
 }
 
 #[derive(QueryableByName)]

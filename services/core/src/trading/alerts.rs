@@ -41,15 +41,22 @@ pub async fn sheet_placed(conn: &mut AsyncPgConnection, sheet: &OrderSheetRow) -
 /// Every line of these sheets now has a price (they had an unpriced one
 /// before the caller's change).
 pub async fn sheets_priced(conn: &mut AsyncPgConnection, sheets: &[OrderSheetRow]) -> Result<()> {
+    // Recipients and names read once for all the sheets: this runs under the
+    // wholesaler's sheet lock, in the pricing transaction.
+    let florists: Vec<i64> = sheets.iter().map(|s| s.retailer_id).collect();
+    let recipients = db::alerts::florist_recipients(conn, &florists).await?;
+    let wholesalers: Vec<i64> = sheets.iter().map(|s| s.wholesaler_id).collect();
+    let names = db::users::users_by_ids_any_state(conn, &wholesalers).await?;
     for sheet in sheets {
-        if let Some(r) = db::alerts::florist_recipient(conn, sheet.retailer_id).await? {
-            let args = [
-                name_of(conn, sheet.wholesaler_id).await?,
-                sheet.order_no.clone(),
-                link("retail"),
-            ];
-            db::outbox::enqueue(conn, "OrderPriced", &r.phone_no, &args).await?;
-        }
+        let Some(r) = recipients.iter().find(|r| r.user_id == sheet.retailer_id) else {
+            continue;
+        };
+        let name = names
+            .iter()
+            .find(|u| u.id == sheet.wholesaler_id)
+            .map_or_else(|| "-".to_owned(), |u| u.name.clone());
+        let args = [name, sheet.order_no.clone(), link("retail")];
+        db::outbox::enqueue(conn, "OrderPriced", &r.phone_no, &args).await?;
     }
     Ok(())
 }
@@ -60,7 +67,8 @@ pub async fn request_answered(
     sheet: &OrderSheetRow,
     accepted: bool,
 ) -> Result<()> {
-    let Some(r) = db::alerts::florist_recipient(conn, sheet.retailer_id).await? else {
+    let found = db::alerts::florist_recipients(conn, &[sheet.retailer_id]).await?;
+    let Some(r) = found.first() else {
         return Ok(());
     };
     let template = if accepted {
