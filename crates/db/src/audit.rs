@@ -22,15 +22,18 @@ pub enum Subject {
     CustomOrderItem,
     Receipt,
     BizConnection,
+    /// A florist's request to change a sheet after its cut-off.
+    ChangeRequest,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 5] = [
+    pub const ALL: [Subject; 6] = [
         Subject::OrderSheet,
         Subject::OrderItem,
         Subject::CustomOrderItem,
         Subject::Receipt,
         Subject::BizConnection,
+        Subject::ChangeRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Subject {
             Subject::CustomOrderItem => "CUSTOM_ORDER_ITEM",
             Subject::Receipt => "RECEIPT",
             Subject::BizConnection => "BIZ_CONNECTION",
+            Subject::ChangeRequest => "CHANGE_REQUEST",
         }
     }
 
@@ -68,10 +72,18 @@ pub enum Action {
     Rejected,
     /// A link removed with one of its accounts.
     Removed,
+    /// A sheet cancelled by its florist before the cut-off.
+    Cancelled,
+    /// A change request filed by the florist.
+    Requested,
+    /// A change request accepted (and applied) by the wholesaler.
+    Accepted,
+    /// A change request declined by the wholesaler.
+    Declined,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 14] = [
         Action::Placed,
         Action::Deleted,
         Action::Priced,
@@ -82,6 +94,10 @@ impl Action {
         Action::Confirmed,
         Action::Rejected,
         Action::Removed,
+        Action::Cancelled,
+        Action::Requested,
+        Action::Accepted,
+        Action::Declined,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +112,10 @@ impl Action {
             Action::Confirmed => "CONFIRMED",
             Action::Rejected => "REJECTED",
             Action::Removed => "REMOVED",
+            Action::Cancelled => "CANCELLED",
+            Action::Requested => "REQUESTED",
+            Action::Accepted => "ACCEPTED",
+            Action::Declined => "DECLINED",
         }
     }
 

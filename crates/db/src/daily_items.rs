@@ -22,7 +22,9 @@ pub struct DailyItemRow {
 }
 
 /// Makes sure the day has a row for every (flower, grade) just ordered;
-/// concurrent orders of the same key are absorbed by the unique index.
+/// concurrent orders of the same key are absorbed by the unique index. Keys
+/// are inserted in order, so writers sharing the wholesaler's sheet lock that
+/// insert overlapping keys wait for each other in one direction only.
 pub async fn ensure_for_day(
     conn: &mut AsyncPgConnection,
     wholesaler_id: i64,
@@ -34,6 +36,7 @@ pub async fn ensure_for_day(
         "INSERT INTO daily_order_items (wholesaler_id, flower_id, grade, order_date) \
          SELECT DISTINCT $1::bigint, k.flower_id, k.grade, $4::date \
          FROM unnest($2::bigint[], $3::text[]) AS k(flower_id, grade) \
+         ORDER BY 2, 3 \
          ON CONFLICT (wholesaler_id, flower_id, grade, order_date) WHERE deleted_at IS NULL DO NOTHING",
     )
     .bind::<BigInt, _>(wholesaler_id)

@@ -230,6 +230,26 @@ pub async fn lock_wholesaler_sheets(
         .map(|_| ())
 }
 
+/// The same lock, shared: for a writer that changes one sheet only, after
+/// which it must lock that sheet's row (`live_sheet_for_update`). Such writers
+/// run side by side (a florist's edit no longer waits for another florist's),
+/// and still never meet a writer of many sheets, which holds the lock alone.
+/// They touch their own sheet's row and lines, and the day's bulk-price rows
+/// only through `daily_items::ensure_for_day`, which inserts in key order, so
+/// two of them cannot wait on each other in a circle.
+pub async fn share_wholesaler_sheets(
+    conn: &mut AsyncPgConnection,
+    wholesaler_id: i64,
+) -> QueryResult<()> {
+    crate::statement::prepared(
+        "SELECT pg_advisory_xact_lock_shared(hashtextextended('order-sheets', $1))",
+    )
+    .bind::<BigInt, _>(wholesaler_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 pub async fn mark_price_updated(
     conn: &mut AsyncPgConnection,
     sheet_ids: &[i64],

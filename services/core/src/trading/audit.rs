@@ -5,6 +5,7 @@
 
 use db::audit::{Action, NewEvent, Subject, changed};
 use db::connections::BizConnectionRow;
+use db::cutoffs::ChangeRequestRow;
 use db::daily_items::PricedLine;
 use db::orders::{CustomOrderItemRow, OrderItemRow, OrderSheetRow};
 use serde_json::{Value, json};
@@ -50,6 +51,104 @@ pub fn sheet_deleted(sheet: &OrderSheetRow, actor: i64) -> NewEvent {
         actor_id: Some(actor),
         before: Some(json!({ "orderNo": sheet.order_no })),
         ..on_sheet(sheet, Subject::OrderSheet, sheet.id, Action::Deleted)
+    }
+}
+
+/// A sheet its florist cancelled before the cut-off.
+pub fn sheet_cancelled(sheet: &OrderSheetRow, actor: i64) -> NewEvent {
+    NewEvent {
+        actor_id: Some(actor),
+        before: Some(json!({ "orderNo": sheet.order_no })),
+        ..on_sheet(sheet, Subject::OrderSheet, sheet.id, Action::Cancelled)
+    }
+}
+
+fn on_item(item: &OrderItemRow, action: Action, actor: i64) -> NewEvent {
+    NewEvent {
+        wholesaler_id: item.wholesaler_id,
+        retailer_id: item.retailer_id,
+        order_sheet_id: Some(item.order_sheet_id),
+        subject: Subject::OrderItem,
+        subject_id: item.id,
+        action,
+        actor_id: Some(actor),
+        before: None,
+        after: None,
+    }
+}
+
+/// A line's quantity, grade or price changed by an edit (the memo is the
+/// florist's note and stays out); None when none of them did.
+pub fn line_edited(before: &OrderItemRow, after: &OrderItemRow, actor: i64) -> Option<NewEvent> {
+    let (old, new) = changed(vec![
+        ("quantity", json!(before.quantity), json!(after.quantity)),
+        ("grade", json!(before.grade), json!(after.grade)),
+        ("price", json!(before.price), json!(after.price)),
+    ])?;
+    Some(NewEvent {
+        before: Some(old),
+        after: Some(new),
+        ..on_item(before, Action::Updated, actor)
+    })
+}
+
+pub fn line_added(item: &OrderItemRow, actor: i64) -> NewEvent {
+    NewEvent {
+        after: Some(line(item)),
+        ..on_item(item, Action::Added, actor)
+    }
+}
+
+pub fn line_removed(item: &OrderItemRow, actor: i64) -> NewEvent {
+    NewEvent {
+        before: Some(line(item)),
+        ..on_item(item, Action::Deleted, actor)
+    }
+}
+
+fn on_request(request: &ChangeRequestRow, action: Action, actor: i64) -> NewEvent {
+    NewEvent {
+        wholesaler_id: request.wholesaler_id,
+        retailer_id: request.retailer_id,
+        order_sheet_id: Some(request.order_sheet_id),
+        subject: Subject::ChangeRequest,
+        subject_id: request.id,
+        action,
+        actor_id: Some(actor),
+        before: None,
+        after: None,
+    }
+}
+
+/// A change request filed: what it asks, without the memos and message
+/// (what people write to each other stays out of the timeline).
+pub fn change_requested(request: &ChangeRequestRow, actor: i64) -> NewEvent {
+    let mut asked = request.changes.clone();
+    for list in ["changes", "additions"] {
+        if let Some(Value::Array(lines)) = asked.get_mut(list) {
+            for line in lines.iter_mut().filter_map(Value::as_object_mut) {
+                line.remove("memo");
+            }
+        }
+    }
+    NewEvent {
+        after: Some(asked),
+        ..on_request(request, Action::Requested, actor)
+    }
+}
+
+/// A change request answered (`answered` as it is now); the lines an
+/// accepted request changed have their own events.
+pub fn change_answered(answered: &ChangeRequestRow, actor: i64) -> NewEvent {
+    let action = if answered.status == "ACCEPTED" {
+        Action::Accepted
+    } else {
+        Action::Declined
+    };
+    NewEvent {
+        before: Some(json!({ "status": "PENDING" })),
+        after: Some(json!({ "status": answered.status })),
+        ..on_request(answered, action, actor)
     }
 }
 

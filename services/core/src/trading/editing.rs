@@ -8,9 +8,14 @@
 //! row, as pricing does, so an edit racing the wholesaler's pricing (or the
 //! cut-off, which is checked under the lock) ends in one of the two orders,
 //! never in a mix: a line priced and then changed has no price; a line
-//! changed and then priced has the new price.
+//! changed and then priced has the new price. Florists' edits share that lock
+//! with each other (each changes its own sheet only); pricing holds it alone.
+//!
+//! Each change is on the sheet's audit timeline, written in its transaction:
+//! lines changed, added and removed, a cancel, a request filed and answered.
 
 use crate::app::{Error, Result, Viewer, text};
+use crate::trading::audit;
 use crate::trading::scope::acting_wholesaler;
 use chrono::{DateTime, Utc};
 use db::DbPool;
@@ -137,11 +142,22 @@ fn cut_off(cutoff_at: DateTime<Utc>) -> Error {
     )
 }
 
-/// The florist's own live sheet, locked (wholesaler lock first).
+/// How a florist's change holds the wholesaler's sheet lock.
+enum SheetLock {
+    /// Beside other florists' edits: the change touches its sheet only.
+    Shared,
+    /// Alone, as every writer of many sheets: cancelling removes the day's
+    /// bulk-price rows that other sheets' new lines might be about to use.
+    Alone,
+}
+
+/// The florist's own live sheet, locked: the wholesaler's sheet lock, then
+/// the sheet's row.
 async fn own_sheet_locked(
     conn: &mut AsyncPgConnection,
     retailer_id: i64,
     sheet_id: i64,
+    lock: SheetLock,
 ) -> Result<OrderSheetRow> {
     let missing = || crate::trading::scope::no_order_sheet(sheet_id);
     let peeked = db::orders::live_sheets_by_ids(conn, &[sheet_id]).await?;
@@ -149,7 +165,12 @@ async fn own_sheet_locked(
     if peeked.retailer_id != retailer_id {
         return Err(missing());
     }
-    db::orders::lock_wholesaler_sheets(conn, peeked.wholesaler_id).await?;
+    match lock {
+        SheetLock::Shared => {
+            db::orders::share_wholesaler_sheets(conn, peeked.wholesaler_id).await?
+        }
+        SheetLock::Alone => db::orders::lock_wholesaler_sheets(conn, peeked.wholesaler_id).await?,
+    }
     db::orders::live_sheet_for_update(conn, sheet_id)
         .await?
         .ok_or_else(missing)
@@ -190,11 +211,12 @@ pub async fn edit(
     }
     let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
-        let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id).await?;
+        let sheet =
+            own_sheet_locked(conn, viewer.user_id.get(), sheet_id, SheetLock::Shared).await?;
         if let Some(refusal) = direct_edit_refusal(conn, &sheet).await? {
             return Err(refusal);
         }
-        apply(conn, &sheet, &edit).await?;
+        apply(conn, &sheet, &edit, viewer.user_id.get()).await?;
         db::order_events::notify(conn, OrderEventKind::Changed, &[sheet.id], None).await?;
         Ok(db::orders::live_sheet_for_update(conn, sheet_id)
             .await?
@@ -207,11 +229,13 @@ pub async fn edit(
 pub async fn cancel(pool: &DbPool, viewer: Viewer, sheet_id: i64) -> Result<()> {
     let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
-        let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id).await?;
+        let sheet =
+            own_sheet_locked(conn, viewer.user_id.get(), sheet_id, SheetLock::Alone).await?;
         if let Some(refusal) = direct_edit_refusal(conn, &sheet).await? {
             return Err(refusal);
         }
         db::orders::remove_sheet(conn, &sheet).await?;
+        db::audit::record(conn, &audit::sheet_cancelled(&sheet, viewer.user_id.get())).await?;
         db::order_events::notify(conn, OrderEventKind::Cancelled, &[sheet.id], None).await?;
         Ok(())
     })
@@ -230,7 +254,8 @@ pub async fn request(
     let message = text::optional(message, "message")?;
     let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
-        let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id).await?;
+        let sheet =
+            own_sheet_locked(conn, viewer.user_id.get(), sheet_id, SheetLock::Shared).await?;
         if direct_edit_refusal(conn, &sheet).await?.is_none() {
             return Err(Error::with_message(
                 ErrorCode::InvalidData,
@@ -257,6 +282,7 @@ pub async fn request(
             ),
             _ => e,
         })?;
+        db::audit::record(conn, &audit::change_requested(&filed, viewer.user_id.get())).await?;
         let kind = OrderEventKind::ChangeRequested;
         db::order_events::notify(conn, kind, &[sheet.id], Some(filed.id)).await?;
         Ok(filed)
@@ -304,9 +330,11 @@ pub async fn answer(
                     return Err(Error::new(ErrorCode::CannotDeleteOrderSheetWithReceipt));
                 }
                 db::orders::remove_sheet(conn, &sheet).await?;
+                db::audit::record(conn, &audit::sheet_cancelled(&sheet, viewer.user_id.get()))
+                    .await?;
                 OrderEventKind::Cancelled
             } else {
-                apply(conn, &sheet, &edit).await?;
+                apply(conn, &sheet, &edit, viewer.user_id.get()).await?;
                 OrderEventKind::Changed
             };
             db::order_events::notify(conn, kind, &[sheet.id], None).await?;
@@ -317,6 +345,11 @@ pub async fn answer(
             accept,
             answer.as_deref(),
             viewer.user_id.get(),
+        )
+        .await?;
+        db::audit::record(
+            conn,
+            &audit::change_answered(&answered, viewer.user_id.get()),
         )
         .await?;
         let kind = OrderEventKind::ChangeRequestAnswered;
@@ -435,14 +468,18 @@ async fn check_lines(
 }
 
 /// Applies a checked edit to a locked sheet.
+/// Applies `edit` to the locked `sheet` for `actor`, recording each line's
+/// change on the timeline.
 async fn apply(
     conn: &mut AsyncPgConnection,
     sheet: &OrderSheetRow,
     edit: &SheetEdit,
+    actor: i64,
 ) -> Result<()> {
     check_lines(conn, sheet, edit).await?;
     let current = db::orders::live_items_of_sheet(conn, sheet.id).await?;
     let mut keys = Vec::new();
+    let mut events = Vec::new();
     for change in &edit.changes {
         let Some(line) = current.iter().find(|i| i.id == change.order_item_id) else {
             continue;
@@ -454,7 +491,7 @@ async fn apply(
             .memo
             .as_deref()
             .map(|m| Some(m.trim()).filter(|m| !m.is_empty()));
-        db::order_edits::change_line(
+        let changed = db::order_edits::change_line(
             conn,
             sheet.id,
             line.id,
@@ -463,6 +500,7 @@ async fn apply(
             memo,
         )
         .await?;
+        events.extend(changed.and_then(|after| audit::line_edited(line, &after, actor)));
         keys.push((line.flower_id, grade));
     }
     for addition in &edit.additions {
@@ -472,7 +510,7 @@ async fn apply(
             .as_deref()
             .map(str::trim)
             .filter(|m| !m.is_empty());
-        db::order_edits::add_line(
+        let added = db::order_edits::add_line(
             conn,
             sheet,
             addition.flower_id,
@@ -481,14 +519,18 @@ async fn apply(
             memo,
         )
         .await?;
+        events.push(audit::line_added(&added, actor));
         keys.push((addition.flower_id, grade.to_owned()));
     }
     if !edit.removals.is_empty() {
         db::order_edits::remove_lines(conn, sheet.id, &edit.removals).await?;
+        let removed = current.iter().filter(|i| edit.removals.contains(&i.id));
+        events.extend(removed.map(|item| audit::line_removed(item, actor)));
     }
     // The day's bulk-price rows for any new (flower, grade), as ordering does.
     let day = domain::time::business_day(sheet.created_at);
     db::daily_items::ensure_for_day(conn, sheet.wholesaler_id, &keys, day).await?;
     db::order_edits::mark_changed(conn, sheet.id).await?;
+    db::audit::record_all(conn, &events).await?;
     Ok(())
 }

@@ -431,3 +431,123 @@ async fn a_page_of_sheets_asking_for_history_costs_a_fixed_number_of_statements(
     let six = statements_for(c, &m.owner, view).await;
     assert_eq!(one, six, "6 sheets' history must cost what 1 sheet's costs");
 }
+
+const EDIT: &str = "mutation($i: EditOrderSheetInput!) { editOrderSheet(input: $i) { id } }";
+
+/// The florist's own changes are on the timeline too: lines changed, added
+/// and removed, a change request filed and answered (the lines the accepted
+/// request changed carry the wholesaler's name), and a cancel. Memos and the
+/// request's message stay out.
+#[actix_web::test]
+async fn a_florists_edits_requests_and_cancel_are_recorded() {
+    let m = market().await;
+    let c = &m.core;
+    let sheet = m.ordered_sheet(&[(0, 2, "UPPER"), (1, 1, "MIDDLE")]).await;
+    let id = sheet["id"].as_i64().expect("sheet id");
+    let line = |flower: usize| {
+        format!(
+            "SELECT id FROM order_items WHERE order_sheet_id = {id} AND flower_id = {} AND deleted_at IS NULL",
+            m.flowers[flower]
+        )
+    };
+    let (first, second) = (c.count(&line(0)).await, c.count(&line(1)).await);
+    let edit = json!({"i": {"orderSheetId": id,
+        "changes": [{"orderItemId": first, "quantity": 5, "memo": "비밀 메모"}],
+        "additions": [{"flowerId": m.flowers[2], "quantity": 3, "grade": "LOWER", "memo": "비밀 메모"}],
+        "removals": [second]}});
+    data(&c.gql(Some(&m.retailer), EDIT, edit).await);
+    let added = c.count(&line(2)).await;
+
+    // After the cut-off, through a request the employee accepts.
+    c.sql(&format!(
+        "UPDATE order_sheets SET cutoff_at = now() - interval '1 minute' WHERE id = {id}"
+    ))
+    .await;
+    let ask = json!({"i": {"orderSheetId": id, "message": "비밀 메시지",
+        "changes": [{"orderItemId": added, "quantity": 4, "memo": "비밀 메모"}]}});
+    let request = c
+        .gql(
+            Some(&m.retailer),
+            "mutation($i: RequestOrderSheetChangeInput!) { requestOrderSheetChange(input: $i) { id } }",
+            ask,
+        )
+        .await;
+    let request_id = data(&request)["requestOrderSheetChange"]["id"]
+        .as_i64()
+        .expect("request id");
+    data(&c
+        .gql(
+            Some(&m.employee),
+            "mutation($i: AnswerOrderSheetChangeInput!) { answerOrderSheetChange(input: $i) { id } }",
+            json!({"i": {"requestId": request_id, "accept": true}}),
+        )
+        .await);
+
+    let got = history(&m, &m.retailer, id, json!({"size": 50, "sort": "ASCEND"})).await;
+    let by = |subject: &str, action: &str, subject_id: i64| {
+        got.iter()
+            .find(|e| {
+                e["subject"] == subject && e["action"] == action && e["subjectId"] == subject_id
+            })
+            .unwrap_or_else(|| panic!("no {subject} {action} of {subject_id} in {got:?}"))
+            .clone()
+    };
+    let changed = by("ORDER_ITEM", "UPDATED", first);
+    assert_eq!(changed["actorId"], m.retailer_id);
+    assert_eq!(json_of(&changed["before"]), json!({"quantity": 2}));
+    assert_eq!(json_of(&changed["after"]), json!({"quantity": 5}));
+    let new_line = by("ORDER_ITEM", "ADDED", added);
+    assert_eq!(json_of(&new_line["after"])["quantity"], 3);
+    assert_eq!(json_of(&new_line["after"])["grade"], "하");
+    let removed = by("ORDER_ITEM", "DELETED", second);
+    assert_eq!(json_of(&removed["before"])["quantity"], 1);
+    let filed = by("CHANGE_REQUEST", "REQUESTED", request_id);
+    assert_eq!(filed["actorId"], m.retailer_id);
+    assert_eq!(
+        json_of(&filed["after"])["changes"][0],
+        json!({"orderItemId": added, "quantity": 4, "grade": null})
+    );
+    let applied = by("ORDER_ITEM", "UPDATED", added);
+    assert_eq!(
+        applied["actorId"], m.employee_id,
+        "applied as the wholesaler"
+    );
+    assert_eq!(json_of(&applied["after"]), json!({"quantity": 4}));
+    let accepted = by("CHANGE_REQUEST", "ACCEPTED", request_id);
+    assert_eq!(accepted["actorId"], m.employee_id);
+    assert_eq!(json_of(&accepted["after"]), json!({"status": "ACCEPTED"}));
+    let written: Vec<String> = got.iter().map(Value::to_string).collect();
+    assert!(
+        !written.iter().any(|e| e.contains("비밀")),
+        "memos and messages stay out: {written:?}"
+    );
+
+    // A second sheet, cancelled by its florist before the cut-off.
+    let other = m.ordered_sheet(&[(0, 1, "UPPER")]).await;
+    let other_id = other["id"].as_i64().expect("sheet id");
+    data(
+        &c.gql(
+            Some(&m.retailer),
+            "mutation($id: Int!) { cancelOrderSheet(orderSheetId: $id) { success } }",
+            json!({"id": other_id}),
+        )
+        .await,
+    );
+    let body = c
+        .gql(
+            Some(&m.owner),
+            TIMELINE,
+            json!({"f": {"retailerId": m.retailer_id}, "p": {"size": 1, "sort": "DESCEND"}}),
+        )
+        .await;
+    let newest = &data(&body)["orderTimeline"]["items"][0];
+    assert_eq!(
+        (
+            &newest["subject"],
+            &newest["action"],
+            &newest["orderSheetId"]
+        ),
+        (&json!("ORDER_SHEET"), &json!("CANCELLED"), &json!(other_id))
+    );
+    assert_eq!(newest["actorId"], m.retailer_id);
+}

@@ -418,3 +418,141 @@ async fn the_batch_orders_each_cart_at_its_wholesalers_cut_off() {
         .expect("batch");
     assert_eq!(all.order_sheet_count, 1);
 }
+
+/// Florists' edits share the wholesaler's sheet lock: edits of different
+/// sheets that add the same new (flower, grade) keys in opposite orders run
+/// side by side without deadlocking, and two edits of one sheet both land.
+#[actix_web::test]
+async fn florists_edit_side_by_side_and_no_edit_is_lost() {
+    let m = market().await;
+    let mut sheets = Vec::new();
+    for _ in 0..8 {
+        let placed = m.ordered_sheet(&[(0, 1, "UPPER"), (1, 1, "UPPER")]).await;
+        sheets.push((placed["id"].as_i64().expect("id"), line_ids(&placed)));
+    }
+    let keys = [(1, "MIDDLE"), (2, "LOWER"), (1, "LOWER"), (2, "UPPER")];
+    let edits = sheets.iter().enumerate().map(|(n, (id, lines))| {
+        let mut added: Vec<Value> = keys
+            .iter()
+            .map(|(f, g)| json!({"flowerId": m.flowers[*f], "quantity": 2, "grade": g}))
+            .collect();
+        if n % 2 == 1 {
+            added.reverse();
+        }
+        let edit = json!({"i": {"orderSheetId": id, "additions": added,
+            "changes": [{"orderItemId": lines[0], "quantity": 10 + n}]}});
+        // The same sheet's other line, changed by a second edit at once.
+        let other = json!({"i": {"orderSheetId": id,
+            "changes": [{"orderItemId": lines[1], "quantity": 20 + n}]}});
+        async move {
+            let (a, b) = tokio::join!(
+                m.core.gql(Some(&m.retailer), EDIT, edit),
+                m.core.gql(Some(&m.retailer), EDIT, other)
+            );
+            (a, b)
+        }
+    });
+    for (a, b) in futures_util::future::join_all(edits).await {
+        data(&a);
+        data(&b);
+    }
+    for (n, (id, lines)) in sheets.iter().enumerate() {
+        let sheet = sheet_of(&m, &m.retailer, *id).await;
+        let items = sheet["orderItems"].as_array().expect("items");
+        assert_eq!(items.len(), 6, "both lines and the 4 added: {sheet}");
+        let quantity = |line: i64| {
+            items
+                .iter()
+                .find(|i| i["id"] == line)
+                .map(|i| i["quantity"].clone())
+        };
+        assert_eq!(quantity(lines[0]), Some(json!(10 + n)));
+        assert_eq!(quantity(lines[1]), Some(json!(20 + n)));
+    }
+    let daily = m
+        .core
+        .count(&format!(
+            "SELECT count(*) FROM daily_order_items WHERE wholesaler_id = {} AND deleted_at IS NULL",
+            m.owner_id
+        ))
+        .await;
+    assert_eq!(daily, 6, "one bulk-price row per (flower, grade) ordered");
+}
+
+/// Edits sent while the cut-off passes: every answered edit is kept, every
+/// refused one changed nothing, and once refused, never accepted again; no
+/// change is on the timeline from after the cut-off.
+#[actix_web::test]
+async fn edits_racing_the_cut_off_end_consistent() {
+    let m = market().await;
+    let placed = m.ordered_sheet(&[(0, 1, "UPPER"), (1, 1, "UPPER")]).await;
+    let id = placed["id"].as_i64().expect("id");
+    let lines = line_ids(&placed);
+    m.core
+        .sql(&format!(
+            "UPDATE order_sheets SET cutoff_at = now() + interval '600 milliseconds' WHERE id = {id}"
+        ))
+        .await;
+    // Two phones, one line each, edit until the cut-off refuses them.
+    let phone = |line: i64| {
+        let m = &m;
+        async move {
+            let mut answers = Vec::new();
+            for quantity in 2..200 {
+                let edit = json!({"i": {"orderSheetId": id,
+                    "changes": [{"orderItemId": line, "quantity": quantity}]}});
+                let body = m.core.gql(Some(&m.retailer), EDIT, edit).await;
+                let refused = body["errors"].is_array();
+                if refused {
+                    assert_eq!(error_code(&body), "ORDER_CUT_OFF", "{body}");
+                }
+                answers.push((quantity, refused));
+                if answers.iter().filter(|(_, r)| *r).count() >= 3 {
+                    break;
+                }
+            }
+            answers
+        }
+    };
+    let (first, second) = tokio::join!(phone(lines[0]), phone(lines[1]));
+    let sheet = sheet_of(&m, &m.retailer, id).await;
+    for (line, answers) in [(lines[0], first), (lines[1], second)] {
+        let accepted: Vec<i32> = answers
+            .iter()
+            .filter(|(_, refused)| !refused)
+            .map(|(q, _)| *q)
+            .collect();
+        let first_refusal = answers.iter().position(|(_, refused)| *refused);
+        assert!(
+            first_refusal.is_some_and(|at| answers[at..].iter().all(|(_, r)| *r)),
+            "once the cut-off refuses, it keeps refusing: {answers:?}"
+        );
+        assert!(!accepted.is_empty(), "edits before the cut-off go through");
+        let last = accepted.last().copied().unwrap_or(1);
+        let item = sheet["orderItems"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["id"] == line).cloned())
+            .expect("line");
+        assert_eq!(item["quantity"], last, "the last answered edit is the line");
+        let recorded = m
+            .core
+            .count(&format!(
+                "SELECT count(*) FROM audit_events WHERE subject = 'ORDER_ITEM' AND subject_id = {line} \
+                 AND action = 'UPDATED'"
+            ))
+            .await;
+        assert_eq!(
+            recorded,
+            accepted.len() as i64,
+            "one event per accepted edit"
+        );
+    }
+    let late = m
+        .core
+        .count(&format!(
+            "SELECT count(*) FROM audit_events e JOIN order_sheets s ON s.id = e.order_sheet_id \
+             WHERE s.id = {id} AND e.action = 'UPDATED' AND e.created_at >= s.cutoff_at"
+        ))
+        .await;
+    assert_eq!(late, 0, "nothing changed at or after the cut-off");
+}

@@ -26,6 +26,9 @@ pub enum AuditSubject {
     /// A trading-partner link.
     #[graphql(name = "BIZ_CONNECTION")]
     BizConnection,
+    /// A florist's request to change a sheet after its cut-off.
+    #[graphql(name = "CHANGE_REQUEST")]
+    ChangeRequest,
 }
 
 impl From<Subject> for AuditSubject {
@@ -36,6 +39,7 @@ impl From<Subject> for AuditSubject {
             Subject::CustomOrderItem => AuditSubject::CustomOrderItem,
             Subject::Receipt => AuditSubject::Receipt,
             Subject::BizConnection => AuditSubject::BizConnection,
+            Subject::ChangeRequest => AuditSubject::ChangeRequest,
         }
     }
 }
@@ -66,6 +70,17 @@ pub enum AuditAction {
     /// Removed with one of its accounts.
     #[graphql(name = "REMOVED")]
     Removed,
+    /// Cancelled by its florist before the cut-off.
+    #[graphql(name = "CANCELLED")]
+    Cancelled,
+    /// A change request filed.
+    #[graphql(name = "REQUESTED")]
+    Requested,
+    /// A change request accepted and applied.
+    #[graphql(name = "ACCEPTED")]
+    Accepted,
+    #[graphql(name = "DECLINED")]
+    Declined,
 }
 
 impl From<Action> for AuditAction {
@@ -81,6 +96,10 @@ impl From<Action> for AuditAction {
             Action::Confirmed => AuditAction::Confirmed,
             Action::Rejected => AuditAction::Rejected,
             Action::Removed => AuditAction::Removed,
+            Action::Cancelled => AuditAction::Cancelled,
+            Action::Requested => AuditAction::Requested,
+            Action::Accepted => AuditAction::Accepted,
+            Action::Declined => AuditAction::Declined,
         }
     }
 }
