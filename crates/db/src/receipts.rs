@@ -30,7 +30,7 @@ pub async fn live_sheet(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Op
 }
 
 /// A live order item with its flower's variety and type names.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct OrderLineRow {
     pub id: i64,
     pub flower_name: String,
@@ -64,7 +64,7 @@ pub async fn live_order_lines(
         .await
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct CustomLineRow {
     pub id: i64,
     pub flower_name: Option<String>,
@@ -72,6 +72,35 @@ pub struct CustomLineRow {
     pub quantity: Option<i32>,
     pub grade: Option<String>,
     pub price: Option<i32>,
+}
+
+/// What a statement of the sheet bills: its live lines and custom lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetLines {
+    pub order: Vec<OrderLineRow>,
+    pub custom: Vec<CustomLineRow>,
+}
+
+pub async fn sheet_lines(conn: &mut AsyncPgConnection, sheet_id: i64) -> QueryResult<SheetLines> {
+    Ok(SheetLines {
+        order: live_order_lines(conn, sheet_id).await?,
+        custom: live_custom_lines(conn, sheet_id).await?,
+    })
+}
+
+/// Locks the live sheet's row until the transaction ends, so no writer of
+/// the sheet (they lock it FOR UPDATE) changes it meanwhile; false when it
+/// is gone.
+pub async fn share_live_sheet(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
+    order_sheets::table
+        .find(id)
+        .filter(order_sheets::deleted_at.is_null())
+        .select(order_sheets::id)
+        .for_share()
+        .first::<i64>(conn)
+        .await
+        .optional()
+        .map(|row| row.is_some())
 }
 
 /// Live free-text lines of a sheet (the shipping fee 배송비 included).

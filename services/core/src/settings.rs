@@ -24,6 +24,8 @@ pub struct Settings {
     /// Whether list views are answered by their read models (`READ_MODELS`,
     /// default on; off answers them from the resolvers, see `graphql::read_model`).
     pub read_models: bool,
+    /// How often a live board's grant is checked again (`LIVE_RECHECK_SECS`).
+    pub live_recheck: std::time::Duration,
 }
 
 impl Settings {
@@ -43,6 +45,9 @@ impl Settings {
             ),
             trust_forwarded_for: env.flag("TRUST_FORWARDED_FOR", false)?,
             read_models: env.flag("READ_MODELS", true)?,
+            live_recheck: std::time::Duration::from_secs(
+                env.parse::<u64>("LIVE_RECHECK_SECS", 30)?.max(1),
+            ),
         })
     }
 }

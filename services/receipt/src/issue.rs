@@ -86,9 +86,8 @@ pub async fn issue(
         .into());
     }
 
-    let order_lines = receipts::live_order_lines(&mut conn, sheet.id).await?;
-    let custom_lines = receipts::live_custom_lines(&mut conn, sheet.id).await?;
-    let (inputs, checked_prices) = collect_lines(order_lines, custom_lines);
+    let drawn = receipts::sheet_lines(&mut conn, sheet.id).await?;
+    let (inputs, checked_prices) = collect_lines(drawn.order.clone(), drawn.custom.clone());
     if !has_issuable_prices(&checked_prices) {
         return Err(ReceiptError::code(ErrorCode::NoPriceOrderItem));
     }
@@ -141,7 +140,7 @@ pub async fn issue(
             balance: Some(balances.balance),
         };
         let booked = match state.pool.get().await {
-            Ok(mut conn) => ledger::book(&mut conn, &row, &sheet, &view, split, day).await,
+            Ok(mut conn) => ledger::book(&mut conn, &row, &sheet, &drawn, &view, split, day).await,
             Err(e) => {
                 discard(state, &stored.key).await;
                 return Err(db::DbError::from(e).into());
@@ -161,6 +160,15 @@ pub async fn issue(
                 return Err(DomainError::with_message(
                     ErrorCode::Conflict,
                     "The ledger kept changing while the statement was drawn; try again.",
+                )
+                .into());
+            }
+            // The florist changed the sheet meanwhile (its price flags are
+            // gone): the wholesaler looks at it again before billing it.
+            BookError::SheetMoved => {
+                return Err(DomainError::with_message(
+                    ErrorCode::Conflict,
+                    "The order sheet changed while its statement was drawn; check it and issue again.",
                 )
                 .into());
             }

@@ -17,7 +17,7 @@ use crate::statement::{Balances, Statement};
 use chrono::NaiveDate;
 use db::audit::{Action, NewEvent, Subject};
 use db::ledger::{self, EntryRow, NewEntry, TaxSplit};
-use db::receipts::{NewReceipt, ReceiptRow, SheetRow};
+use db::receipts::{NewReceipt, ReceiptRow, SheetLines, SheetRow};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 /// The pair's ledger as a statement of one sheet sees it.
@@ -71,6 +71,9 @@ pub fn split_of(statement: &Statement) -> TaxSplit {
 pub enum BookError {
     /// An entry was recorded after the statement was drawn: draw again.
     LedgerMoved,
+    /// The sheet's lines changed (or it was removed) after the statement was
+    /// drawn: the statement would bill what the sheet no longer says.
+    SheetMoved,
     Db(diesel::result::Error),
 }
 
@@ -100,16 +103,25 @@ fn issued_event(receipt: &ReceiptRow, sheet: &SheetRow, split: TaxSplit) -> NewE
 }
 
 /// Inserts the statement's row and books its charge (reversing the sheet's
-/// earlier one), in one transaction, if the ledger is still as drawn.
+/// earlier one), in one transaction, if the sheet's lines and the ledger are
+/// still as drawn. The sheet's row stays locked to the end, so a florist's
+/// edit either comes first (and this answers `SheetMoved`) or finds the
+/// statement issued (and is refused).
 pub async fn book(
     conn: &mut AsyncPgConnection,
     row: &NewReceipt,
     sheet: &SheetRow,
+    drawn: &SheetLines,
     view: &LedgerView,
     split: TaxSplit,
     day: NaiveDate,
 ) -> Result<ReceiptRow, BookError> {
     conn.transaction(async |conn| -> Result<ReceiptRow, BookError> {
+        if !db::receipts::share_live_sheet(conn, sheet.id).await?
+            || db::receipts::sheet_lines(conn, sheet.id).await? != *drawn
+        {
+            return Err(BookError::SheetMoved);
+        }
         let (w, r) = (sheet.wholesaler_id, sheet.retailer_id);
         ledger::lock_account(conn, w, r).await?;
         if ledger::last_entry_id(conn, w, r).await? != view.last_entry_id {

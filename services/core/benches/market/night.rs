@@ -10,7 +10,8 @@
 //!   half hour), whatever the answers' pace. An edit's latency counts from its
 //!   scheduled moment, so a slow answer cannot hide the queue behind it. Each
 //!   night-shift client re-reads the day view every BENCH_NIGHT_READ_EVERY_MS
-//!   (default 1000), as a board that refreshes on events would at most.
+//!   (default 1000), as a board that refreshes on events would at most; the
+//!   10 screens are independent, so their reads are spread over that second.
 //! - **Capacity** (figures only, no target): BENCH_NIGHT_IN_FLIGHT (default
 //!   24) florists at once, each sending its next edit the moment the last
 //!   answered, and the readers back to back: how many edits per second the
@@ -152,7 +153,11 @@ impl Night<'_> {
         let date = self.day.format("%Y-%m-%d").to_string();
         let readers = futures_util::future::join_all((0..self.readers).map(|r| {
             let (token, date, done) = (&self.shift[r % self.shift.len()], &date, &done);
+            // Paced readers are independent screens: spread over the pace,
+            // not all re-reading in the same instant.
+            let offset = pace.mul_f64(r as f64 / self.readers.max(1) as f64);
             async move {
+                tokio::time::sleep(offset).await;
                 let mut latencies = Vec::new();
                 while !done.get() {
                     let sent = Instant::now();

@@ -12,11 +12,18 @@
 //!   and session, the role from the database). No token, a bad or refresh
 //!   token, an operator, an unapproved employee: the socket closes (4403).
 //!   A connection lasts until its token expires, then closes (4403) so the
-//!   client reconnects with a fresh one, re-checked.
+//!   client reconnects with a fresh one, re-checked. Meanwhile the grant is
+//!   checked again every `LIVE_RECHECK_SECS` (30 s by default): a signed-out
+//!   session, a removed account or an employee its owner let go loses the
+//!   board then (4403), not hours later when the token would expire.
 //! - How much: [`MAX_CONNECTIONS_PER_ACCOUNT`] sockets per account per
 //!   instance, [`MAX_SUBSCRIPTIONS`] operations per socket, text frames of at
 //!   most [`MAX_FRAME_BYTES`], at most [`MAX_FRAMES_PER_SECOND`] frames a second
-//!   (then 4429), and [`INIT_TIMEOUT`] to authenticate (then 4408).
+//!   (then 4429), and [`INIT_TIMEOUT`] to authenticate (then 4408). Before it
+//!   authenticates a socket belongs to no account, so one client address may
+//!   hold at most [`MAX_UNAUTHENTICATED_PER_ADDRESS`] such sockets (then the
+//!   handshake answers 429): nobody fills an instance with sockets that never
+//!   say who they are.
 //! - What runs: subscriptions only; a query or mutation sent here is refused
 //!   (`graphql::cost`), as it would skip HTTP's limits and metrics.
 
@@ -52,6 +59,9 @@ pub const MAX_CONNECTIONS_PER_ACCOUNT: usize = 20;
 /// The largest frame read: a subscribe message is a short document.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 pub const MAX_FRAMES_PER_SECOND: u32 = 20;
+/// Sockets one client address may hold before they authenticate (a page
+/// opens one; a shop behind one address opens a few at once).
+pub const MAX_UNAUTHENTICATED_PER_ADDRESS: usize = 16;
 /// Time to send `connection_init` before the socket closes (4408).
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The server's keep-alive `pong`s, which keep proxies from timing out an
@@ -61,7 +71,10 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// What every live socket of the instance shares.
 pub struct LiveState {
     pub feed: Feed,
-    pub slots: Slots,
+    /// Per account id, once authenticated.
+    pub slots: Slots<i64>,
+    /// Per client address, until authenticated.
+    pub unauthenticated: Slots<String>,
     pub cors: CorsPolicy,
 }
 
@@ -70,6 +83,7 @@ impl LiveState {
         LiveState {
             feed: Feed::default(),
             slots: Slots::new(MAX_CONNECTIONS_PER_ACCOUNT),
+            unauthenticated: Slots::new(MAX_UNAUTHENTICATED_PER_ADDRESS),
             cors,
         }
     }
@@ -80,7 +94,7 @@ impl LiveState {
 pub struct Subscriber {
     pub audience: Audience,
     pub feed: Feed,
-    _slot: Slot,
+    _slot: Slot<i64>,
 }
 
 /// Whether a request asks to become a WebSocket.
@@ -109,18 +123,31 @@ pub async fn open(
             "The live order board speaks graphql-transport-ws (Sec-WebSocket-Protocol).",
         ));
     }
-    let (response, session, messages) = actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
     let client_ip = platform::client_ip::client_ip(&req, state.settings.trust_forwarded_for);
-    let expiry = Arc::new(OnceLock::new());
+    // Without a known address (no peer address at all), all such share one.
+    let address = client_ip.clone().unwrap_or_default();
+    let Some(waiting) = state.live.unauthenticated.take(address) else {
+        return Ok(refused(
+            HttpResponse::TooManyRequests(),
+            "Too many live connections from this address are still signing in.",
+        ));
+    };
+    let (response, session, messages) = actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
+    let granted = Arc::new(OnceLock::new());
     let state = state.into_inner();
     let init = {
-        let expiry = expiry.clone();
+        let granted = granted.clone();
         let state = state.clone();
-        move |params: Variables<Scalar>| authenticate(state, params, client_ip, expiry)
+        move |params: Variables<Scalar>| authenticate(state, params, client_ip, granted)
     };
     let connection = Connection::new(ArcSchema(state.schema.clone()), init);
     let messages = messages.max_frame_size(MAX_FRAME_BYTES);
-    actix_web::rt::spawn(serve(session, messages, connection, expiry));
+    let socket = Socket {
+        state,
+        granted,
+        waiting,
+    };
+    actix_web::rt::spawn(serve(session, messages, connection, socket));
     Ok(response)
 }
 
@@ -172,7 +199,7 @@ async fn authenticate(
     state: Arc<GraphqlState>,
     params: Variables<Scalar>,
     client_ip: Option<String>,
-    expiry: Arc<OnceLock<Instant>>,
+    granted: Arc<OnceLock<Grant>>,
 ) -> Result<ConnectionConfig<Context, Scalar>, InitRefused> {
     let Some(token) = token_of(&params) else {
         return Err(InitRefused::new("Send an access token in connection_init."));
@@ -206,7 +233,11 @@ async fn authenticate(
     if let Ok(claims) = state.verifier.decode(&token) {
         let left = claims.exp.saturating_sub(chrono::Utc::now().timestamp());
         let left = Duration::from_secs(u64::try_from(left).unwrap_or(0));
-        let _ = expiry.set(Instant::now() + left);
+        let _ = granted.set(Grant {
+            token,
+            audience,
+            expires: Instant::now() + left,
+        });
     }
     let ctx = Context {
         pool: state.pool.clone(),
@@ -236,6 +267,45 @@ async fn authenticate(
         .with_keep_alive_timeout(Duration::ZERO))
 }
 
+/// What `connection_init` granted: re-checked while the socket lives.
+pub struct Grant {
+    token: String,
+    audience: Audience,
+    expires: Instant,
+}
+
+impl Grant {
+    /// Whether the token still verifies (live account and session, the role
+    /// from the database) for the same audience. A database outage keeps
+    /// the board: the next check decides.
+    async fn still_holds(&self, state: &GraphqlState) -> bool {
+        let viewer = match crate::http::verify(state, &self.token).await {
+            Ok(Presented::Access(viewer)) => viewer,
+            Err(crate::http::Rejected::Database(_)) => return true,
+            Ok(_) | Err(crate::http::Rejected::Token(_)) => return false,
+        };
+        let Ok(mut conn) = crate::app::conn(&state.pool).await else {
+            return true;
+        };
+        match Audience::of(&mut conn, viewer).await {
+            Ok(audience) => audience == self.audience,
+            // Only a failure to read is no answer.
+            Err(e) => matches!(
+                e.code(),
+                domain::ErrorCode::Internal | domain::ErrorCode::DatabaseUnavailable
+            ),
+        }
+    }
+}
+
+/// One socket's share of the instance: the grant its `connection_init`
+/// earned, and its address's unauthenticated slot until then.
+struct Socket {
+    state: Arc<GraphqlState>,
+    granted: Arc<OnceLock<Grant>>,
+    waiting: Slot<String>,
+}
+
 /// Frames a client sent within the current second.
 struct Pace {
     since: Instant,
@@ -255,25 +325,25 @@ impl Pace {
 
 /// Relays frames between the socket and the protocol's connection until
 /// either side ends it, a bound is crossed, or the token expires.
-async fn serve<C>(
-    mut session: Session,
-    mut frames: MessageStream,
-    connection: C,
-    expiry: Arc<OnceLock<Instant>>,
-) where
+async fn serve<C>(mut session: Session, mut frames: MessageStream, connection: C, socket: Socket)
+where
     C: Sink<Input<Scalar>, Error = Infallible> + Stream<Item = Output<Scalar>>,
 {
     let (mut input, mut output) = connection.split();
     let init_deadline = Instant::now() + INIT_TIMEOUT;
     let mut acked = false;
+    // The address's unauthenticated slot, given back once the socket is acked.
+    let mut waiting = Some(socket.waiting);
+    let recheck_every = socket.state.settings.live_recheck;
+    let mut next_check = Instant::now() + recheck_every;
     let mut pace = Pace {
         since: Instant::now(),
         frames: 0,
     };
     let close: Option<(u16, String)> = loop {
-        let deadline = match (acked, expiry.get()) {
+        let deadline = match (acked, socket.granted.get()) {
             (false, _) => init_deadline,
-            (true, Some(expires)) => *expires,
+            (true, Some(grant)) => grant.expires.min(next_check),
             // Only a token without an expiry; verification requires one.
             (true, None) => Instant::now() + Duration::from_secs(3600),
         };
@@ -307,7 +377,10 @@ async fn serve<C>(
             },
             out = output.next() => match out {
                 Some(Output::Message(message)) => {
-                    acked |= matches!(message, ServerMessage::ConnectionAck);
+                    if matches!(message, ServerMessage::ConnectionAck) {
+                        acked = true;
+                        drop(waiting.take());
+                    }
                     let Ok(text) = serde_json::to_string(&message) else {
                         break Some((1011, "Internal error.".into()));
                     };
@@ -318,11 +391,19 @@ async fn serve<C>(
                 Some(Output::Close { code, message }) => break Some((code, message)),
                 None => break None,
             },
-            () = tokio::time::sleep_until(deadline) => break Some(if acked {
-                (4403, "The access token expired: connect again with a fresh one.".into())
-            } else {
-                (4408, "Connection initialisation timeout".into())
-            }),
+            () = tokio::time::sleep_until(deadline) => match socket.granted.get() {
+                None if !acked => break Some((4408, "Connection initialisation timeout".into())),
+                Some(grant) if acked && Instant::now() < grant.expires => {
+                    next_check = Instant::now() + recheck_every;
+                    if !grant.still_holds(&socket.state).await {
+                        break Some((4403, "Access changed: connect again.".into()));
+                    }
+                }
+                _ => break Some((
+                    4403,
+                    "The access token expired: connect again with a fresh one.".into(),
+                )),
+            },
         }
     };
     let reason = close.map(|(code, message)| CloseReason {

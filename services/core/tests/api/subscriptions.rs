@@ -346,3 +346,153 @@ async fn a_board_whose_client_sends_no_pings_stays_open() {
     let event = board.next().await;
     assert_eq!(event["kind"], "PLACED", "{event}");
 }
+
+/// Retries `connect` until the server has taken back the places of sockets
+/// the test just closed (it notices a close asynchronously).
+async fn connect_when_free(url: &str) -> Socket {
+    for _ in 0..50 {
+        if let Ok(socket) = connect(url, None).await {
+            return socket;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server never took back a closed socket's place");
+}
+
+/// The code the server closes the socket with (other messages skipped).
+async fn closed_with(socket: &mut Socket) -> u16 {
+    loop {
+        match receive(socket, Duration::from_secs(5)).await {
+            Some(Message::Close(Some(frame))) => return u16::from(frame.code),
+            Some(Message::Text(_)) => {}
+            other => panic!("expected a close, got {other:?}"),
+        }
+    }
+}
+
+/// What an outsider meets at the door: sockets that never sign in are
+/// bounded per address, an account's sockets per instance, and a socket's
+/// subscriptions, frame size and pace; each bound gives its place back.
+#[actix_web::test]
+async fn sockets_are_bounded_per_address_account_and_socket() {
+    use core_service::live::socket::{
+        MAX_CONNECTIONS_PER_ACCOUNT, MAX_FRAME_BYTES, MAX_FRAMES_PER_SECOND, MAX_SUBSCRIPTIONS,
+        MAX_UNAUTHENTICATED_PER_ADDRESS,
+    };
+    let m = market_on(start_with(&[]).await).await;
+    let url = &m.core.url;
+    let init = |token: &str| json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+
+    // Sockets that never say who they are: a few per address, then 429.
+    let mut silent = Vec::new();
+    for _ in 0..MAX_UNAUTHENTICATED_PER_ADDRESS {
+        silent.push(connect(url, None).await.expect("handshake"));
+    }
+    match connect(url, None).await {
+        Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 429),
+        other => panic!("expected 429, got {:?}", other.map(|_| ())),
+    }
+    // One of them signing in gives its place back.
+    let mut signed = silent.pop().expect("socket");
+    send(&mut signed, init(&m.owner)).await;
+    match receive(&mut signed, Duration::from_secs(5)).await {
+        Some(Message::Text(text)) => assert!(text.contains("connection_ack"), "{text}"),
+        other => panic!("expected connection_ack, got {other:?}"),
+    }
+    silent.push(
+        connect(url, None)
+            .await
+            .expect("the signed-in socket's place"),
+    );
+    drop(silent);
+    drop(connect_when_free(url).await);
+
+    // An account holds a bounded number of sockets on an instance.
+    let mut boards = Vec::new();
+    for _ in 0..MAX_CONNECTIONS_PER_ACCOUNT {
+        boards.push(Board::open(url, &m.employee).await);
+    }
+    let bearer = json!({ "Authorization": format!("Bearer {}", m.employee) });
+    assert_eq!(refused_code(url, bearer.clone()).await, 4403);
+    drop(boards.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        let mut socket = connect_when_free(url).await;
+        send(&mut socket, init(&m.employee)).await;
+        if let Some(Message::Text(text)) = receive(&mut socket, Duration::from_secs(5)).await
+            && text.contains("connection_ack")
+        {
+            again = Some(socket);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        again.is_some(),
+        "a closed board gives its account's place back"
+    );
+    drop(boards);
+
+    // A socket runs a bounded number of subscriptions at once.
+    let mut socket = signed;
+    for n in 0..MAX_SUBSCRIPTIONS {
+        let subscribe = json!({ "id": format!("s{n}"), "type": "subscribe", "payload": { "query": SUBSCRIBE } });
+        send(&mut socket, subscribe).await;
+    }
+    let one_more = json!({ "id": "extra", "type": "subscribe", "payload": { "query": SUBSCRIBE } });
+    send(&mut socket, one_more).await;
+    match receive(&mut socket, Duration::from_secs(5)).await {
+        Some(Message::Text(text)) => {
+            assert!(
+                text.contains("\"extra\"") && text.contains("Too many"),
+                "{text}"
+            )
+        }
+        other => panic!("expected the extra subscription refused, got {other:?}"),
+    }
+
+    // Frames: too large, then too many a second.
+    let mut big = connect(url, None).await.expect("handshake");
+    big.send(Message::text("x".repeat(MAX_FRAME_BYTES + 1)))
+        .await
+        .expect("send");
+    assert_eq!(closed_with(&mut big).await, 1009);
+    let mut chatty = connect(url, None).await.expect("handshake");
+    send(&mut chatty, init(&m.owner)).await;
+    for _ in 0..=MAX_FRAMES_PER_SECOND {
+        send(&mut chatty, json!({ "type": "ping" })).await;
+    }
+    assert_eq!(closed_with(&mut chatty).await, 4429);
+}
+
+/// A board's grant is checked again while it is open: an employee its owner
+/// lets go, and a florist who signs out, lose their boards within the
+/// re-check interval, not when the access token would expire hours later.
+#[actix_web::test]
+async fn a_board_closes_when_its_access_ends() {
+    let m = market_on(start_with(&[("LIVE_RECHECK_SECS", "1")]).await).await;
+    let c = &m.core;
+    let mut employee = Board::open(&c.url, &m.employee).await;
+    let mut owner = Board::open(&c.url, &m.owner).await;
+    let mut florist = Board::open(&c.url, &m.retailer).await;
+    data(
+        &c.gql(
+            Some(&m.owner),
+            "mutation($e: Int!) { removeEmployee(employeeId: $e) { success } }",
+            json!({ "e": m.employee_id }),
+        )
+        .await,
+    );
+    data(
+        &c.gql(
+            Some(&m.retailer),
+            "mutation { signOut { success } }",
+            json!({}),
+        )
+        .await,
+    );
+    assert_eq!(closed_with(&mut employee.socket).await, 4403);
+    assert_eq!(closed_with(&mut florist.socket).await, 4403);
+    // The owner's board stays open and hears the next order.
+    owner.ready(&m, m.owner_id, m.retailer_id, "PLACED").await;
+}

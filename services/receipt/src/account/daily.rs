@@ -21,7 +21,7 @@ use chrono::{NaiveDate, Utc};
 use db::DbConn;
 use db::account_statements::{self, AccountStatementRow, NewAccountStatement};
 use db::ledger::{self, EntryRow, NewEntry, TaxSplit};
-use db::receipts::SheetRow;
+use db::receipts::{SheetLines, SheetRow};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use domain::{DomainError, ErrorCode};
 use platform::api::receipt::AccountStatementKind;
@@ -34,6 +34,8 @@ const SUBTITLE: &str = "(일일 합계 · 공급받는자 보관용)";
 /// One sheet of the day and what it bills now.
 struct Bill {
     sheet: SheetRow,
+    /// The lines as drawn: booking checks the sheet still has them.
+    lines: SheetLines,
     split: TaxSplit,
 }
 
@@ -58,9 +60,8 @@ pub(super) async fn issue(
     let mut labels = Vec::new();
     let mut prices = Vec::new();
     for sheet in sheets {
-        let order_lines = db::receipts::live_order_lines(&mut conn, sheet.id).await?;
-        let custom_lines = db::receipts::live_custom_lines(&mut conn, sheet.id).await?;
-        let (lines, checked) = collect_lines(order_lines, custom_lines);
+        let drawn = db::receipts::sheet_lines(&mut conn, sheet.id).await?;
+        let (lines, checked) = collect_lines(drawn.order.clone(), drawn.custom.clone());
         prices.extend(checked);
         // The sheet's own totals, exactly as its own statement would bill it.
         let own = Statement::new(
@@ -75,6 +76,7 @@ pub(super) async fn issue(
         inputs.extend(lines);
         bills.push(Bill {
             split: split_of(&own),
+            lines: drawn,
             sheet,
         });
     }
@@ -161,6 +163,13 @@ pub(super) async fn issue(
                         )
                         .into());
                     }
+                    BookError::SheetMoved => {
+                        return Err(DomainError::with_message(
+                            ErrorCode::Conflict,
+                            "An order sheet of the day changed while the statement was drawn; check it and issue again.",
+                        )
+                        .into());
+                    }
                     BookError::Db(e) => return Err(e.into()),
                 }
             }
@@ -218,6 +227,15 @@ async fn book(
     day: NaiveDate,
 ) -> Result<AccountStatementRow, BookError> {
     conn.transaction(async |conn| -> Result<AccountStatementRow, BookError> {
+        // Each sheet stays locked against edits to the end. Share locks never
+        // wait for each other, and an edit locks one sheet only: no cycle.
+        for bill in bills {
+            if !db::receipts::share_live_sheet(conn, bill.sheet.id).await?
+                || db::receipts::sheet_lines(conn, bill.sheet.id).await? != bill.lines
+            {
+                return Err(BookError::SheetMoved);
+            }
+        }
         let (w, r) = (row.wholesaler_id, row.retailer_id);
         ledger::lock_account(conn, w, r).await?;
         if ledger::last_entry_id(conn, w, r).await? != view.last_entry_id {

@@ -218,3 +218,57 @@ async fn statements_issued_while_payments_arrive_print_what_was_booked() {
         booked * 26_000 - paid
     );
 }
+
+/// A florist's edit of the sheet (its transaction holds the sheet's row, as
+/// core's edits do) lands while the statement is drawn: the statement would
+/// bill lines the sheet no longer has, so it is refused with nothing kept,
+/// and issuing again bills the sheet as it is now.
+#[actix_web::test]
+async fn a_statement_drawn_while_the_sheet_changes_bills_nothing() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = start(&[]).await;
+    let p = app.parties("").await;
+    let sheet = app.sheet(&p, "261205M00002").await;
+    let owner = app.token(p.wholesaler, Role::WholesalerEmpr);
+
+    let mut florist = app.db.pool().get().await.expect("conn");
+    florist
+        .batch_execute(&format!(
+            "BEGIN; SELECT id FROM order_sheets WHERE id = {sheet} FOR UPDATE; \
+             UPDATE order_items SET quantity = 12, price = NULL WHERE order_sheet_id = {sheet} AND quantity = 10"
+        ))
+        .await
+        .expect("the edit's first half");
+    let issuing = app.issue(sheet, Some(&owner), None);
+    let edit_commits = async {
+        // Until the statement waits for the sheet's row, then the edit commits.
+        let waiting = format!(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND wait_event_type = 'Lock'",
+            app.db.name()
+        );
+        let mut waited = false;
+        for _ in 0..300 {
+            if app.count(&waiting).await > 0 {
+                waited = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        florist.batch_execute("COMMIT").await.expect("commit");
+        waited
+    };
+    let ((status, body), waited) = tokio::join!(issuing, edit_commits);
+    assert!(waited, "the statement waited for the editing florist");
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "CONFLICT");
+    let kept = |table: &str| format!("SELECT count(*) FROM {table} WHERE order_sheet_id = {sheet}");
+    assert_eq!(app.count(&kept("order_sheet_receipts")).await, 0);
+    assert_eq!(pair_sum(&app, &p).await, 0, "nothing booked");
+    assert!(app.stored_files().is_empty(), "the drawn file is discarded");
+
+    // The sheet as it is now has no priced flower line: only the custom
+    // lines (3,000 × 2 + 5,000) are billed.
+    let (status, receipt) = app.issue(sheet, Some(&owner), None).await;
+    assert_eq!(status, 201, "{receipt}");
+    assert_eq!(pair_sum(&app, &p).await, 11_000);
+}
