@@ -86,8 +86,8 @@ pub async fn issue(
         .into());
     }
 
-    let drawn = receipts::sheet_lines(&mut conn, sheet.id).await?;
-    let (inputs, checked_prices) = collect_lines(drawn.order.clone(), drawn.custom.clone());
+    let lines = receipts::sheet_lines(&mut conn, sheet.id).await?;
+    let (inputs, checked_prices) = collect_lines(lines.order.clone(), lines.custom.clone());
     if !has_issuable_prices(&checked_prices) {
         return Err(ReceiptError::code(ErrorCode::NoPriceOrderItem));
     }
@@ -140,7 +140,7 @@ pub async fn issue(
             balance: Some(balances.balance),
         };
         let booked = match state.pool.get().await {
-            Ok(mut conn) => ledger::book(&mut conn, &row, &sheet, &drawn, &view, split, day).await,
+            Ok(mut conn) => ledger::book(&mut conn, &row, &sheet, &lines, &view, split, day).await,
             Err(e) => {
                 discard(state, &stored.key).await;
                 return Err(db::DbError::from(e).into());

@@ -431,6 +431,7 @@ async fn florists_edit_side_by_side_and_no_edit_is_lost() {
         sheets.push((placed["id"].as_i64().expect("id"), line_ids(&placed)));
     }
     let keys = [(1, "MIDDLE"), (2, "LOWER"), (1, "LOWER"), (2, "UPPER")];
+    let m = &m;
     let edits = sheets.iter().enumerate().map(|(n, (id, lines))| {
         let mut added: Vec<Value> = keys
             .iter()
@@ -457,7 +458,7 @@ async fn florists_edit_side_by_side_and_no_edit_is_lost() {
         data(&b);
     }
     for (n, (id, lines)) in sheets.iter().enumerate() {
-        let sheet = sheet_of(&m, &m.retailer, *id).await;
+        let sheet = sheet_of(m, &m.retailer, *id).await;
         let items = sheet["orderItems"].as_array().expect("items");
         assert_eq!(items.len(), 6, "both lines and the 4 added: {sheet}");
         let quantity = |line: i64| {
