@@ -89,7 +89,7 @@ bench-night:
 ## unlike wall time here): the total, then the costliest functions.
 profile-core:
 	cargo build --release --quiet -p core-service --bin core
-	CORE_BIN=$(CURDIR)/scripts/callgrind-core.sh BENCH_CLIENTS=1 BENCH_REQUESTS=8 \
+	CORE_BIN=$(CURDIR)/scripts/callgrind-core.sh BENCH_CLIENTS=1 BENCH_REQUESTS=8 BENCH_NIGHT=off \
 	  cargo bench --quiet -p core-service --bench market 2>&1 | grep -E "I +refs|^day view"
 	callgrind_annotate --inclusive=yes target/callgrind.core.out | sed -n "20,70p" | cut -c1-200
 

@@ -8,6 +8,7 @@
 //! other system signed with a shared key is not taken for ours; and the
 //! session it belongs to, so core can end a session's tokens together.
 
+use crate::verified_tokens::VerifiedTokens;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
@@ -107,11 +108,13 @@ pub fn generate_service_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Verifies tokens with the public key. Every service has one.
+/// Verifies tokens with the public key. Every service has one; its clones
+/// share the tokens already verified (`verified_tokens`).
 #[derive(Clone)]
 pub struct TokenVerifier {
     key: DecodingKey,
     validation: Validation,
+    verified: std::sync::Arc<VerifiedTokens>,
 }
 
 impl TokenVerifier {
@@ -131,16 +134,23 @@ impl TokenVerifier {
         Ok(TokenVerifier {
             key: DecodingKey::from_ed_der(&raw),
             validation,
+            verified: Default::default(),
         })
     }
 
     pub fn decode(&self, token: &str) -> Result<Claims, TokenError> {
-        jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
+        let now = chrono::Utc::now().timestamp();
+        if let Some(claims) = self.verified.get(token, now, self.validation.leeway) {
+            return Ok(claims);
+        }
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
-            })
+            })?;
+        self.verified.insert(token, &claims);
+        Ok(claims)
     }
 
     /// Accepts only a live access token with a known role.
@@ -270,6 +280,26 @@ mod tests {
                 role: Role::WholesalerEmpe
             }
         );
+    }
+
+    #[test]
+    fn a_verified_token_is_remembered_and_a_tampered_copy_is_not() {
+        let (issuer, verifier) = pair();
+        let token = issuer.issue(
+            UserId::new(7),
+            Role::Retailer,
+            TokenKind::Access,
+            Utc::now(),
+        );
+        let first = verifier.decode(&token).expect("valid");
+        // A clone shares what was verified; the second answer is the same.
+        let again = verifier.clone().decode(&token).expect("remembered");
+        assert_eq!((again.user_id, again.jti), (first.user_id, first.jti));
+        // Any change to the signature is a different token, checked in full.
+        let at = token.len() - 10;
+        let flipped = if &token[at..=at] == "A" { "B" } else { "A" };
+        let tampered = format!("{}{flipped}{}", &token[..at], &token[at + 1..]);
+        assert_eq!(verifier.decode(&tampered).err(), Some(TokenError::Invalid));
     }
 
     #[test]

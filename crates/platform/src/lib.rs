@@ -19,5 +19,6 @@ pub mod server;
 pub mod service_client;
 pub mod telemetry;
 pub mod trace_context;
+mod verified_tokens;
 
 pub use error::ApiError;
