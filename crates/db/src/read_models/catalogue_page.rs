@@ -110,10 +110,17 @@ pub async fn read(
             )
         }
     };
+    let by_keyword = search.keyword.is_some();
+    let types = if by_keyword {
+        "JOIN flower_types t ON t.id = f.flower_type_id"
+    } else {
+        ""
+    };
     let sql = SQL
+        .replace("{types}", types)
         .replace(
             "{filters}",
-            &search_filters(search.bidding_between.is_some(), search.keyword.is_some()),
+            &search_filters(search.bidding_between.is_some(), by_keyword),
         )
         .replace("{order}", &order);
     let sql = FLOWERS_OUTPUT.fill(&sql, ask.objects);
