@@ -391,19 +391,23 @@ where
                 Some(Output::Close { code, message }) => break Some((code, message)),
                 None => break None,
             },
-            () = tokio::time::sleep_until(deadline) => match socket.granted.get() {
-                None if !acked => break Some((4408, "Connection initialisation timeout".into())),
-                Some(grant) if acked && Instant::now() < grant.expires => {
-                    next_check = Instant::now() + recheck_every;
-                    if !grant.still_holds(&socket.state).await {
-                        break Some((4403, "Access changed: connect again.".into()));
-                    }
+            () = tokio::time::sleep_until(deadline) => {
+                if !acked {
+                    break Some((4408, "Connection initialisation timeout".into()));
                 }
-                _ => break Some((
-                    4403,
-                    "The access token expired: connect again with a fresh one.".into(),
-                )),
-            },
+                match socket.granted.get() {
+                    Some(grant) if Instant::now() < grant.expires => {
+                        next_check = Instant::now() + recheck_every;
+                        if !grant.still_holds(&socket.state).await {
+                            break Some((4403, "Access changed: connect again.".into()));
+                        }
+                    }
+                    _ => break Some((
+                        4403,
+                        "The access token expired: connect again with a fresh one.".into(),
+                    )),
+                }
+            }
         }
     };
     let reason = close.map(|(code, message)| CloseReason {
