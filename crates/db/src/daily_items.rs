@@ -31,6 +31,9 @@ pub async fn ensure_for_day(
     keys: &[(i64, String)],
     order_date: NaiveDate,
 ) -> QueryResult<usize> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
     let (flower_ids, grades): (Vec<i64>, Vec<String>) = keys.iter().cloned().unzip();
     crate::statement::prepared(
         "INSERT INTO daily_order_items (wholesaler_id, flower_id, grade, order_date) \
@@ -38,6 +41,41 @@ pub async fn ensure_for_day(
          FROM unnest($2::bigint[], $3::text[]) AS k(flower_id, grade) \
          ORDER BY 2, 3 \
          ON CONFLICT (wholesaler_id, flower_id, grade, order_date) WHERE deleted_at IS NULL DO NOTHING",
+    )
+    .bind::<BigInt, _>(wholesaler_id)
+    .bind::<Array<BigInt>, _>(&flower_ids)
+    .bind::<Array<Text>, _>(&grades)
+    .bind::<Date, _>(order_date)
+    .execute(conn)
+    .await
+}
+
+/// Soft-deletes the day's bulk-price rows of `keys` that no live line of
+/// the wholesaler on that day (by the line's own KST day, as pricing matches
+/// them) uses any more: what an edit that removed lines or changed a grade
+/// left behind. The caller holds the wholesaler's sheet lock alone, so no
+/// other writer is adding a line of such a key meanwhile.
+pub async fn prune_unused(
+    conn: &mut AsyncPgConnection,
+    wholesaler_id: i64,
+    keys: &[(i64, String)],
+    order_date: NaiveDate,
+) -> QueryResult<usize> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let (flower_ids, grades): (Vec<i64>, Vec<String>) = keys.iter().cloned().unzip();
+    crate::statement::prepared(
+        "UPDATE daily_order_items d SET deleted_at = now() \
+         FROM unnest($2::bigint[], $3::text[]) AS k(flower_id, grade) \
+         WHERE d.wholesaler_id = $1 AND d.order_date = $4 AND d.deleted_at IS NULL \
+           AND d.flower_id = k.flower_id AND d.grade = k.grade \
+           AND NOT EXISTS ( \
+             SELECT 1 FROM order_items o \
+             WHERE o.deleted_at IS NULL AND o.wholesaler_id = d.wholesaler_id \
+               AND o.flower_id = d.flower_id AND o.grade = d.grade \
+               AND o.created_at >= (d.order_date::timestamp AT TIME ZONE 'Asia/Seoul') \
+               AND o.created_at < ((d.order_date + 1)::timestamp AT TIME ZONE 'Asia/Seoul'))",
     )
     .bind::<BigInt, _>(wholesaler_id)
     .bind::<Array<BigInt>, _>(&flower_ids)

@@ -17,7 +17,7 @@
 use crate::app::{Error, Result, Viewer, text};
 use crate::trading::audit;
 use crate::trading::scope::acting_wholesaler;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use db::DbPool;
 use db::cutoffs::ChangeRequestRow;
 use db::order_events::OrderEventKind;
@@ -146,9 +146,22 @@ fn cut_off(cutoff_at: DateTime<Utc>) -> Error {
 enum SheetLock {
     /// Beside other florists' edits: the change touches its sheet only.
     Shared,
-    /// Alone, as every writer of many sheets: cancelling removes the day's
-    /// bulk-price rows that other sheets' new lines might be about to use.
+    /// Alone, as every writer of many sheets: cancelling (or an edit that
+    /// removes lines) removes the day's bulk-price rows that other sheets'
+    /// new lines might be about to use.
     Alone,
+}
+
+/// An edit that only changes quantities and memos or adds lines runs beside
+/// other florists'; one that removes lines or changes a grade may leave a
+/// bulk-price row unused, which it removes, so it holds the lock alone (a
+/// florist adding that key at the same time would find the row and lose it).
+fn lock_for(edit: &SheetEdit) -> SheetLock {
+    if edit.removals.is_empty() && edit.changes.iter().all(|c| c.grade.is_none()) {
+        SheetLock::Shared
+    } else {
+        SheetLock::Alone
+    }
 }
 
 /// The florist's own live sheet, locked: the wholesaler's sheet lock, then
@@ -211,8 +224,7 @@ pub async fn edit(
     }
     let mut conn = crate::app::conn(pool).await?;
     conn.transaction(async |conn| {
-        let sheet =
-            own_sheet_locked(conn, viewer.user_id.get(), sheet_id, SheetLock::Shared).await?;
+        let sheet = own_sheet_locked(conn, viewer.user_id.get(), sheet_id, lock_for(&edit)).await?;
         if let Some(refusal) = direct_edit_refusal(conn, &sheet).await? {
             return Err(refusal);
         }
@@ -478,7 +490,11 @@ async fn apply(
 ) -> Result<()> {
     check_lines(conn, sheet, edit).await?;
     let current = db::orders::live_items_of_sheet(conn, sheet.id).await?;
-    let mut keys = Vec::new();
+    // Bulk-price keys by the line's own KST day, as pricing matches them:
+    // `used` the day must have a row for, `vacated` it may not need any more.
+    let day_of = |line_created: chrono::DateTime<Utc>| domain::time::business_day(line_created);
+    let mut used: Vec<(NaiveDate, (i64, String))> = Vec::new();
+    let mut vacated: Vec<(NaiveDate, (i64, String))> = Vec::new();
     let mut events = Vec::new();
     for change in &edit.changes {
         let Some(line) = current.iter().find(|i| i.id == change.order_item_id) else {
@@ -501,7 +517,11 @@ async fn apply(
         )
         .await?;
         events.extend(changed.and_then(|after| audit::line_edited(line, &after, actor)));
-        keys.push((line.flower_id, grade));
+        let day = day_of(line.created_at);
+        if grade != line.grade {
+            vacated.push((day, (line.flower_id, line.grade.clone())));
+        }
+        used.push((day, (line.flower_id, grade)));
     }
     for addition in &edit.additions {
         let grade = addition.grade.as_korean();
@@ -520,16 +540,36 @@ async fn apply(
         )
         .await?;
         events.push(audit::line_added(&added, actor));
-        keys.push((addition.flower_id, grade.to_owned()));
+        used.push((
+            day_of(added.created_at),
+            (addition.flower_id, grade.to_owned()),
+        ));
     }
     if !edit.removals.is_empty() {
         db::order_edits::remove_lines(conn, sheet.id, &edit.removals).await?;
-        let removed = current.iter().filter(|i| edit.removals.contains(&i.id));
-        events.extend(removed.map(|item| audit::line_removed(item, actor)));
+        for item in current.iter().filter(|i| edit.removals.contains(&i.id)) {
+            events.push(audit::line_removed(item, actor));
+            vacated.push((
+                day_of(item.created_at),
+                (item.flower_id, item.grade.clone()),
+            ));
+        }
     }
-    // The day's bulk-price rows for any new (flower, grade), as ordering does.
-    let day = domain::time::business_day(sheet.created_at);
-    db::daily_items::ensure_for_day(conn, sheet.wholesaler_id, &keys, day).await?;
+    // The days' bulk-price rows for every (flower, grade) now ordered, as
+    // ordering makes them; and none left for one no line uses any more.
+    let days: std::collections::BTreeSet<NaiveDate> =
+        used.iter().chain(&vacated).map(|(day, _)| *day).collect();
+    let of_day = |list: &[(NaiveDate, (i64, String))], day: NaiveDate| -> Vec<(i64, String)> {
+        list.iter()
+            .filter(|(d, _)| *d == day)
+            .map(|(_, key)| key.clone())
+            .collect()
+    };
+    for day in days {
+        let wholesaler = sheet.wholesaler_id;
+        db::daily_items::ensure_for_day(conn, wholesaler, &of_day(&used, day), day).await?;
+        db::daily_items::prune_unused(conn, wholesaler, &of_day(&vacated, day), day).await?;
+    }
     db::order_edits::mark_changed(conn, sheet.id).await?;
     db::audit::record_all(conn, &events).await?;
     Ok(())

@@ -557,3 +557,57 @@ async fn edits_racing_the_cut_off_end_consistent() {
         .await;
     assert_eq!(late, 0, "nothing changed at or after the cut-off");
 }
+
+/// An edit that removes a line or changes its grade leaves no bulk-price row
+/// that no line uses any more (the wholesaler would see a flower to price
+/// that nobody ordered); a row another sheet's line still uses stays, and
+/// the new grade gets its row.
+#[actix_web::test]
+async fn an_edit_leaves_no_unused_bulk_price_row() {
+    let m = market().await;
+    let mine = m
+        .ordered_sheet(&[(0, 1, "UPPER"), (1, 1, "UPPER"), (2, 1, "UPPER")])
+        .await;
+    m.ordered_sheet(&[(1, 2, "UPPER")]).await;
+    let id = mine["id"].as_i64().expect("id");
+    let sheet = sheet_of(&m, &m.retailer, id).await;
+    let line_of = |flower: usize| {
+        sheet["orderItems"]
+            .as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .find(|i| i["flower"]["id"] == m.flowers[flower])
+            })
+            .map(|i| i["id"].clone())
+            .expect("line")
+    };
+    let edit = json!({"i": {"orderSheetId": id, "removals": [line_of(0)],
+        "changes": [{"orderItemId": line_of(1), "grade": "LOWER"},
+                    {"orderItemId": line_of(2), "grade": "MIDDLE"}]}});
+    data(&m.core.gql(Some(&m.retailer), EDIT, edit).await);
+    let live = |flower: usize, grade: &str| {
+        format!(
+            "SELECT count(*) FROM daily_order_items WHERE wholesaler_id = {} AND flower_id = {} \
+             AND grade = '{grade}' AND deleted_at IS NULL",
+            m.owner_id, m.flowers[flower]
+        )
+    };
+    assert_eq!(
+        m.core.count(&live(0, "상")).await,
+        0,
+        "removed, used by no line"
+    );
+    assert_eq!(
+        m.core.count(&live(1, "상")).await,
+        1,
+        "still the other sheet's"
+    );
+    assert_eq!(m.core.count(&live(1, "하")).await, 1, "the new grade's row");
+    assert_eq!(
+        m.core.count(&live(2, "상")).await,
+        0,
+        "regraded, used by no line"
+    );
+    assert_eq!(m.core.count(&live(2, "중")).await, 1);
+}
