@@ -480,6 +480,32 @@ async fn check_lines(
 }
 
 /// Applies a checked edit to a locked sheet.
+/// A (flower, grade) on a KST day: the key of a bulk-price row.
+type DayKey = (NaiveDate, (i64, String));
+
+/// The days' bulk-price rows for every key now ordered (`used`), as ordering
+/// makes them, and none left for a key no line uses any more (of `vacated`).
+async fn keep_day_rows(
+    conn: &mut AsyncPgConnection,
+    wholesaler: i64,
+    used: &[DayKey],
+    vacated: &[DayKey],
+) -> Result<()> {
+    let days: std::collections::BTreeSet<NaiveDate> =
+        used.iter().chain(vacated).map(|(day, _)| *day).collect();
+    let of_day = |list: &[DayKey], day: NaiveDate| -> Vec<(i64, String)> {
+        list.iter()
+            .filter(|(d, _)| *d == day)
+            .map(|(_, key)| key.clone())
+            .collect()
+    };
+    for day in days {
+        db::daily_items::ensure_for_day(conn, wholesaler, &of_day(used, day), day).await?;
+        db::daily_items::prune_unused(conn, wholesaler, &of_day(vacated, day), day).await?;
+    }
+    Ok(())
+}
+
 /// Applies `edit` to the locked `sheet` for `actor`, recording each line's
 /// change on the timeline.
 async fn apply(
@@ -493,8 +519,8 @@ async fn apply(
     // Bulk-price keys by the line's own KST day, as pricing matches them:
     // `used` the day must have a row for, `vacated` it may not need any more.
     let day_of = |line_created: chrono::DateTime<Utc>| domain::time::business_day(line_created);
-    let mut used: Vec<(NaiveDate, (i64, String))> = Vec::new();
-    let mut vacated: Vec<(NaiveDate, (i64, String))> = Vec::new();
+    let mut used: Vec<DayKey> = Vec::new();
+    let mut vacated: Vec<DayKey> = Vec::new();
     let mut events = Vec::new();
     for change in &edit.changes {
         let Some(line) = current.iter().find(|i| i.id == change.order_item_id) else {
@@ -555,21 +581,7 @@ async fn apply(
             ));
         }
     }
-    // The days' bulk-price rows for every (flower, grade) now ordered, as
-    // ordering makes them; and none left for one no line uses any more.
-    let days: std::collections::BTreeSet<NaiveDate> =
-        used.iter().chain(&vacated).map(|(day, _)| *day).collect();
-    let of_day = |list: &[(NaiveDate, (i64, String))], day: NaiveDate| -> Vec<(i64, String)> {
-        list.iter()
-            .filter(|(d, _)| *d == day)
-            .map(|(_, key)| key.clone())
-            .collect()
-    };
-    for day in days {
-        let wholesaler = sheet.wholesaler_id;
-        db::daily_items::ensure_for_day(conn, wholesaler, &of_day(&used, day), day).await?;
-        db::daily_items::prune_unused(conn, wholesaler, &of_day(&vacated, day), day).await?;
-    }
+    keep_day_rows(conn, sheet.wholesaler_id, &used, &vacated).await?;
     db::order_edits::mark_changed(conn, sheet.id).await?;
     db::audit::record_all(conn, &events).await?;
     Ok(())
