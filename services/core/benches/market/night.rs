@@ -201,14 +201,18 @@ impl Night<'_> {
 /// its moment of a schedule of `rate` per second; latency counts from that
 /// moment. A florist's edits are a round (600 edits) apart.
 async fn scheduled(core: &Core, rounds: std::ops::Range<i64>, rate: f64) -> Vec<Edit> {
+    // Each florist's phone keeps its one token, as a signed-in app does.
+    let tokens: Vec<String> = (0..FLORISTS)
+        .map(|n| core.token_as(night_seed::florist(n), domain::Role::Retailer))
+        .collect();
+    let tokens = &tokens;
     let start = tokio::time::Instant::now() + Duration::from_millis(100);
     let jobs = rounds.flat_map(|round| (0..FLORISTS).map(move |n| (round, n)));
     stream::iter(jobs.enumerate())
         .map(|(j, (round, n))| async move {
             let at = start + Duration::from_secs_f64(j as f64 / rate);
             tokio::time::sleep_until(at).await;
-            let token = core.token_as(night_seed::florist(n), domain::Role::Retailer);
-            edit_once(core, &token, n, round, at.into_std()).await
+            edit_once(core, &tokens[n as usize], n, round, at.into_std()).await
         })
         // Every edit is waiting for its moment at once: none is held back.
         .buffer_unordered(usize::MAX)

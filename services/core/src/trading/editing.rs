@@ -8,8 +8,10 @@
 //! row, as pricing does, so an edit racing the wholesaler's pricing (or the
 //! cut-off, which is checked under the lock) ends in one of the two orders,
 //! never in a mix: a line priced and then changed has no price; a line
-//! changed and then priced has the new price. Florists' edits share that lock
-//! with each other (each changes its own sheet only); pricing holds it alone.
+//! changed and then priced has the new price. Florists' edits that change
+//! quantities or memos or add lines share that lock with each other (each
+//! changes its own sheet only); pricing, cancels and edits that remove lines
+//! or change grades (they prune the day's bulk-price rows) hold it alone.
 //!
 //! Each change is on the sheet's audit timeline, written in its transaction:
 //! lines changed, added and removed, a cancel, a request filed and answered.

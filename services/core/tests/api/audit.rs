@@ -42,6 +42,13 @@ fn actions(events: &[Value]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The newest event of `token`'s timeline under `filter`.
+async fn newest_event(core: &Core, token: &str, filter: Value) -> Value {
+    let page = json!({"f": filter, "p": {"size": 1, "sort": "DESCEND"}});
+    let body = core.gql(Some(token), TIMELINE, page).await;
+    data(&body)["orderTimeline"]["items"][0].clone()
+}
+
 async fn events(core: &Core) -> i64 {
     core.count("SELECT count(*) FROM audit_events").await
 }
@@ -176,14 +183,7 @@ async fn every_change_to_a_sheet_is_recorded_with_its_actor_before_and_after() {
         )
         .await,
     );
-    let body = c
-        .gql(
-            Some(&m.owner),
-            TIMELINE,
-            json!({"f": {"retailerId": m.retailer_id}, "p": {"size": 1, "sort": "DESCEND"}}),
-        )
-        .await;
-    let newest = &data(&body)["orderTimeline"]["items"][0];
+    let newest = &newest_event(c, &m.owner, json!({"retailerId": m.retailer_id})).await;
     assert_eq!(newest["subject"], "ORDER_SHEET");
     assert_eq!(newest["action"], "DELETED");
     assert_eq!(newest["actorId"], m.retailer_id);
@@ -368,14 +368,8 @@ async fn trading_partner_links_and_the_nightly_batch_are_on_the_timeline() {
         )
         .await,
     );
-    let body = c
-        .gql(
-            Some(&m.admin),
-            TIMELINE,
-            json!({"f": {"wholesalerId": m.owner_id, "retailerId": m.retailer_id}, "p": {"size": 1, "sort": "DESCEND"}}),
-        )
-        .await;
-    let removed = &data(&body)["orderTimeline"]["items"][0];
+    let filter = json!({"wholesalerId": m.owner_id, "retailerId": m.retailer_id});
+    let removed = &newest_event(c, &m.admin, filter).await;
     assert_eq!(removed["subject"], "BIZ_CONNECTION");
     assert_eq!(removed["action"], "REMOVED");
     assert_eq!(
@@ -533,14 +527,7 @@ async fn a_florists_edits_requests_and_cancel_are_recorded() {
         )
         .await,
     );
-    let body = c
-        .gql(
-            Some(&m.owner),
-            TIMELINE,
-            json!({"f": {"retailerId": m.retailer_id}, "p": {"size": 1, "sort": "DESCEND"}}),
-        )
-        .await;
-    let newest = &data(&body)["orderTimeline"]["items"][0];
+    let newest = &newest_event(c, &m.owner, json!({"retailerId": m.retailer_id})).await;
     assert_eq!(
         (
             &newest["subject"],

@@ -1,6 +1,7 @@
 //! What the day's papers share: which layout, the heading facts, the
 //! labels of a line, the document metadata.
 
+use super::thermal::Piece;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::KST;
 use krilla::metadata::{DateTime as PdfDateTime, Metadata};
@@ -45,6 +46,16 @@ impl DayHeading {
         )
     }
 
+    /// The top of a roll: the paper's title, whose, which day, when printed.
+    pub(super) fn roll_title(&self, title: &str) -> Vec<Piece> {
+        vec![
+            Piece::centred(title, 13.0, true),
+            Piece::centred(self.wholesaler.clone(), 9.0, false),
+            Piece::centred(self.day_label(), 11.0, true),
+            Piece::centred(self.printed_label(), 7.0, false),
+        ]
+    }
+
     pub(super) fn metadata(&self, title: &str) -> Metadata {
         use chrono::{Datelike, Timelike};
         let kst = self.printed_at.with_timezone(&KST);
@@ -72,6 +83,20 @@ pub(super) fn count(n: i64) -> String {
 
 pub(super) fn grade(grade: Option<&str>) -> &str {
     grade.filter(|g| !g.is_empty()).unwrap_or("-")
+}
+
+/// A line as a roll prints it: 품목 품종 등급 on one line.
+pub(super) fn roll_label(
+    flower_type_name: &str,
+    flower_name: &str,
+    free_text: bool,
+    line_grade: Option<&str>,
+) -> String {
+    format!(
+        "{flower_type_name} {} {}",
+        flower(flower_name, free_text),
+        grade(line_grade)
+    )
 }
 
 /// The flower name as printed; a free-text line says so.

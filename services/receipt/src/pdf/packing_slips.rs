@@ -3,7 +3,7 @@
 //! a cut line between them).
 
 use super::a4_table::{self, Column, Note, Section, TableDoc};
-use super::day_papers::{DayHeading, Paper, count, flower, grade};
+use super::day_papers::{DayHeading, Paper, count, flower, grade, roll_label};
 use super::ink::Align;
 use super::layout::{RenderError, Rendered};
 use super::text::Fonts;
@@ -160,13 +160,12 @@ fn a4(slips: &PackingSlips, heading: &DayHeading) -> TableDoc {
 }
 
 fn roll(slips: &PackingSlips, heading: &DayHeading) -> Roll {
-    let mut pieces = vec![
-        Piece::centred(TITLE, 13.0, true),
-        Piece::centred(heading.wholesaler.clone(), 9.0, false),
-        Piece::centred(heading.day_label(), 11.0, true),
-        Piece::centred(heading.printed_label(), 7.0, false),
-        Piece::centred(format!("꽃집 {}곳", count(slips.florist_count)), 8.0, false),
-    ];
+    let mut pieces = heading.roll_title(TITLE);
+    pieces.push(Piece::centred(
+        format!("꽃집 {}곳", count(slips.florist_count)),
+        8.0,
+        false,
+    ));
     if let Some(note) = day_truncation(slips) {
         pieces.push(Piece::text(note, 7.5, false));
     }
@@ -180,11 +179,11 @@ fn roll(slips: &PackingSlips, heading: &DayHeading) -> Roll {
         pieces.push(Piece::text(heading.day_label(), 7.5, false));
         pieces.push(Piece::Rule);
         for line in &slip.lines {
-            let label = format!(
-                "{} {} {}",
-                line.flower_type_name,
-                flower(&line.flower_name, line.free_text),
-                grade(line.grade.as_deref())
+            let label = roll_label(
+                &line.flower_type_name,
+                &line.flower_name,
+                line.free_text,
+                line.grade.as_deref(),
             );
             pieces.push(Piece::pair(label, count(line.quantity), 9.5, false));
             if let Some(memo) = line.memo.as_deref().filter(|m| !m.trim().is_empty()) {

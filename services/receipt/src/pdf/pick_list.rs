@@ -2,7 +2,7 @@
 //! flower and grade, in walking order, with a box to tick on A4.
 
 use super::a4_table::{self, Column, Note, Section, TableDoc};
-use super::day_papers::{DayHeading, Paper, count, flower, grade};
+use super::day_papers::{DayHeading, Paper, count, flower, grade, roll_label};
 use super::ink::Align;
 use super::layout::{RenderError, Rendered};
 use super::text::Fonts;
@@ -133,21 +133,18 @@ fn a4(list: &PickList, heading: &DayHeading) -> TableDoc {
 }
 
 fn roll(list: &PickList, heading: &DayHeading) -> Roll {
-    let mut pieces = vec![
-        Piece::centred(TITLE, 13.0, true),
-        Piece::centred(heading.wholesaler.clone(), 9.0, false),
-        Piece::centred(heading.day_label(), 11.0, true),
-        Piece::centred(heading.printed_label(), 7.0, false),
+    let mut pieces = heading.roll_title(TITLE);
+    pieces.extend([
         Piece::Gap(4.0),
         Piece::text(summary(list), 8.0, false),
         Piece::Rule,
-    ];
+    ]);
     for line in &list.lines {
-        let label = format!(
-            "{} {} {}",
-            line.flower_type_name,
-            flower(&line.flower_name, line.free_text),
-            grade(line.grade.as_deref())
+        let label = roll_label(
+            &line.flower_type_name,
+            &line.flower_name,
+            line.free_text,
+            line.grade.as_deref(),
         );
         pieces.push(Piece::pair(label, count(line.stems), 9.5, true));
         pieces.push(Piece::text(
