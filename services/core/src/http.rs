@@ -54,7 +54,12 @@ fn unauthorized(e: TokenError) -> HttpResponse {
 /// with the HTTP status the client's retry logic looks at (503 and
 /// `Retry-After` for an outage).
 fn database_failed(e: db::DbError) -> HttpResponse {
-    let error = crate::graphql::error::GqlError::from(e).0;
+    error_answer(crate::graphql::error::GqlError::from(e))
+}
+
+/// A request-wide GraphQL error answer, with its code's HTTP status.
+fn error_answer(error: crate::graphql::error::GqlError) -> HttpResponse {
+    let error = error.0;
     let status = actix_web::http::StatusCode::from_u16(error.code.http_status())
         .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = HttpResponse::build(status);
@@ -167,7 +172,14 @@ async fn graphql(
     } else {
         StatusCode::BAD_REQUEST
     };
-    Ok(HttpResponse::build(status).json(&answers))
+    match crate::graphql_response::body(answers) {
+        Ok(body) => Ok(HttpResponse::build(status)
+            .content_type(actix_web::http::header::ContentType::json())
+            .body(body)),
+        Err(crate::graphql_response::Unwritable) => Ok(error_answer(
+            crate::graphql::error::GqlError::internal("answer", "serde refused a value"),
+        )),
+    }
 }
 
 async fn graphiql() -> Result<HttpResponse, actix_web::Error> {

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod graphql;
 mod graphql_request;
+mod graphql_response;
 pub mod http;
 pub mod live;
 pub mod notifications;

@@ -18,7 +18,7 @@ pub static FLOWERS_OUTPUT: Shape = Shape {
         Field::list(
             "items",
             &FLOWER,
-            "coalesce(json_agg({Flower} ORDER BY f.position), '[]')",
+            "'[' || coalesce(string_agg({Flower}, ',' ORDER BY f.position), '') || ']'",
         ),
     ],
 };
@@ -33,10 +33,7 @@ static FLOWER: Shape = Shape {
             "CASE WHEN t.id IS NOT NULL THEN {object} END",
         ),
         Field::leaf("name", "f.name"),
-        Field::leaf(
-            "images",
-            "to_json(coalesce(array_remove(f.images, NULL), '{}'))",
-        ),
+        Field::leaf("images", "coalesce(array_remove(f.images, NULL), '{}')"),
         Field::list("biddingFlowers", &BIDDING_FLOWER, "coalesce(b.days, '[]')"),
         Field::object(
             "flowerColor",

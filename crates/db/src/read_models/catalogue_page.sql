@@ -1,7 +1,8 @@
 -- A page of the catalogue (`flowers(filter, pagination)`) as the JSON of
 -- GraphQL `FlowersOutput`: the number of matches and the page's flowers with
--- type, colour and auction days. Each {TypeName} is the JSON object of the
--- fields a request asks of that type, as catalogue_page.rs declares them.
+-- type, colour and auction days. Each {TypeName} is the JSON text of the
+-- object of the fields a request asks of that type, as catalogue_page.rs
+-- declares them (see shape.rs).
 --
 -- Binds: $1/$2 auction days [from, to) and $3 the name pattern (see
 -- db::catalogue::search_filters, which fills {filters}), $4/$5 offset and
@@ -19,7 +20,7 @@ page AS (
     FROM matched f
     ORDER BY {order} OFFSET $4 LIMIT $5
 )
-SELECT {FlowersOutput}::text AS body,
+SELECT {FlowersOutput} AS body,
        -- A flower whose type is gone is answered by the resolvers (an error).
        coalesce(bool_and(t.id IS NOT NULL), true) AS complete
 FROM page f
@@ -27,7 +28,7 @@ LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL
 LEFT JOIN flower_colors c ON c.id = f.flower_color_id AND c.deleted_at IS NULL
 -- The latest days a flower was sold (the resolvers' cap), oldest first.
 LEFT JOIN LATERAL (
-    SELECT json_agg({BiddingFlower} ORDER BY d.bidding_date, d.id) AS days
+    SELECT '[' || string_agg({BiddingFlower}, ',' ORDER BY d.bidding_date, d.id) || ']' AS days
     FROM (
         SELECT * FROM bidding_flowers b
         WHERE b.flower_id = f.id AND b.deleted_at IS NULL

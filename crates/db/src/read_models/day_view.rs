@@ -8,12 +8,13 @@ use diesel::sql_types::{BigInt, Bool, Nullable, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 /// A sheet's live party (`u`) by the sheet's column, with business info
-/// (`b`) only for the entitled (see `entitled` in day_view.sql).
+/// (`b`) only for the entitled: the viewer, an admin, or a party related to
+/// the viewer's company (`k`, see day_view.sql).
 macro_rules! party {
     ($column:literal) => {
         concat!(
             "(SELECT {object} FROM users u LEFT JOIN business_infos b ON b.user_id = u.id ",
-            "AND b.deleted_at IS NULL AND $13 AND (u.id = $11 OR $12 OR u.id IN (SELECT id FROM entitled)) ",
+            "AND b.deleted_at IS NULL AND $13 AND (u.id = $11 OR $12 OR EXISTS (SELECT FROM related_party(k.ids, u.id))) ",
             "WHERE u.id = s.",
             $column,
             " AND u.deleted_at IS NULL)"
@@ -30,11 +31,17 @@ pub static ORDER_SHEET: Shape = Shape {
         Field::leaf("orderNo", "s.order_no"),
         Field::object("retailer", &USER, party!("retailer_id")),
         Field::object("wholesaler", &USER, party!("wholesaler_id")),
-        Field::paged("orderItems", &ORDER_ITEM, "coalesce(oi.items, '[]')"),
+        // One page of the lines' array (its bounds are 32-bit: a page past a
+        // billion lines is empty, never an error).
+        Field::paged(
+            "orderItems",
+            &ORDER_ITEM,
+            "coalesce('[' || array_to_string(oi.items[least($7 + 1, 1000000000) : least($7 + $8, 1000000000)], ',') || ']', '[]')",
+        ),
         Field::paged(
             "customOrderItems",
             &CUSTOM_ORDER_ITEM,
-            "coalesce(ci.items, '[]')",
+            "coalesce('[' || array_to_string(ci.items[least($9 + 1, 1000000000) : least($9 + $10, 1000000000)], ',') || ']', '[]')",
         ),
         Field::leaf(
             "totalFlowerQuantity",
@@ -120,10 +127,7 @@ static FLOWER: Shape = Shape {
         Field::leaf("id", "wire_int(l.flower_id)"),
         Field::object("flowerType", &FLOWER_TYPE, "{object}"),
         Field::leaf("name", "l.flower_name"),
-        Field::leaf(
-            "images",
-            "to_json(coalesce(array_remove(l.images, NULL), '{}'))",
-        ),
+        Field::leaf("images", "coalesce(array_remove(l.images, NULL), '{}')"),
         Field::object(
             "flowerColor",
             &FLOWER_COLOR,

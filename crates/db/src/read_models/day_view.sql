@@ -1,11 +1,13 @@
 -- A party's order sheets (the wholesaler's day view, the florist's orders) as
 -- the JSON array of GraphQL `OrderSheet`s, with their parties, lines, custom
--- lines, totals and newest statement. Each {TypeName} is the JSON object of
--- the fields a request asks of that type, as day_view.rs declares them.
+-- lines, totals and newest statement. Each {TypeName} is the JSON text of
+-- the object of the fields a request asks of that type, as day_view.rs
+-- declares them (see shape.rs).
 --
 -- Binds: $1 retailer, $2 wholesaler (the party; the other is NULL), $3/$4 the
 -- KST day [from, to), $5/$6 the sheets' offset and limit; $7/$8 the lines'
--- page (offset, limit), $9/$10 the custom lines'; $11 the viewer, $12 whether
+-- page (offset, limit; 1-based array bounds from 0-based offsets), $9/$10
+-- the custom lines'; $11 the viewer, $12 whether
 -- the viewer is an admin, $13 whether business info is asked. {party}, {day}
 -- and the {…direction}s are filled from a fixed set.
 WITH page AS (
@@ -14,23 +16,28 @@ WITH page AS (
     ORDER BY created_at {direction}, id {direction}
     OFFSET $5 LIMIT $6
 ),
--- Whose business info the viewer may see (asked only when it is shown; each
--- party is read where its field is, see `party!` in day_view.rs).
-entitled AS (
-    SELECT id FROM related_user_ids($11) AS related(id) WHERE $13
+-- The viewer's company, against which each party shown is checked
+-- (`related_party`, see `party!` in day_view.rs): read once, and only when
+-- business info is asked. Materialized, so the check is given a plain array.
+company AS MATERIALIZED (
+    SELECT array_agg(id) AS ids FROM company_user_ids($11) AS company(id) WHERE $13
 ),
 sheets AS (
     SELECT s.created_at, s.id,
            oi.complete IS NOT FALSE AND ci.complete IS NOT FALSE AS complete,
            {OrderSheet} AS sheet
     FROM page s
+    LEFT JOIN company k ON true
     -- Every live line counts towards the totals (a gone flower still counts
-    -- its type); only the page asked is built.
+    -- its type). The lines are built in order into an array, of which the
+    -- sheet answers the page asked ($7/$8): one sort per sheet, where
+    -- numbering the lines for their page took a second. A line the
+    -- resolvers answer with an error makes the sheet incomplete wherever it
+    -- is on the list (when lines are asked at all).
     LEFT JOIN LATERAL (
-        SELECT json_agg({OrderItem} ORDER BY l.position)
-                   FILTER (WHERE l.position > $7 AND l.position <= $7 + $8) AS items,
-               bool_and(l.answerable) FILTER (WHERE l.position > $7 AND l.position <= $7 + $8)
-                   AS complete,
+        SELECT array_agg({OrderItem} ORDER BY l.created_at {lines_direction}, l.id {lines_direction})
+                   FILTER (WHERE $8 > 0) AS items,
+               bool_and(l.answerable) FILTER (WHERE $8 > 0) AS complete,
                sum(l.quantity) AS quantity,
                count(DISTINCT l.flower_type_id) AS types,
                sum(coalesce(l.price, 0)) AS price
@@ -40,9 +47,7 @@ sheets AS (
                    t.name AS type_name, t.img_url AS type_img_url,
                    c.id AS color_id, c.name AS color_name,
                    f.deleted_at IS NULL AND t.id IS NOT NULL AND wire_grade(i.grade) IS NOT NULL
-                       AS answerable,
-                   row_number() OVER (ORDER BY i.created_at {lines_direction}, i.id {lines_direction})
-                       AS position
+                       AS answerable
             FROM order_items i
             JOIN flowers f ON f.id = i.flower_id
             LEFT JOIN flower_types t ON t.id = f.flower_type_id AND t.deleted_at IS NULL
@@ -51,22 +56,16 @@ sheets AS (
         ) l
     ) oi ON true
     LEFT JOIN LATERAL (
-        SELECT json_agg({CustomOrderItem} ORDER BY l.position) FILTER (WHERE l.in_page) AS items,
+        SELECT array_agg({CustomOrderItem}
+                         ORDER BY l.created_at {custom_lines_direction}, l.id {custom_lines_direction})
+                   FILTER (WHERE $10 > 0) AS items,
                bool_and(l.grade IS NULL OR wire_grade(l.grade) IS NOT NULL)
-                   FILTER (WHERE l.in_page) AS complete,
+                   FILTER (WHERE $10 > 0) AS complete,
                sum(coalesce(l.quantity, 0)) AS quantity,
                count(DISTINCT l.flower_type_name) AS types,
                sum(coalesce(l.price, 0)) AS price
-        FROM (
-            SELECT ranked.*, ranked.position > $9 AND ranked.position <= $9 + $10 AS in_page
-            FROM (
-                SELECT c.*, row_number() OVER (
-                           ORDER BY c.created_at {custom_lines_direction}, c.id {custom_lines_direction})
-                           AS position
-                FROM custom_order_items c
-                WHERE c.order_sheet_id = s.id AND c.deleted_at IS NULL
-            ) ranked
-        ) l
+        FROM custom_order_items l
+        WHERE l.order_sheet_id = s.id AND l.deleted_at IS NULL
     ) ci ON true
     LEFT JOIN LATERAL (
         SELECT * FROM order_sheet_receipts r
@@ -74,6 +73,6 @@ sheets AS (
         ORDER BY r.created_at DESC, r.id DESC LIMIT 1
     ) rr ON true
 )
-SELECT coalesce(json_agg(sheet ORDER BY created_at {direction}, id {direction}), '[]')::text AS body,
+SELECT '[' || coalesce(string_agg(sheet, ',' ORDER BY created_at {direction}, id {direction}), '') || ']' AS body,
        coalesce(bool_and(complete), true) AS complete
 FROM sheets

@@ -2,10 +2,15 @@
 //! name the schema gives them, and the SQL that answers each.
 //!
 //! A view's statement builds only the fields a request asks, keyed as the
-//! request asks them: core writes the `json_build_object` of each type from
-//! the selection ([`Objects`]) out of the fields' SQL, and [`Shape::fill`]
-//! puts it in place of the `{TypeName}` placeholders of the `.sql` file. A
+//! request asks them: core writes the SQL of each type's JSON text from the
+//! selection ([`Objects`]) out of the fields' SQL, and [`Shape::fill`] puts
+//! it in place of the `{TypeName}` placeholders of the `.sql` file. A
 //! field's SQL holds `{object}` where its own object goes in place.
+//!
+//! The JSON is built as compact text (`concat` of keys and `to_json` values,
+//! `string_agg` for lists), as juniper writes it, so core copies it into the
+//! response as it is. So a leaf's SQL is a value (core wraps it in
+//! `to_json`), and a list's or an object's SQL is JSON text.
 
 /// An object type as a view answers it.
 #[derive(Debug)]
@@ -115,7 +120,7 @@ impl Shape {
     }
 
     /// `template` with each `{TypeName}` of this shape's tree replaced by its
-    /// object in `objects` (an empty object for a type nobody asked).
+    /// object in `objects` (`{}` for a type nobody asked).
     pub fn fill(&'static self, template: &str, objects: &Objects) -> String {
         let mut sql = template.to_owned();
         let mut seen = Vec::new();
@@ -130,7 +135,7 @@ impl Shape {
         seen.push(self.type_name);
         let placeholder = format!("{{{}}}", self.type_name);
         if sql.contains(&placeholder) {
-            let object = objects.get(self.type_name).unwrap_or("json_build_object()");
+            let object = objects.get(self.type_name).unwrap_or("'{}'");
             *sql = sql.replace(&placeholder, object);
         }
         for field in self.fields {
@@ -160,20 +165,17 @@ mod tests {
     #[test]
     fn fills_each_placeholder_of_the_tree() {
         let mut objects = Objects::default();
-        assert!(objects.insert("Flower", "json_build_object('n', f.id)".to_owned()));
+        assert!(objects.insert("Flower", "concat('{\"n\":', f.id, '}')".to_owned()));
         let sql = FLOWER.fill("SELECT {Flower}, (SELECT {FlowerColor})", &objects);
         // A type nobody asked: an empty object.
-        assert_eq!(
-            sql,
-            "SELECT json_build_object('n', f.id), (SELECT json_build_object())"
-        );
+        assert_eq!(sql, "SELECT concat('{\"n\":', f.id, '}'), (SELECT '{}')");
     }
 
     #[test]
     fn a_type_is_built_once() {
         let mut objects = Objects::default();
-        assert!(objects.insert("FlowerColor", "json_build_object('id', c.id)".to_owned()));
-        assert!(objects.insert("FlowerColor", "json_build_object('id', c.id)".to_owned()));
-        assert!(!objects.insert("FlowerColor", "json_build_object('x', c.id)".to_owned()));
+        assert!(objects.insert("FlowerColor", "concat('{\"id\":', c.id, '}')".to_owned()));
+        assert!(objects.insert("FlowerColor", "concat('{\"id\":', c.id, '}')".to_owned()));
+        assert!(!objects.insert("FlowerColor", "concat('{\"x\":', c.id, '}')".to_owned()));
     }
 }

@@ -55,9 +55,10 @@ pub struct Plan {
     objects: Objects,
 }
 
-/// The most keys of one JSON object (PostgreSQL's `json_build_object` takes
-/// at most 100 arguments); a selection with more goes to the resolvers.
-const OBJECT_KEYS_MAX: usize = 50;
+/// The most keys of one JSON object (PostgreSQL's `concat` takes at most 100
+/// arguments: a key and a value each, and the closing brace); a selection
+/// with more goes to the resolvers.
+const OBJECT_KEYS_MAX: usize = 49;
 
 impl Plan {
     /// The page asked of the paged field `name` ([`Page::NONE`] when it is
@@ -91,11 +92,16 @@ impl Plan {
         }
     }
 
-    /// The `json_build_object` answering `children` on an object of `shape`
+    /// The SQL of the JSON text answering `children` on an object of `shape`
     /// as juniper answers a selection: response keys in order of first
     /// appearance, the selections of a key asked twice merged (each checked
     /// with [`typename_first`] before). None when something is outside the
     /// shape.
+    ///
+    /// PostgreSQL's `json_build_object` writes `"key" : value, `, which core
+    /// then had to take apart again; `concat` of the keys and each value's
+    /// `to_json` writes the compact text juniper writes, so the answer is
+    /// copied into the response as it is.
     fn object<S: ScalarValue>(
         &mut self,
         shape: &'static Shape,
@@ -112,23 +118,29 @@ impl Plan {
                 None => keys.push((key, vec![child])),
             }
         }
+        if keys.is_empty() {
+            return Some("'{}'".to_owned());
+        }
         if keys.len() > OBJECT_KEYS_MAX {
             return None;
         }
-        let mut pairs = Vec::with_capacity(keys.len());
-        for (key, same) in keys {
+        let mut parts = Vec::with_capacity(2 * keys.len() + 1);
+        for (n, (key, same)) in keys.into_iter().enumerate() {
             // A GraphQL name, so a safe SQL literal; checked all the same.
             if !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
                 return None;
             }
             let value = self.value(shape, &same)?;
-            pairs.push(format!("'{key}', {value}"));
+            let opening = if n == 0 { '{' } else { ',' };
+            parts.push(format!("'{opening}\"{key}\":'"));
+            parts.push(value);
         }
-        Some(format!("json_build_object({})", pairs.join(", ")))
+        parts.push("'}'".to_owned());
+        Some(format!("concat({})", parts.join(", ")))
     }
 
-    /// The SQL answering one response key of an object of `shape` (`same`:
-    /// every occurrence of the key in the selection).
+    /// The SQL of the JSON text answering one response key of an object of
+    /// `shape` (`same`: every occurrence of the key in the selection).
     fn value<S: ScalarValue>(
         &mut self,
         shape: &'static Shape,
@@ -136,12 +148,13 @@ impl Plan {
     ) -> Option<String> {
         let name = same[0].0.field_original_name();
         if name == "__typename" {
-            return Some(format!("'{}'", shape.type_name));
+            return Some(format!("'\"{}\"'", shape.type_name));
         }
         let field = shape.field(name)?;
         self.asked.insert(field.name);
         let inner = match field.kind {
-            Kind::Leaf => return Some(field.sql.to_owned()),
+            Kind::Leaf if field.sql == "NULL" => return Some("'null'".to_owned()),
+            Kind::Leaf => return Some(format!("coalesce(to_json({})::text, 'null')", field.sql)),
             Kind::Paged(inner) => {
                 self.take_page(field.name, same)?;
                 inner
@@ -158,7 +171,10 @@ impl Plan {
         }
         let inner_sql = self.object(inner, &merged)?;
         if field.sql.contains("{object}") {
-            Some(field.sql.replace("{object}", &inner_sql))
+            Some(format!(
+                "coalesce({}, 'null')",
+                field.sql.replace("{object}", &inner_sql)
+            ))
         } else {
             // Built once in the statement: asked twice differently, it cannot be.
             self.objects
@@ -298,10 +314,7 @@ impl<V: ReadModel> Viewed<V> {
                 .map_err(|e| crate::graphql::error::GqlError::internal(V::NAME, e))?;
             return Ok(Some(value));
         }
-        let json = Json::compact(&view.body).ok_or_else(|| {
-            crate::graphql::error::GqlError::internal(V::NAME, "a view answered no JSON")
-        })?;
-        Ok(Some(Value::scalar(json)))
+        Ok(Some(Value::scalar(Json::from_postgres(view.body))))
     }
 }
 
