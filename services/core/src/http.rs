@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub struct GraphqlState {
-    pub schema: Arc<Schema>,
+    pub schema: &'static Schema,
     pub pool: DbPool,
     pub peers: Arc<crate::app::Peers>,
     pub wakeup: crate::notifications::Wakeup,
@@ -141,7 +141,7 @@ async fn graphql(
     state: web::Data<GraphqlState>,
 ) -> Result<HttpResponse, actix_web::Error> {
     // Checked before the token, which costs a database read.
-    let operations = match crate::graphql_request::read(&req, payload, &state.schema).await {
+    let operations = match crate::graphql_request::read(&req, payload, state.schema).await {
         Ok(operations) => operations,
         Err(refused) => return Ok(refused.into_response()),
     };
@@ -165,7 +165,7 @@ async fn graphql(
     };
     let labels = crate::operation_metrics::labels(&operations);
     let started = Instant::now();
-    let answers = operations.execute(&state.schema, &ctx).await;
+    let answers = crate::graphql::validated::execute(&operations, state.schema, &ctx).await;
     let answers = crate::operation_metrics::record(labels, answers, started.elapsed());
     let status = if answers.is_ok() {
         StatusCode::OK

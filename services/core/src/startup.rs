@@ -56,7 +56,7 @@ impl Application {
         let live = crate::live::socket::LiveState::new(config.common.cors.clone());
         crate::live::listener::spawn(config.common.database.url.clone(), live.feed.clone());
         let state = web::Data::new(GraphqlState {
-            schema: Arc::new(crate::graphql::schema()),
+            schema: crate::graphql::shared(),
             pool: pool.clone(),
             peers,
             wakeup,

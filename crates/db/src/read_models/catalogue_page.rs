@@ -113,14 +113,12 @@ pub async fn read(
     } else {
         ""
     };
-    let sql = SQL
-        .replace("{types}", types)
-        .replace(
-            "{filters}",
-            &search_filters(search.bidding_between.is_some(), by_keyword),
-        )
-        .replace("{order}", &order);
-    let sql = FLOWERS_OUTPUT.fill(&sql, ask.objects);
+    let filters = search_filters(search.bidding_between.is_some(), by_keyword);
+    let sql = FLOWERS_OUTPUT.fill(
+        SQL,
+        ask.objects,
+        &[("types", types), ("filters", &filters), ("order", &order)],
+    );
     let (from, to) = search.bidding_between.unzip();
     statement(sql)
         .bind::<Nullable<Timestamptz>, _>(from)

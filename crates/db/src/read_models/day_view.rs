@@ -212,16 +212,20 @@ pub async fn read(
     conn: &mut AsyncPgConnection,
     ask: &DayViewAsk<'_>,
 ) -> diesel::QueryResult<ViewJson> {
-    let template = SQL
-        .replace("{party}", ask.party.filter())
-        .replace("{day}", day_filter(ask.day))
-        .replace("{direction}", direction(ask.sheets.descending))
-        .replace("{lines_direction}", direction(ask.lines.descending))
-        .replace(
-            "{custom_lines_direction}",
-            direction(ask.custom_lines.descending),
-        );
-    let sql = ORDER_SHEET.fill(&template, ask.objects);
+    let sql = ORDER_SHEET.fill(
+        SQL,
+        ask.objects,
+        &[
+            ("party", ask.party.filter()),
+            ("day", day_filter(ask.day)),
+            ("direction", direction(ask.sheets.descending)),
+            ("lines_direction", direction(ask.lines.descending)),
+            (
+                "custom_lines_direction",
+                direction(ask.custom_lines.descending),
+            ),
+        ],
+    );
     let (retailer, wholesaler) = ask.party.bind();
     let (from, to) = ask.day.map_or((None, None), |(f, t)| (Some(f), Some(t)));
     statement(sql)

@@ -104,6 +104,11 @@ impl Objects {
         }
     }
 
+    /// The length of every object's text.
+    fn text_len(&self) -> usize {
+        self.0.iter().map(|(_, sql)| sql.len()).sum()
+    }
+
     fn get(&self, type_name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -119,32 +124,76 @@ impl Shape {
         fields.iter().find(|field| field.name == name)
     }
 
-    /// `template` with each `{TypeName}` of this shape's tree replaced by its
-    /// object in `objects` (`{}` for a type nobody asked).
-    pub fn fill(&'static self, template: &str, objects: &Objects) -> String {
-        let mut sql = template.to_owned();
-        let mut seen = Vec::new();
-        self.fill_tree(&mut sql, objects, &mut seen);
+    /// `template` with each `{name}` of `params` replaced by its text, and
+    /// each `{TypeName}` of this shape's tree by its object in `objects`
+    /// (`{}` for a type nobody asked), whose own placeholders are filled in
+    /// turn. One pass over the text: a statement is filled per request.
+    pub fn fill(
+        &'static self,
+        template: &str,
+        objects: &Objects,
+        params: &[(&str, &str)],
+    ) -> String {
+        let mut sql = String::with_capacity(template.len() + objects.text_len());
+        self.fill_into(&mut sql, template, objects, params, 0);
         sql
     }
 
-    fn fill_tree(&'static self, sql: &mut String, objects: &Objects, seen: &mut Vec<&str>) {
+    fn fill_into(
+        &'static self,
+        sql: &mut String,
+        text: &str,
+        objects: &Objects,
+        params: &[(&str, &str)],
+        depth: usize,
+    ) {
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            sql.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let name_len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            let name = &after[..name_len];
+            let closed = name_len > 0 && after.as_bytes().get(name_len) == Some(&b'}');
+            if closed && let Some((_, value)) = params.iter().find(|(param, _)| *param == name) {
+                sql.push_str(value);
+                rest = &after[name_len + 1..];
+                continue;
+            }
+            // An object holds no placeholder of its own type, so the depth
+            // only guards against a shape declared in a circle.
+            if closed && depth < MAX_NESTING && self.has_type(name, &mut Vec::new()) {
+                let object = objects.get(name).unwrap_or("'{}'");
+                self.fill_into(sql, object, objects, &[], depth + 1);
+                rest = &after[name_len + 1..];
+                continue;
+            }
+            sql.push('{');
+            rest = after;
+        }
+        sql.push_str(rest);
+    }
+
+    /// Whether `type_name` is this shape's or one below it.
+    fn has_type(&'static self, type_name: &str, seen: &mut Vec<&'static str>) -> bool {
+        if self.type_name == type_name {
+            return true;
+        }
         if seen.contains(&self.type_name) {
-            return;
+            return false;
         }
         seen.push(self.type_name);
-        let placeholder = format!("{{{}}}", self.type_name);
-        if sql.contains(&placeholder) {
-            let object = objects.get(self.type_name).unwrap_or("'{}'");
-            *sql = sql.replace(&placeholder, object);
-        }
-        for field in self.fields {
-            if let Some(inner) = field.inner() {
-                inner.fill_tree(sql, objects, seen);
-            }
-        }
+        self.fields
+            .iter()
+            .filter_map(Field::inner)
+            .any(|inner| inner.has_type(type_name, seen))
     }
 }
+
+/// How deep objects are filled into one another.
+const MAX_NESTING: usize = 8;
 
 #[cfg(test)]
 mod tests {
@@ -166,9 +215,22 @@ mod tests {
     fn fills_each_placeholder_of_the_tree() {
         let mut objects = Objects::default();
         assert!(objects.insert("Flower", "concat('{\"n\":', f.id, '}')".to_owned()));
-        let sql = FLOWER.fill("SELECT {Flower}, (SELECT {FlowerColor})", &objects);
+        assert!(objects.insert("FlowerColor", "concat('{\"c\":', {colour})".to_owned()));
+        let sql = FLOWER.fill(
+            "SELECT {Flower}, (SELECT {FlowerColor}) {order} '{}' {Unknown}",
+            &objects,
+            &[("order", "ORDER BY {Flower}"), ("colour", "never")],
+        );
+        // A parameter's text is not filled again; an object's is, with
+        // types only; anything else stays as it is.
+        assert_eq!(
+            sql,
+            "SELECT concat('{\"n\":', f.id, '}'), (SELECT concat('{\"c\":', {colour})) \
+             ORDER BY {Flower} '{}' {Unknown}"
+        );
         // A type nobody asked: an empty object.
-        assert_eq!(sql, "SELECT concat('{\"n\":', f.id, '}'), (SELECT '{}')");
+        let none = Objects::default();
+        assert_eq!(FLOWER.fill("{FlowerColor}", &none, &[]), "'{}'");
     }
 
     #[test]

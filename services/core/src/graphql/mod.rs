@@ -22,6 +22,7 @@ pub mod read_model;
 pub mod scalar_value;
 pub mod scalars;
 pub mod subscription;
+pub mod validated;
 
 use juniper::RootNode;
 
@@ -44,6 +45,13 @@ pub fn schema() -> Schema {
         subscription::Subscription,
     )
     .limit_depth(PARSE_DEPTH)
+}
+
+/// The process's schema: built once, and `'static` so that operations
+/// validated against it can be kept (`validated`).
+pub fn shared() -> &'static Schema {
+    static SHARED: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(schema);
+    &SHARED
 }
 
 /// The schema in SDL. juniper prints an enum default as a string literal

@@ -28,9 +28,14 @@
 //!   (`graphql::cost`), as it would skip HTTP's limits and metrics.
 
 use crate::app::Presented;
+use crate::graphql::Schema;
 use crate::graphql::context::Context;
+use crate::graphql::cost::Budgeted;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::mutation::Mutation;
+use crate::graphql::query::Query;
 use crate::graphql::scalar_value::Scalar;
+use crate::graphql::subscription::Subscription;
 use crate::http::GraphqlState;
 use crate::live::audience::Audience;
 use crate::live::events::Feed;
@@ -41,10 +46,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{CloseReason, Message, MessageStream, Session};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use juniper::{InputValue, Variables};
+use juniper_graphql_ws::ConnectionConfig;
 use juniper_graphql_ws::graphql_transport_ws::{
     ClientMessage, Connection, Input, Output, ServerMessage,
 };
-use juniper_graphql_ws::{ArcSchema, ConnectionConfig};
 use platform::cors::CorsPolicy;
 use std::convert::Infallible;
 use std::sync::{Arc, OnceLock};
@@ -140,7 +145,7 @@ pub async fn open(
         let state = state.clone();
         move |params: Variables<Scalar>| authenticate(state, params, client_ip, granted)
     };
-    let connection = Connection::new(ArcSchema(state.schema.clone()), init);
+    let connection = Connection::new(SharedSchema(state.schema), init);
     let messages = messages.max_frame_size(MAX_FRAME_BYTES);
     let socket = Socket {
         state,
@@ -456,5 +461,25 @@ mod tests {
         assert_eq!(token_of(&params("token", "abc")).as_deref(), Some("abc"));
         assert_eq!(token_of(&params("Authorization", "abc")), None);
         assert_eq!(token_of(&Variables::new()), None);
+    }
+}
+
+/// The process's schema as the WebSocket protocol takes one (it is `'static`,
+/// so a reference is all a connection needs).
+#[derive(Clone, Copy)]
+struct SharedSchema(&'static Schema);
+
+impl juniper_graphql_ws::Schema for SharedSchema {
+    type Context = Context;
+    type ScalarValue = Scalar;
+    type QueryTypeInfo = ();
+    type Query = Budgeted<Query>;
+    type MutationTypeInfo = ();
+    type Mutation = Budgeted<Mutation>;
+    type SubscriptionTypeInfo = ();
+    type Subscription = Subscription;
+
+    fn root_node(&self) -> &Schema {
+        self.0
     }
 }
