@@ -165,7 +165,7 @@ impl Shape {
             // An object holds no placeholder of its own type, so the depth
             // only guards against a shape declared in a circle.
             if closed && depth < MAX_NESTING && self.has_type(name, &mut Vec::new()) {
-                let object = objects.get(name).unwrap_or("'{}'");
+                let object = objects.get(name).unwrap_or("'{}'::text");
                 self.fill_into(sql, object, objects, &[], depth + 1);
                 rest = &after[name_len + 1..];
                 continue;
@@ -230,7 +230,7 @@ mod tests {
         );
         // A type nobody asked: an empty object.
         let none = Objects::default();
-        assert_eq!(FLOWER.fill("{FlowerColor}", &none, &[]), "'{}'");
+        assert_eq!(FLOWER.fill("{FlowerColor}", &none, &[]), "'{}'::text");
     }
 
     #[test]

@@ -119,7 +119,7 @@ impl Plan {
             }
         }
         if keys.is_empty() {
-            return Some("'{}'".to_owned());
+            return Some("'{}'::text".to_owned());
         }
         if keys.len() > OBJECT_KEYS_MAX {
             return None;

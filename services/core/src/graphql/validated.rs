@@ -95,9 +95,7 @@ fn validated(
     }
     // Validated before its text is kept: a document that fails keeps nothing.
     let text = request.query.clone();
-    if let Err(refused) = ValidatedOperation::new(&text, name, schema) {
-        return Err(refused);
-    }
+    ValidatedOperation::new(&text, name, schema)?;
     let mut kept = KEPT
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -25,3 +25,4 @@ mod sessions;
 mod standing;
 mod subscriptions;
 mod support;
+mod validated_documents;
