@@ -7,9 +7,9 @@
 -- Binds: $1 retailer, $2 wholesaler (the party; the other is NULL), $3/$4 the
 -- KST day [from, to), $5/$6 the sheets' offset and limit; $7/$8 the lines'
 -- page (offset, limit; 1-based array bounds from 0-based offsets), $9/$10
--- the custom lines'; $11 the viewer, $12 whether
--- the viewer is an admin, $13 whether business info is asked. {party}, {day}
--- and the {…direction}s are filled from a fixed set.
+-- the custom lines'; $11 the viewer, $12 whether the viewer is an admin,
+-- $13 whether business info is asked. {party}, {day} and the {…direction}s
+-- are filled from a fixed set.
 WITH page AS (
     SELECT * FROM order_sheets
     WHERE deleted_at IS NULL AND {party} AND {day}

@@ -34,7 +34,9 @@ pub struct Field {
 
 #[derive(Debug)]
 pub enum Kind {
-    /// A scalar, an enum or a list of them: the JSON value as it is.
+    /// A scalar, an enum or a list of them: its SQL is the value, which core
+    /// writes with `to_json`; the bare `NULL` of a field that is always null
+    /// is written as `null` (`to_json` cannot type it).
     Leaf,
     /// A nullable or non-null object.
     Object(&'static Shape),

@@ -70,9 +70,8 @@ impl Serialize for Json {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Only answers `graphql_response` does not write come here (checked
         // as JSON on the way, which that writer spares the day view).
-        RawValue::from_string(self.0.clone())
-            .map_err(S::Error::custom)?
-            .serialize(serializer)
+        let raw: &RawValue = serde_json::from_str(&self.0).map_err(S::Error::custom)?;
+        raw.serialize(serializer)
     }
 }
 

@@ -94,8 +94,7 @@ fn validated(
         return Ok(None);
     }
     // Validated before its text is kept: a document that fails keeps nothing.
-    let text = request.query.clone();
-    ValidatedOperation::new(&text, name, schema)?;
+    ValidatedOperation::new(&request.query, name, schema)?;
     let mut kept = KEPT
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -105,9 +104,9 @@ fn validated(
     if kept.len() >= KEPT_MAX {
         return Ok(None);
     }
-    let text: &'static str = match kept.get_key_value(text.as_str()) {
+    let text: &'static str = match kept.get_key_value(request.query.as_str()) {
         Some((kept_text, _)) => kept_text,
-        None => Box::leak(text.into_boxed_str()),
+        None => Box::leak(request.query.clone().into_boxed_str()),
     };
     let operation = Arc::new(ValidatedOperation::new(text, name, schema)?);
     kept.entry(text)

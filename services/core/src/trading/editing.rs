@@ -481,7 +481,6 @@ async fn check_lines(
     Ok(())
 }
 
-/// Applies a checked edit to a locked sheet.
 /// A (flower, grade) on a KST day: the key of a bulk-price row.
 type DayKey = (NaiveDate, (i64, String));
 
