@@ -11,7 +11,7 @@ pub static FLOWERS_OUTPUT: Shape = Shape {
     type_name: "FlowersOutput",
     fields: &[
         // A page past the end has no rows to carry the count: count then.
-        Field::leaf(
+        Field::int(
             "resultCount",
             "wire_int(coalesce(max(f.total), (SELECT count(*) FROM matched)))",
         ),
@@ -26,7 +26,7 @@ pub static FLOWERS_OUTPUT: Shape = Shape {
 static FLOWER: Shape = Shape {
     type_name: "Flower",
     fields: &[
-        Field::leaf("id", "wire_int(f.id)"),
+        Field::int("id", "wire_int(f.id)"),
         Field::object(
             "flowerType",
             &FLOWER_TYPE,
@@ -46,7 +46,7 @@ static FLOWER: Shape = Shape {
 static FLOWER_TYPE: Shape = Shape {
     type_name: "FlowerType",
     fields: &[
-        Field::leaf("id", "wire_int(t.id)"),
+        Field::int("id", "wire_int(t.id)"),
         Field::leaf("name", "t.name"),
         Field::leaf("imgUrl", "t.img_url"),
     ],
@@ -55,7 +55,7 @@ static FLOWER_TYPE: Shape = Shape {
 static FLOWER_COLOR: Shape = Shape {
     type_name: "FlowerColor",
     fields: &[
-        Field::leaf("id", "wire_int(c.id)"),
+        Field::int("id", "wire_int(c.id)"),
         Field::leaf("name", "c.name"),
     ],
 };
@@ -64,7 +64,7 @@ static FLOWER_COLOR: Shape = Shape {
 static BIDDING_FLOWER: Shape = Shape {
     type_name: "BiddingFlower",
     fields: &[
-        Field::leaf("id", "wire_int(d.id)"),
+        Field::int("id", "wire_int(d.id)"),
         Field::leaf("biddingDate", "wire_local_date(d.bidding_date)"),
     ],
 };

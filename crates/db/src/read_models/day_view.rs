@@ -27,7 +27,7 @@ macro_rules! party {
 pub static ORDER_SHEET: Shape = Shape {
     type_name: "OrderSheet",
     fields: &[
-        Field::leaf("id", "wire_int(s.id)"),
+        Field::int("id", "wire_int(s.id)"),
         Field::leaf("orderNo", "s.order_no"),
         Field::object("retailer", &USER, party!("retailer_id")),
         Field::object("wholesaler", &USER, party!("wholesaler_id")),
@@ -43,25 +43,25 @@ pub static ORDER_SHEET: Shape = Shape {
             &CUSTOM_ORDER_ITEM,
             "coalesce('[' || array_to_string(ci.items[least($9 + 1, 1000000000) : least($9 + $10, 1000000000)], ',') || ']', '[]')",
         ),
-        Field::leaf(
+        Field::int(
             "totalFlowerQuantity",
             "wire_int(coalesce(oi.quantity, 0) + coalesce(ci.quantity, 0))",
         ),
-        Field::leaf(
+        Field::int(
             "totalFlowerTypeCount",
             "wire_int(coalesce(oi.types, 0) + coalesce(ci.types, 0))",
         ),
-        Field::leaf(
+        Field::int(
             "totalFlowerPrice",
             "wire_int(coalesce(oi.price, 0) + coalesce(ci.price, 0))",
         ),
-        Field::leaf("hasReceipt", "rr.id IS NOT NULL"),
+        Field::boolean("hasReceipt", "rr.id IS NOT NULL"),
         Field::object(
             "recentReceipt",
             &RECEIPT,
             "CASE WHEN rr.id IS NOT NULL THEN {object} END",
         ),
-        Field::leaf("isPriceUpdated", "s.price_updated_at IS NOT NULL"),
+        Field::boolean("isPriceUpdated", "s.price_updated_at IS NOT NULL"),
         Field::leaf("memo", "s.memo"),
         Field::leaf("createdAt", "wire_local_date(s.created_at)"),
         Field::leaf("updatedAt", "wire_local_date(s.updated_at)"),
@@ -72,7 +72,7 @@ pub static ORDER_SHEET: Shape = Shape {
 static USER: Shape = Shape {
     type_name: "User",
     fields: &[
-        Field::leaf("id", "wire_int(u.id)"),
+        Field::int("id", "wire_int(u.id)"),
         Field::leaf("belongsTo", "u.belongs_to"),
         Field::leaf("name", "u.name"),
         Field::object(
@@ -89,7 +89,7 @@ static USER: Shape = Shape {
 static BUSINESS_INFO: Shape = Shape {
     type_name: "BusinessInfo",
     fields: &[
-        Field::leaf("id", "wire_int(b.id)"),
+        Field::int("id", "wire_int(b.id)"),
         Field::leaf("companyName", "b.company_name"),
         Field::leaf("companyPhoneNo", "b.company_phone_no"),
         Field::leaf("employerName", "b.employer_name"),
@@ -109,11 +109,11 @@ static BUSINESS_INFO: Shape = Shape {
 static ORDER_ITEM: Shape = Shape {
     type_name: "OrderItem",
     fields: &[
-        Field::leaf("id", "wire_int(l.id)"),
+        Field::int("id", "wire_int(l.id)"),
         Field::object("flower", &FLOWER, "{object}"),
-        Field::leaf("quantity", "l.quantity"),
+        Field::int("quantity", "l.quantity"),
         Field::leaf("grade", "wire_grade(l.grade)"),
-        Field::leaf("price", "l.price"),
+        Field::int("price", "l.price"),
         Field::leaf("createdAt", "wire_local_date(l.created_at)"),
         Field::leaf("updatedAt", "wire_local_date(l.updated_at)"),
         Field::leaf("deletedAt", "NULL"),
@@ -124,7 +124,7 @@ static ORDER_ITEM: Shape = Shape {
 static FLOWER: Shape = Shape {
     type_name: "Flower",
     fields: &[
-        Field::leaf("id", "wire_int(l.flower_id)"),
+        Field::int("id", "wire_int(l.flower_id)"),
         Field::object("flowerType", &FLOWER_TYPE, "{object}"),
         Field::leaf("name", "l.flower_name"),
         Field::leaf("images", "coalesce(array_remove(l.images, NULL), '{}')"),
@@ -139,7 +139,7 @@ static FLOWER: Shape = Shape {
 static FLOWER_TYPE: Shape = Shape {
     type_name: "FlowerType",
     fields: &[
-        Field::leaf("id", "wire_int(l.flower_type_id)"),
+        Field::int("id", "wire_int(l.flower_type_id)"),
         Field::leaf("name", "l.type_name"),
         Field::leaf("imgUrl", "l.type_img_url"),
     ],
@@ -148,7 +148,7 @@ static FLOWER_TYPE: Shape = Shape {
 static FLOWER_COLOR: Shape = Shape {
     type_name: "FlowerColor",
     fields: &[
-        Field::leaf("id", "wire_int(l.color_id)"),
+        Field::int("id", "wire_int(l.color_id)"),
         Field::leaf("name", "l.color_name"),
     ],
 };
@@ -156,12 +156,12 @@ static FLOWER_COLOR: Shape = Shape {
 static CUSTOM_ORDER_ITEM: Shape = Shape {
     type_name: "CustomOrderItem",
     fields: &[
-        Field::leaf("id", "wire_int(l.id)"),
+        Field::int("id", "wire_int(l.id)"),
         Field::leaf("flowerName", "l.flower_name"),
         Field::leaf("flowerTypeName", "l.flower_type_name"),
-        Field::leaf("quantity", "l.quantity"),
+        Field::int("quantity", "l.quantity"),
         Field::leaf("grade", "wire_grade(l.grade)"),
-        Field::leaf("price", "l.price"),
+        Field::int("price", "l.price"),
         Field::leaf("createdAt", "wire_local_date(l.created_at)"),
         Field::leaf("updatedAt", "wire_local_date(l.updated_at)"),
         Field::leaf("deletedAt", "NULL"),
@@ -171,7 +171,7 @@ static CUSTOM_ORDER_ITEM: Shape = Shape {
 static RECEIPT: Shape = Shape {
     type_name: "OrderSheetReceipt",
     fields: &[
-        Field::leaf("id", "wire_int(rr.id)"),
+        Field::int("id", "wire_int(rr.id)"),
         Field::leaf("fileName", "rr.file_name"),
         Field::leaf("filePath", "rr.file_path"),
         Field::leaf("fileFormat", "rr.file_format"),

@@ -55,9 +55,9 @@ pub struct Plan {
     objects: Objects,
 }
 
-/// The most keys of one JSON object (PostgreSQL's `concat` takes at most 100
-/// arguments: a key and a value each, and the closing brace); a selection
-/// with more goes to the resolvers.
+/// The most keys of one JSON object. No type has as many fields: a selection
+/// with more is asking fields again under aliases, and goes to the resolvers
+/// (whose cost budget prices it) rather than into one long expression.
 const OBJECT_KEYS_MAX: usize = 49;
 
 impl Plan {
@@ -99,9 +99,13 @@ impl Plan {
     /// shape.
     ///
     /// PostgreSQL's `json_build_object` writes `"key" : value, `, which core
-    /// then had to take apart again; `concat` of the keys and each value's
-    /// `to_json` writes the compact text juniper writes, so the answer is
-    /// copied into the response as it is.
+    /// then had to take apart again; the keys and each value's JSON text
+    /// joined with `||` are the compact text juniper writes, so the answer is
+    /// copied into the response as it is. (`concat` writes the same, but
+    /// passes each part through its type's output function: `||` took 7%
+    /// off the day view's statement.) Every part is text that is never NULL,
+    /// and the first is typed, so the chain never turns NULL and never meets
+    /// two untyped literals.
     fn object<S: ScalarValue>(
         &mut self,
         shape: &'static Shape,
@@ -131,12 +135,15 @@ impl Plan {
                 return None;
             }
             let value = self.value(shape, &same)?;
-            let opening = if n == 0 { '{' } else { ',' };
-            parts.push(format!("'{opening}\"{key}\":'"));
+            parts.push(if n == 0 {
+                format!("'{{\"{key}\":'::text")
+            } else {
+                format!("',\"{key}\":'")
+            });
             parts.push(value);
         }
         parts.push("'}'".to_owned());
-        Some(format!("concat({})", parts.join(", ")))
+        Some(format!("({})", parts.join(" || ")))
     }
 
     /// The SQL of the JSON text answering one response key of an object of
@@ -155,6 +162,7 @@ impl Plan {
         let inner = match field.kind {
             Kind::Leaf if field.sql == "NULL" => return Some("'null'".to_owned()),
             Kind::Leaf => return Some(format!("coalesce(to_json({})::text, 'null')", field.sql)),
+            Kind::Bare => return Some(format!("coalesce(({})::text, 'null')", field.sql)),
             Kind::Paged(inner) => {
                 self.take_page(field.name, same)?;
                 inner
@@ -179,7 +187,7 @@ impl Plan {
             // Built once in the statement: asked twice differently, it cannot be.
             self.objects
                 .insert(inner.type_name, inner_sql)
-                .then(|| field.sql.to_owned())
+                .then(|| format!("coalesce({}, 'null')", field.sql))
         }
     }
 
