@@ -324,32 +324,34 @@ pub async fn prune_refresh_tokens(
     .await
 }
 
-/// The live account, provided `session` (when the token names one) still
-/// has a live refresh token: one statement, so checking that a signed-out or
-/// revoked session's access tokens are dead costs no extra round trip.
-pub async fn live_account_in_session(
+/// The live account's role, provided `session` (when the token names one)
+/// still has a live refresh token: one statement, so checking that a
+/// signed-out or revoked session's access tokens are dead costs no extra round
+/// trip. Every request runs it, so it reads the role alone (never the
+/// password hash, the phone number or the name).
+pub async fn live_role_in_session(
     conn: &mut AsyncPgConnection,
     id: i64,
     session: Option<uuid::Uuid>,
-) -> QueryResult<Option<Account>> {
-    let Some(family) = session else {
-        return live_account_by_id(conn, id).await;
-    };
-    users::table
+) -> QueryResult<Option<String>> {
+    let live = users::table
         .inner_join(user_credentials::table)
         .filter(users::id.eq(id))
         .filter(users::deleted_at.is_null())
         .filter(user_credentials::deleted_at.is_null())
-        .filter(diesel::dsl::exists(
-            auth_tokens::table
-                .filter(auth_tokens::family.eq(family))
-                .filter(auth_tokens::user_id.eq(id))
-                .filter(auth_tokens::deleted_at.is_null()),
-        ))
-        .select((UserRow::as_select(), CredentialRow::as_select()))
-        .first(conn)
-        .await
-        .optional()
+        .select(user_credentials::role);
+    let Some(family) = session else {
+        return live.first(conn).await.optional();
+    };
+    live.filter(diesel::dsl::exists(
+        auth_tokens::table
+            .filter(auth_tokens::family.eq(family))
+            .filter(auth_tokens::user_id.eq(id))
+            .filter(auth_tokens::deleted_at.is_null()),
+    ))
+    .first(conn)
+    .await
+    .optional()
 }
 
 /// Replaces the user's live refresh token (stored as a hash, never the token).

@@ -112,14 +112,13 @@ pub async fn verify(state: &GraphqlState, token: &str) -> Result<Presented, Reje
         .get()
         .await
         .map_err(|e| Rejected::Database(e.into()))?;
-    let account = db::users::live_account_in_session(&mut conn, claims.user_id, claims.sid)
+    let role = db::users::live_role_in_session(&mut conn, claims.user_id, claims.sid)
         .await
         .map_err(|e| Rejected::Database(e.into()))?;
-    let Some((_, credential)) = account else {
+    let Some(role) = role else {
         return Err(Rejected::Token(TokenError::Invalid));
     };
-    let role: Role = credential
-        .role
+    let role: Role = role
         .parse()
         .map_err(|_| Rejected::Token(TokenError::Invalid))?;
     Ok(match claims.kind {
