@@ -9,8 +9,10 @@
 //!
 //! A `ValidatedOperation` borrows its document's text, and a kept one lives
 //! as long as the process, so its text is kept for good too: at most
-//! [`KEPT_MAX`] documents of at most [`KEPT_DOCUMENT_BYTES`] each (2 MB in
-//! all). Past that, or for a longer document, a request is parsed and
+//! [`KEPT_MAX`] operations, of documents of at most [`KEPT_DOCUMENT_BYTES`]
+//! each (2 MB of text in all). The bound counts operations, not documents:
+//! each kept operation holds its own parse of the whole document, and one
+//! document may name hundreds of operations. Past that, or for a longer document, a request is parsed and
 //! validated as before: a caller inventing documents can fill the memory
 //! only up to that bound, and slows nobody down but to the uncached speed.
 //! Nothing else about a request depends on the text being cached: its cost
@@ -28,7 +30,7 @@ use juniper::http::{GraphQLBatchRequest, GraphQLBatchResponse, GraphQLRequest, G
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, RwLock};
 
-/// The most documents kept.
+/// The most operations kept (each with its document).
 pub const KEPT_MAX: usize = 128;
 
 /// The longest document kept (a client's largest is about 2 KB).
@@ -88,7 +90,7 @@ fn validated(
     if let Some(operation) = find(&kept, &request.query, name) {
         return Ok(Some(operation));
     }
-    let full = kept.len() >= KEPT_MAX;
+    let full = operations(&kept) >= KEPT_MAX;
     drop(kept);
     if full || request.query.len() > KEPT_DOCUMENT_BYTES {
         return Ok(None);
@@ -101,7 +103,7 @@ fn validated(
     if let Some(operation) = find(&kept, &request.query, name) {
         return Ok(Some(operation));
     }
-    if kept.len() >= KEPT_MAX {
+    if operations(&kept) >= KEPT_MAX {
         return Ok(None);
     }
     let text: &'static str = match kept.get_key_value(request.query.as_str()) {
@@ -115,9 +117,46 @@ fn validated(
     Ok(Some(operation))
 }
 
+/// How many operations are kept, over every document.
+fn operations(kept: &Kept) -> usize {
+    kept.values().map(Vec::len).sum()
+}
+
 fn find(kept: &Kept, text: &str, name: Option<&str>) -> Option<Arc<Operation>> {
     kept.get(text)?
         .iter()
         .find(|(kept_name, _)| kept_name.as_deref() == name)
         .map(|(_, operation)| operation.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One document naming more operations than are kept keeps no more than
+    /// the bound, and every one of them still answers (validated per request).
+    #[test]
+    fn the_bound_counts_operations_not_documents() {
+        let names: Vec<String> = (0..KEPT_MAX + 10).map(|n| format!("op{n}")).collect();
+        let document: String = names
+            .iter()
+            .map(|name| format!("query {name} {{ __typename }} "))
+            .collect();
+        assert!(document.len() <= KEPT_DOCUMENT_BYTES);
+        let schema = crate::graphql::shared();
+        let mut kept_now = 0;
+        for name in &names {
+            let request = GraphQLRequest::<Scalar>::new(document.clone(), Some(name.clone()), None);
+            if validated(&request, schema)
+                .expect("a valid operation")
+                .is_some()
+            {
+                kept_now += 1;
+            }
+        }
+        assert_eq!(kept_now, KEPT_MAX);
+        let kept = KEPT.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        assert_eq!(operations(&kept), KEPT_MAX);
+        assert_eq!(kept.len(), 1, "one document, kept once");
+    }
 }
